@@ -1,0 +1,46 @@
+"""Who did something, as the audit trail records it."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: str  # AuditLog.ActorType value: user, system or customer
+    id: UUID | None = None
+    label: str = ""
+    role: str = ""
+    ip_address: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def system(cls, label: str = "system") -> "Actor":
+        return cls(type="system", label=label)
+
+    @classmethod
+    def customer(
+        cls, *, label: str = "customer", ip_address: str | None = None, user_agent: str = ""
+    ) -> "Actor":
+        return cls(type="customer", label=label, ip_address=ip_address, user_agent=user_agent[:255])
+
+    @classmethod
+    def staff(cls, user, *, role: str = "", ip_address: str | None = None, user_agent: str = "") -> "Actor":
+        return cls(
+            type="user",
+            id=user.pk,
+            label=user.email,
+            role=role,
+            ip_address=ip_address,
+            user_agent=user_agent[:255],
+        )
+
+    @classmethod
+    def from_request(cls, request) -> "Actor":
+        """A staff actor for a logged-in admin request, else the (anonymous) customer."""
+        ip_address = request.META.get("REMOTE_ADDR") or None
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            role = "super_admin" if user.is_superuser else ""
+            return cls.staff(user, role=role, ip_address=ip_address, user_agent=user_agent)
+        return cls.customer(ip_address=ip_address, user_agent=user_agent)

@@ -1,0 +1,70 @@
+"""The audit trail and security events. No foreign keys: the log outlives what it names."""
+
+import uuid
+
+from django.db import models
+
+
+class AuditLog(models.Model):
+    class ActorType(models.TextChoices):
+        USER = "user", "Staff user"
+        SYSTEM = "system", "System"
+        CUSTOMER = "customer", "Customer"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_type = models.CharField(max_length=20, choices=ActorType.choices)
+    actor_id = models.UUIDField(null=True, blank=True)
+    actor_label = models.CharField(max_length=254, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    resource_type = models.CharField(max_length=80)
+    resource_id = models.CharField(max_length=64, blank=True)
+    station_id = models.UUIDField(null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        db_table = 'audit"."audit_logs'
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["resource_type", "resource_id"], name="ix_audit_resource")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.resource_type}:{self.resource_id}"
+
+
+class SecurityEvent(models.Model):
+    class Type(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", "Login succeeded"
+        LOGIN_FAILED = "login_failed", "Login failed"
+        ACCOUNT_LOCKED = "account_locked", "Account locked"
+        PERMISSION_DENIED = "permission_denied", "Permission denied"
+        WEBHOOK_SIGNATURE_INVALID = "webhook_signature_invalid", "Webhook signature invalid"
+        RATE_LIMITED = "rate_limited", "Rate limited"
+        TOKEN_INVALID = "token_invalid", "Token invalid"
+        PAYMENT_DISPUTED = "payment_disputed", "Payment disputed"
+
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    type = models.CharField(max_length=40, choices=Type.choices, db_index=True)
+    severity = models.CharField(max_length=20, choices=Severity.choices, default=Severity.LOW)
+    user_id = models.UUIDField(null=True, blank=True)
+    user_label = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = 'audit"."security_events'
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} ({self.severity})"

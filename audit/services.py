@@ -1,0 +1,90 @@
+"""Writing the audit trail and security events. Everyone calls these; they call no one."""
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from audit.actor import Actor
+from audit.models import AuditLog, SecurityEvent
+
+ENCRYPTED_PLACEHOLDER = "[encrypted]"
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON-safe picture of a row for before/after values; never an encrypted plaintext."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if type(field).__name__.startswith("Encrypted"):
+            values[field.name] = ENCRYPTED_PLACEHOLDER
+            continue
+        values[field.name] = _json_safe(field.value_from_object(instance))
+    return values
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    return value
+
+
+def audit_log_write(
+    *,
+    actor: Actor,
+    action: str,
+    instance: models.Model | None = None,
+    resource_type: str = "",
+    resource_id: str = "",
+    station_id: uuid.UUID | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditLog:
+    """Append one audit row; call it inside the transaction of the change it records."""
+    if instance is not None:
+        resource_type = resource_type or instance._meta.label_lower
+        resource_id = resource_id or str(instance.pk)
+    return AuditLog.objects.create(
+        actor_type=actor.type,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        role=actor.role,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        station_id=station_id,
+        ip_address=actor.ip_address,
+        user_agent=actor.user_agent,
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+        reason=reason,
+    )
+
+
+def security_event_record(
+    *,
+    type: str,
+    severity: str = SecurityEvent.Severity.LOW,
+    user=None,
+    ip_address: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Record a security event (login failures, invalid tokens, throttling, ...)."""
+    return SecurityEvent.objects.create(
+        type=type,
+        severity=severity,
+        user_id=getattr(user, "pk", None),
+        user_label=getattr(user, "email", "") or "",
+        ip_address=ip_address,
+        details=_json_safe(details or {}),
+    )

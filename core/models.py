@@ -1,0 +1,271 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django_cryptography.fields import encrypt
+
+from myhibachi.models import UUIDModel
+from ops.slots import SLOT_CHOICES
+
+
+class Customer(UUIDModel):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +15105551234")
+    sms_consent = models.BooleanField(default=False)
+    sms_consent_at = models.DateTimeField(null=True, blank=True)
+    sms_consent_text = models.TextField(blank=True)
+    email_consent = models.BooleanField(default=False)
+    email_consent_at = models.DateTimeField(null=True, blank=True)
+    email_consent_text = models.TextField(blank=True)
+    booking_count = models.PositiveIntegerField(default=0)
+    total_spend_cents = models.BigIntegerField(default=0)
+    stripe_customer_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        db_table = 'core"."customers'
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="uq_customers_email")]
+        indexes = [models.Index(fields=["phone"], name="ix_customers_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class BookingStatus(models.TextChoices):
+    DEPOSIT_PENDING = "deposit_pending", "Deposit pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLATION_REQUESTED = "cancellation_requested", "Cancellation requested"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
+
+
+# Statuses that hold a slot and a chef (DOMAIN.md "Time slots and availability").
+ACTIVE_BOOKING_STATUSES = (
+    BookingStatus.DEPOSIT_PENDING,
+    BookingStatus.CONFIRMED,
+    BookingStatus.CANCELLATION_REQUESTED,
+)
+
+
+class Booking(UUIDModel):
+    Status = BookingStatus
+
+    class Source(models.TextChoices):
+        WEBSITE = "website", "Website"
+        PHONE = "phone", "Phone"
+        CHAT = "chat", "AI assistant"
+        STAFF = "staff", "Staff"
+        REFERRAL = "referral", "Referral"
+
+    ACTIVE_STATUSES = ACTIVE_BOOKING_STATUSES
+
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="bookings")
+    chef = models.ForeignKey(
+        "ops.Chef", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
+    )
+    station = models.ForeignKey("identity.Station", on_delete=models.PROTECT, related_name="bookings")
+    date = models.DateField()
+    slot = models.TimeField(choices=SLOT_CHOICES)
+    # The event address, encrypted at rest (the column holds ciphertext, never the text).
+    address = encrypt(models.TextField())
+    zone = models.CharField(max_length=5, help_text="The 5-digit ZIP code of the event.")
+    party_adults = models.PositiveSmallIntegerField()
+    party_kids = models.PositiveSmallIntegerField(default=0)
+    party_toddlers = models.PositiveSmallIntegerField(default=0)
+    items = models.JSONField(default=list, blank=True, help_text="Upgrades and add-ons: [{code, quantity}]")
+    quote = models.JSONField(default=dict, blank=True, help_text="The itemized quote at booking time.")
+    deposit_due_cents = models.PositiveIntegerField()
+    total_due_cents = models.PositiveIntegerField()
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DEPOSIT_PENDING)
+    previous_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEBSITE)
+    special_requests = models.TextField(blank=True)
+    deposit_due_at = models.DateTimeField(null=True, blank=True)
+    payment_hold = models.BooleanField(
+        default=False, help_text="Staff hold: do not cancel automatically while the deposit is unpaid."
+    )
+    flagged_for_staff = models.BooleanField(default=False)
+    flag_reason = models.CharField(max_length=255, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = 'core"."bookings'
+        ordering = ["-date", "-slot"]
+        indexes = [
+            models.Index(fields=["station", "date"], name="ix_bookings_station_date"),
+            models.Index(fields=["status", "date"], name="ix_bookings_status_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(party_adults__gt=0), name="check_party_adults_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(party_kids__gte=0), name="check_party_kids_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deposit_due_cents__gte=0), name="check_deposit_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_due_cents__gte=models.F("deposit_due_cents")),
+                name="check_total_gte_deposit",
+            ),
+            # Capacity is per chef: a chef holds at most one active booking per date and slot.
+            models.UniqueConstraint(
+                fields=["chef", "date", "slot"],
+                condition=models.Q(status__in=ACTIVE_BOOKING_STATUSES, chef__isnull=False),
+                name="ix_core_bookings_chef_slot_unique",
+            ),
+            # Kept under the ERD's name: one customer cannot hold two active bookings in the
+            # same date and slot (a double-submitted form). See DOMAIN.md.
+            models.UniqueConstraint(
+                fields=["customer", "date", "slot"],
+                condition=models.Q(status__in=ACTIVE_BOOKING_STATUSES),
+                name="idx_booking_date_slot_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.date} {self.slot:%H:%M}"
+
+    @property
+    def guest_count(self) -> int:
+        return self.party_adults + self.party_kids + self.party_toddlers
+
+
+class Payment(UUIDModel):
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit"
+        BALANCE = "balance", "Balance"
+        REFUND = "refund", "Refund"
+
+    class Method(models.TextChoices):
+        STRIPE = "stripe", "Stripe"
+        CASH = "cash", "Cash"
+        ZELLE = "zelle", "Zelle"
+        VENMO = "venmo", "Venmo"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        REFUNDED = "refunded", "Refunded"
+
+    booking = models.ForeignKey(Booking, on_delete=models.RESTRICT, related_name="payments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    amount_cents = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    stripe_payment_id = models.CharField(max_length=255, blank=True, db_index=True)
+    refund_of = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="refunds"
+    )
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = 'core"."payments'
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="check_payment_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_cents / 100:.2f} ({self.status})"
+
+
+class MessageThread(UUIDModel):
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+        WEB = "web", "Web"
+        PHONE = "phone", "Phone"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        NEEDS_ATTENTION = "needs_attention", "Needs staff attention"
+        CLOSED = "closed", "Closed"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="threads")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    subject = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        db_table = 'core"."message_threads'
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer.full_name} · {self.get_channel_display()}"
+
+
+class Message(UUIDModel):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "Inbound"
+        OUTBOUND = "outbound", "Outbound"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        RECEIVED = "received", "Received"
+
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(max_length=20, choices=MessageThread.Channel.choices)
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    provider_id = models.CharField(max_length=128, blank=True)
+    template = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        db_table = 'core"."messages'
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.channel}: {self.body[:40]}"
+
+
+class Review(UUIDModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending moderation"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="review")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = 'core"."reviews'
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=5), name="check_review_rating_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.customer.full_name}"

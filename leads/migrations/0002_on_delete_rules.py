@@ -1,0 +1,12 @@
+from django.db import migrations
+
+from myhibachi.db.foreign_keys import SetOnDelete
+
+
+class Migration(migrations.Migration):
+    dependencies = [("leads", "0001_initial")]
+
+    # The ON DELETE rules of DOMAIN.md, enforced by the database itself.
+    operations = [
+        SetOnDelete('lead"."lead_events', "lead_id", 'crm"."leads', "CASCADE"),
+    ]
