@@ -1,3 +1,9 @@
 """Every app's customer API, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pricing.urls")),
+    path("", include("core.urls")),
+    path("", include("leads.urls")),
+]

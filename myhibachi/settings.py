@@ -180,7 +180,19 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["myhibachi.api.PublicThrottle"],
+    "EXCEPTION_HANDLER": "myhibachi.api.exception_handler",
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+# Per client IP; each view names its scope. Tests and benchmarks raise them.
+API_THROTTLE_RATES = {
+    "public": env.str("THROTTLE_PUBLIC", default="120/min"),
+    "quotes": env.str("THROTTLE_QUOTES", default="60/min"),
+    "bookings": env.str("THROTTLE_BOOKINGS", default="10/min"),
+    "manage": env.str("THROTTLE_MANAGE", default="30/min"),
+    "leads": env.str("THROTTLE_LEADS", default="10/min"),
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "My Hibachi API",
     "DESCRIPTION": "Quotes, availability, booking and booking management for My Hibachi.",

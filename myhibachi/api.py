@@ -1,0 +1,111 @@
+"""The API's shared pieces: the one error shape and the public throttle."""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from myhibachi.errors import ServiceError
+
+
+def error_response(
+    code: str, message: str, *, status_code: int, fields: dict | None = None, headers: dict | None = None
+) -> Response:
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return Response(body, status=status_code, headers=headers)
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    """DRF's nested error detail -> {"field" or "field.sub" or "items.0.code": [reasons]}."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(value, prefix: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{prefix}.{key}" if prefix else str(key))
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for index, item in enumerate(value):
+                if item:
+                    walk(item, f"{prefix}.{index}" if prefix else str(index))
+        else:
+            reasons = value if isinstance(value, list) else [value]
+            flat.setdefault(prefix or "non_field_errors", []).extend(str(reason) for reason in reasons)
+
+    walk(detail, "")
+    return flat
+
+
+def exception_handler(exc, context):
+    """Every 4xx in one shape: {"error": {"code", "message", "fields"}}."""
+    if isinstance(exc, ServiceError):
+        return error_response(exc.code, exc.message, status_code=exc.status_code, fields=exc.fields)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(
+            "request_too_large",
+            "The request body is too large.",
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        first = next(iter(fields.items()), ("", ["Invalid input."]))
+        message = f"{first[0]}: {first[1][0]}" if first[0] != "non_field_errors" else first[1][0]
+        return error_response("invalid", message, status_code=400, fields=fields)
+    if isinstance(exc, exceptions.ParseError):
+        return error_response("malformed_request", str(exc.detail), status_code=400)
+    headers = {key: value for key, value in response.headers.items() if key in ("Retry-After", "Allow")}
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if isinstance(exc, exceptions.Throttled):
+        code = "throttled"
+    return error_response(
+        code if isinstance(code, str) else "error",
+        str(getattr(exc, "detail", exc)),
+        status_code=response.status_code,
+        headers=headers,
+    )
+
+
+class PublicThrottle(SimpleRateThrottle):
+    """Per-client-IP limit for the public customer API; a throttled request is a security event.
+
+    Views name their scope (`throttle_scope = "quotes"`); the rates are settings
+    (API_THROTTLE_RATES). Views without a scope use the "public" rate.
+    """
+
+    def __init__(self):
+        pass  # the rate depends on the view; it is resolved in allow_request
+
+    def get_rate(self):
+        rates = settings.API_THROTTLE_RATES
+        return rates.get(self.scope, rates["public"])
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        self.scope = getattr(view, "throttle_scope", "public")
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        allowed = super().allow_request(request, view)
+        if not allowed:
+            from audit.models import SecurityEvent
+            from audit.services import security_event_record
+
+            security_event_record(
+                type=SecurityEvent.Type.RATE_LIMITED,
+                severity=SecurityEvent.Severity.MEDIUM,
+                ip_address=self.get_ident(request),
+                details={"scope": self.scope, "path": request.path},
+            )
+        return allowed
