@@ -1,0 +1,16 @@
+"""Money is integer cents. Rounding lives here and nowhere else."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_cents(amount: Decimal) -> int:
+    """A (fractional) number of cents rounded half-up to a whole cent."""
+    return int(amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def format_cents(cents: int | None) -> str:
+    """12345 -> '$123.45'; negative amounts as '-$1.00'."""
+    if cents is None:
+        return "—"
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) / 100:,.2f}"
