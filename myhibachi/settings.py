@@ -145,6 +145,11 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if TESTING:
+    import os
+
+    # Parallel test processes share one Redis: each keeps to its own keys.
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

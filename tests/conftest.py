@@ -25,3 +25,22 @@ def redis_url() -> str:
 
     redis.Redis.from_url(url, socket_connect_timeout=2).ping()  # raises, and fails, if absent
     return url
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Each test starts with an empty cache (throttle history, cached reads)."""
+    from django.core.cache import cache
+
+    _clear(cache)
+    yield
+    _clear(cache)
+
+
+def _clear(cache) -> None:
+    # django-redis' clear() flushes the whole Redis database, other test processes' keys
+    # included; delete_pattern keeps to this process's KEY_PREFIX.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
