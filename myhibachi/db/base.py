@@ -1,7 +1,9 @@
 from django.db.backends.postgresql import base
 
 from myhibachi.db.introspection import SchemaAwareIntrospection
+from myhibachi.db.schema import SchemaAwareSchemaEditor
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     introspection_class = SchemaAwareIntrospection
+    SchemaEditorClass = SchemaAwareSchemaEditor

@@ -14,24 +14,24 @@ _VISIBLE_BY_NAME = re.compile(
 )
 
 
-def _resolve_by_regclass(sql: str) -> str:
-    rewritten, count = _VISIBLE_BY_NAME.subn(r"\g<alias>.oid = to_regclass(%s)\g<between>TRUE", sql)
-    if not count:
-        # Fail loudly if a Django upgrade changes the SQL, instead of silently
-        # introspecting only the public schema again.
-        raise RuntimeError("Schema-aware introspection no longer matches Django's SQL.")
-    return rewritten
-
-
 class _RegclassCursor:
     def __init__(self, cursor):
         self._cursor = cursor
+        self.rewrites = 0
 
     def execute(self, sql, params=None):
-        return self._cursor.execute(_resolve_by_regclass(sql), params)
+        sql, count = _VISIBLE_BY_NAME.subn(r"\g<alias>.oid = to_regclass(%s)\g<between>TRUE", sql)
+        self.rewrites += count
+        return self._cursor.execute(sql, params)
 
     def __getattr__(self, name):
         return getattr(self._cursor, name)
+
+    def check(self) -> None:
+        if not self.rewrites:
+            # Fail loudly if a Django upgrade changes the SQL, instead of silently
+            # introspecting only the public schema again.
+            raise RuntimeError("Schema-aware introspection no longer matches Django's SQL.")
 
 
 class SchemaAwareIntrospection(DatabaseIntrospection):
@@ -61,13 +61,21 @@ class SchemaAwareIntrospection(DatabaseIntrospection):
         return self.connection.ops.quote_name(table_name)
 
     def get_table_description(self, cursor, table_name):
-        return super().get_table_description(_RegclassCursor(cursor), self._qualified(table_name))
+        cursor = _RegclassCursor(cursor)
+        description = super().get_table_description(cursor, self._qualified(table_name))
+        cursor.check()
+        return description
 
     def get_sequences(self, cursor, table_name, table_fields=()):
-        sequences = super().get_sequences(_RegclassCursor(cursor), self._qualified(table_name))
+        cursor = _RegclassCursor(cursor)
+        sequences = super().get_sequences(cursor, self._qualified(table_name))
+        cursor.check()
         for sequence in sequences:
             sequence["table"] = table_name
         return sequences
 
     def get_constraints(self, cursor, table_name):
-        return super().get_constraints(_RegclassCursor(cursor), self._qualified(table_name))
+        cursor = _RegclassCursor(cursor)
+        constraints = super().get_constraints(cursor, self._qualified(table_name))
+        cursor.check()
+        return constraints
