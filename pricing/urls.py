@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from pricing.api import MenuReadApi, StationListApi
+
+urlpatterns = [
+    path("menu/", MenuReadApi.as_view(), name="menu-read"),
+    path("stations/", StationListApi.as_view(), name="station-list"),
+]

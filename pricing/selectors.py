@@ -1,0 +1,116 @@
+"""Reads of prices, the menu and the stations' travel rules."""
+
+from datetime import date
+
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from identity.models import Station
+from myhibachi.errors import ServiceError
+from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
+
+
+class PricingUnavailable(ServiceError):
+    """No active pricing policy is in effect: a setup problem on our side, not the customer's."""
+
+    status_code = 503
+    default_code = "pricing_unavailable"
+
+
+def pricing_policy_in_effect(on_date: date | None = None) -> PricingPolicy | None:
+    """The active policy with the latest effective_from on or before the date (today), or None."""
+    on_date = on_date or timezone.localdate()
+    return (
+        PricingPolicy.objects.filter(is_active=True, effective_from__lte=on_date)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def current_policy(on_date: date | None = None) -> PricingPolicy:
+    """The pricing policy in effect on the date (today); raises PricingUnavailable when none is."""
+    policy = pricing_policy_in_effect(on_date)
+    if policy is None:
+        raise PricingUnavailable(
+            "Pricing is not available right now. Please call or text us for a quote.",
+        )
+    return policy
+
+
+def stations_active(*, on_date: date | None = None) -> QuerySet[Station]:
+    """Active stations, each annotated with the travel rules in effect on the date (today).
+
+    `effective_free_miles`, `effective_price_per_mile_cents` and `effective_max_distance_miles`
+    come from the station's latest TravelFeeConfig with effective_from on or before the date,
+    else from the station itself. One query.
+    """
+    on_date = on_date or timezone.localdate()
+    config = TravelFeeConfig.objects.filter(station=OuterRef("pk"), effective_from__lte=on_date).order_by(
+        "-effective_from"
+    )
+
+    def overridden(field: str) -> Coalesce:
+        return Coalesce(
+            Subquery(config.values(field)[:1], output_field=IntegerField()),
+            F(field),
+            output_field=IntegerField(),
+        )
+
+    return (
+        Station.objects.filter(is_active=True)
+        .annotate(
+            effective_free_miles=overridden("free_miles"),
+            effective_price_per_mile_cents=overridden("price_per_mile_cents"),
+            effective_max_distance_miles=overridden("max_distance_miles"),
+        )
+        .order_by("name")
+    )
+
+
+def _menu_rows() -> list[tuple[str, str, str, str, int]]:
+    """Active menu and add-on items as (kind, code, name, description, price_cents), one query.
+
+    MenuItem.category (protein, included) and AddonItem.kind (upgrade, addon) never share a
+    value, so one UNION keeps them apart.
+    """
+    fields = ("code", "name", "description", "price_cents", "sort_order")
+    menu = MenuItem.objects.filter(is_active=True).values_list("category", *fields)
+    addons = AddonItem.objects.filter(is_active=True).values_list("kind", *fields)
+    return list(menu.union(addons, all=True).order_by("sort_order", "name", "code"))
+
+
+def menu_read(*, on_date: date | None = None) -> dict:
+    """The menu as customers see it: prices, proteins, included items, upgrades, add-ons, rules.
+
+    Two queries: the policy in effect, and the active items.
+    """
+    policy = current_policy(on_date)
+    groups: dict[str, list[dict]] = {
+        MenuItem.Category.PROTEIN: [],
+        MenuItem.Category.INCLUDED: [],
+        AddonItem.Kind.UPGRADE: [],
+        AddonItem.Kind.ADDON: [],
+    }
+    for kind, code, name, description, price_cents, _sort_order in _menu_rows():
+        item = {"code": code, "name": name, "description": description}
+        if kind in (AddonItem.Kind.UPGRADE, AddonItem.Kind.ADDON):
+            item["price_cents"] = price_cents
+        groups[kind].append(item)
+    return {
+        "prices": {
+            "adult_cents": policy.adult_price_cents,
+            "kid_cents": policy.kid_price_cents,
+            "toddler_cents": policy.toddler_price_cents,
+        },
+        "proteins": groups[MenuItem.Category.PROTEIN],
+        "included": groups[MenuItem.Category.INCLUDED],
+        "upgrades": groups[AddonItem.Kind.UPGRADE],
+        "addons": groups[AddonItem.Kind.ADDON],
+        "party_minimum_cents": policy.party_minimum_cents,
+        "deposit_cents": policy.deposit_cents,
+        "gratuity": {
+            "min_percent": policy.gratuity_min_percent,
+            "max_percent": policy.gratuity_max_percent,
+        },
+    }

@@ -1,0 +1,47 @@
+"""Output shapes of the pricing API. These endpoints take no input."""
+
+from rest_framework import serializers
+
+
+class MenuPricesOutputSerializer(serializers.Serializer):
+    adult_cents = serializers.IntegerField(help_text="Per adult (13+).")
+    kid_cents = serializers.IntegerField(help_text="Per kid (6-12).")
+    toddler_cents = serializers.IntegerField(help_text="Per toddler (5 and under); usually 0.")
+
+
+class MenuItemOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class PricedItemOutputSerializer(MenuItemOutputSerializer):
+    price_cents = serializers.IntegerField(help_text="Per serving.")
+
+
+class GratuityOutputSerializer(serializers.Serializer):
+    min_percent = serializers.IntegerField()
+    max_percent = serializers.IntegerField()
+
+
+class MenuOutputSerializer(serializers.Serializer):
+    prices = MenuPricesOutputSerializer()
+    proteins = MenuItemOutputSerializer(many=True, help_text="Every guest chooses two.")
+    included = MenuItemOutputSerializer(many=True, help_text="Included with every meal.")
+    upgrades = PricedItemOutputSerializer(many=True, help_text="Each replaces one of a guest's proteins.")
+    addons = PricedItemOutputSerializer(many=True)
+    party_minimum_cents = serializers.IntegerField(help_text="Food below this is raised to it.")
+    deposit_cents = serializers.IntegerField(help_text="Fixed deposit, never above the total.")
+    gratuity = GratuityOutputSerializer(help_text="Suggested; not part of the total, paid to the chef.")
+
+
+class StationOutputSerializer(serializers.Serializer):
+    """A station with the travel rules in effect today (a travel fee configuration overrides)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    free_miles = serializers.IntegerField(source="effective_free_miles")
+    price_per_mile_cents = serializers.IntegerField(source="effective_price_per_mile_cents")
+    max_distance_miles = serializers.IntegerField(source="effective_max_distance_miles")
