@@ -77,13 +77,14 @@ class Booking(UUIDModel):
     # The event address, encrypted at rest (the column holds ciphertext, never the text).
     address = encrypt(models.TextField())
     zone = models.CharField(max_length=5, help_text="The 5-digit ZIP code of the event.")
-    party_adults = models.PositiveSmallIntegerField()
-    party_kids = models.PositiveSmallIntegerField(default=0)
+    # Plain integers: the named checks below (DOMAIN.md) are the database's rules for them.
+    party_adults = models.SmallIntegerField()
+    party_kids = models.SmallIntegerField(default=0)
     party_toddlers = models.PositiveSmallIntegerField(default=0)
     items = models.JSONField(default=list, blank=True, help_text="Upgrades and add-ons: [{code, quantity}]")
     quote = models.JSONField(default=dict, blank=True, help_text="The itemized quote at booking time.")
-    deposit_due_cents = models.PositiveIntegerField()
-    total_due_cents = models.PositiveIntegerField()
+    deposit_due_cents = models.IntegerField()
+    total_due_cents = models.IntegerField()
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DEPOSIT_PENDING)
     previous_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEBSITE)

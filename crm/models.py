@@ -35,7 +35,7 @@ class Lead(UUIDModel):
     source = models.CharField(max_length=20, choices=Source.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     quality = models.CharField(max_length=10, choices=Quality.choices, default=Quality.COLD)
-    score = models.PositiveSmallIntegerField(default=0)
+    score = models.SmallIntegerField(default=0)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     customer = models.ForeignKey(
