@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("pricing.urls")),
     path("", include("core.urls")),
+    path("", include("core.payments.urls")),
     path("", include("leads.urls")),
 ]
