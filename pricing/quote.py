@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from identity.models import Station
 from myhibachi.errors import ServiceError
 from pricing.distance import normalize_zip, serving_station_for_zip
@@ -82,23 +84,16 @@ def _requested_items(items: Sequence[Mapping]) -> dict[str, int]:
     """{code: total quantity} in the order first asked for; duplicates are summed."""
     quantities: dict[str, int] = {}
     for item in items:
-        if not isinstance(item, Mapping):
-            raise ServiceError("Each item needs a code and a quantity.", field="items")
-        code, quantity = item.get("code"), item.get("quantity")
+        code = item.get("code") if isinstance(item, Mapping) else None
         if not isinstance(code, str) or not code:
             raise ServiceError("Each item needs a code and a quantity.", field="items")
-        if (
-            isinstance(quantity, bool)
-            or not isinstance(quantity, int)
-            or not 1 <= quantity <= MAX_ITEM_QUANTITY
-        ):
-            raise ServiceError(
-                f"The quantity of {code} must be between 1 and {MAX_ITEM_QUANTITY}.", field="items"
-            )
+        quantity = item.get("quantity")
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            quantity = 0  # not a whole number: refused below like any quantity out of range
         quantities[code] = quantities.get(code, 0) + quantity
-        if quantities[code] > MAX_ITEM_QUANTITY:
+        if quantity < 1 or quantities[code] > MAX_ITEM_QUANTITY:
             raise ServiceError(
-                f"The quantity of {code} must be between 1 and {MAX_ITEM_QUANTITY}.", field="items"
+                f"The quantity of {code[:40]} must be between 1 and {MAX_ITEM_QUANTITY}.", field="items"
             )
     return quantities
 
@@ -111,7 +106,7 @@ def _item_lines(quantities: dict[str, int], *, guests_choosing_proteins: int) ->
     unknown = [code for code in quantities if code not in found]
     if unknown:
         raise ServiceError(
-            f"We do not offer {', '.join(sorted(unknown))}.",
+            f"We do not offer {', '.join(code[:40] for code in sorted(unknown)[:5])}.",
             field="items",
             code="unknown_item",
         )
@@ -148,9 +143,11 @@ def quote_compute(
     """The price of a party at a ZIP code with the prices in effect on the date (today).
 
     Raises ServiceError (field at fault) for an invalid party or item, the distance errors for
-    the ZIP code, and PricingUnavailable when no policy is in effect. At most four queries.
+    the ZIP code, and PricingUnavailable when no policy is in effect. At most three queries.
     """
     zip_code = normalize_zip(zip_code)
+    # One date for the policy and the travel rules, even across midnight.
+    on_date = on_date or timezone.localdate()
     _check_count(party_adults, field="party_adults", noun="adults", minimum=1)
     _check_count(party_kids, field="party_kids", noun="kids", minimum=0)
     _check_count(party_toddlers, field="party_toddlers", noun="toddlers", minimum=0)

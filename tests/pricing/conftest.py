@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
@@ -32,7 +32,7 @@ def priced(policy, menu, fremont) -> Station:
 
 
 @pytest.fixture
-def fixed_distance(settings) -> Callable[[str], None]:
+def fixed_distance(settings) -> Iterator[Callable[[str], None]]:
     """Set the distance from every ZIP code to every station, e.g. fixed_distance("42.4")."""
     settings.DISTANCE_PROVIDER = "tests.pricing.fakes.FixedDistanceProvider"
 
