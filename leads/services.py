@@ -22,9 +22,11 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from crm.models import Lead
 from identity.contact import normalize_email, normalize_phone
+from identity.models import Station
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.scoring import RECENT_EVENT_DAYS, lead_quality, lead_score
 from myhibachi.errors import ConflictError, ServiceError
+from pricing.distance import serving_station_for_zip
 
 # A converted or lost lead is closed: new interest from the same person starts a new lead.
 CLOSED_STATUSES = (Lead.Status.CONVERTED, Lead.Status.LOST)
@@ -122,6 +124,10 @@ def lead_capture(
         lead.last_name = last_name or lead.last_name
         lead.save(update_fields=["first_name", "last_name", "updated_at"])
 
+    if zip_code and lead.station_id is None:
+        lead.station = _serving_station(zip_code)
+        if lead.station is not None:
+            lead.save(update_fields=["station", "updated_at"])
     for channel, handle in handles:
         LeadContact.objects.get_or_create(lead=lead, channel=channel, handle_or_address=handle)
     _context_update(
@@ -335,6 +341,18 @@ def _check_capture_values(
             raise ServiceError(f"Must be between 0 and {maximum}.", field=field)
     if zip_code and not ZIP_CODE.match(zip_code):
         raise ServiceError("Enter a 5-digit ZIP code.", field="zip_code")
+
+
+def _serving_station(zip_code: str) -> Station | None:
+    """The station that would serve the ZIP code, so that the lead shows up for its staff.
+
+    None when no station covers it: the lead is still worth keeping (staff see leads without
+    a station), so being outside the area is not an error here.
+    """
+    try:
+        return serving_station_for_zip(zip_code).station
+    except ServiceError:
+        return None
 
 
 def _lock_contacts(handles: list[tuple[str, str]]) -> None:

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from leads.api import LeadCreateApi, QuoteComputeApi
+
+urlpatterns = [
+    path("quotes/", QuoteComputeApi.as_view(), name="quote-compute"),
+    path("leads/", LeadCreateApi.as_view(), name="lead-create"),
+]
