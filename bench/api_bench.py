@@ -1,0 +1,229 @@
+"""Throughput and latency of the customer API on a production-style server.
+
+Serves the app with gunicorn (2 sync workers) on the embedded PostgreSQL, in a database
+of its own (`myhibachi_bench`, recreated each run, demo data seeded), and measures in one
+run: quote, availability (31 days), booking create, and a trivial DRF JSON view on the
+same server (the ceiling). Prints requests per second, p50/p95 latency and the ratio to
+the ceiling. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
+
+    .venv/bin/python bench/api_bench.py [--requests 300] [--concurrency 4]
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE = "myhibachi_bench"
+
+
+def _env() -> dict[str, str]:
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "MYHIBACHI_TESTING")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="bench.settings", EMBEDDED_DATABASE_NAME=DATABASE, PYTHONPATH=str(ROOT))
+    return env
+
+
+def _prepare_database() -> None:
+    """A fresh benchmark database with the demo data; the server stays up meanwhile."""
+    os.environ.update(_env())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()  # starts (or joins) the embedded server and holds it for the whole run
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    with psycopg.connect(host=db["HOST"], user=db["USER"], dbname="postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    for command in (["migrate", "--no-input", "-v", "0"], ["seed", "--demo"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=ROOT, env=_env(), check=True, stdout=subprocess.DEVNULL
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "myhibachi.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_env(),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bench/trivial/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not come up within 30 s")
+
+
+class Scenario:
+    def __init__(self, name: str, method: str, path, body=None):
+        self.name, self.method, self._path, self._body = name, method, path, body
+
+    def request(self, n: int) -> tuple[str, str, bytes | None]:
+        path = self._path(n) if callable(self._path) else self._path
+        body = self._body(n) if callable(self._body) else self._body
+        return self.method, path, json.dumps(body).encode() if body is not None else None
+
+
+def _run(port: int, scenario: Scenario, requests: int, concurrency: int, time_limit: float) -> dict:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    counter = iter(range(requests))
+    lock = threading.Lock()
+    deadline = time.monotonic() + time_limit
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                break
+            method, path, body = scenario.request(n)
+            headers = {"Content-Type": "application/json"} if body else {}
+            started = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "name": scenario.name,
+        "requests": len(latencies),
+        "rps": len(latencies) / wall if wall else 0.0,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
+        "statuses": statuses,
+    }
+
+
+def _scenarios(run_id: str) -> list[Scenario]:
+    today = datetime.date.today()
+    start, end = today + datetime.timedelta(days=3), today + datetime.timedelta(days=33)
+    slots = ("12:00", "15:00", "18:00", "21:00")
+
+    def booking_body(n: int) -> dict:
+        return {
+            "customer": {
+                "first_name": "Bench",
+                "last_name": f"Customer{n}",
+                "email": f"bench-{run_id}-{n}@example.com",
+                "phone": "+15105550100",
+                "sms_consent": False,
+                "email_consent": False,
+            },
+            # Spread over the year so that capacity, not the benchmark, decides 201 vs 409.
+            "date": (today + datetime.timedelta(days=5 + n // len(slots) % 300)).isoformat(),
+            "slot": slots[n % len(slots)],
+            "address": {
+                "line1": "1 Bench Way",
+                "line2": "",
+                "city": "Fremont",
+                "state": "CA",
+                "zip_code": "94538",
+            },
+            "party_adults": 10,
+            "party_kids": 2,
+            "party_toddlers": 0,
+            "items": [{"code": "lobster_tail", "quantity": 2}],
+            "special_requests": "",
+        }
+
+    quote = {
+        "party_adults": 10,
+        "party_kids": 2,
+        "zip_code": "94538",
+        "items": [{"code": "lobster_tail", "quantity": 2}],
+    }
+    return [
+        Scenario("trivial JSON view (ceiling)", "GET", "/bench/trivial/"),
+        Scenario("quote", "POST", "/api/v1/quotes/", quote),
+        Scenario(
+            "availability (31 days)", "GET", f"/api/v1/availability/?zip_code=94538&start={start}&end={end}"
+        ),
+        Scenario("booking create", "POST", "/api/v1/bookings/", booking_body),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per scenario")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per scenario at most")
+    args = parser.parse_args()
+
+    print("preparing the benchmark database (migrate + seed --demo)...", flush=True)
+    _prepare_database()
+    port = _free_port()
+    server = _start_server(port)
+    try:
+        results = []
+        for scenario in _scenarios(run_id=str(int(time.time()))):
+            _run(port, scenario, requests=20, concurrency=args.concurrency, time_limit=10)  # warm-up
+            results.append(_run(port, scenario, args.requests, args.concurrency, args.time_limit))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    ceiling = results[0]["rps"]
+    print(
+        f"\ngunicorn 2 sync workers, {args.concurrency} client threads, "
+        f"{os.cpu_count()} cores, embedded PostgreSQL"
+    )
+    print(f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9}  statuses")
+    for result in results:
+        ratio = result["rps"] / ceiling if ceiling else 0.0
+        print(
+            f"{result['name']:<30} {result['requests']:>5} {result['rps']:>8.1f} {result['p50_ms']:>8.1f} "
+            f"{result['p95_ms']:>8.1f} {ratio:>9.2f}  {result['statuses']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
