@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -54,6 +56,60 @@ ACTIVE_BOOKING_STATUSES = (
 )
 
 
+class BookingAction(models.TextChoices):
+    """What can happen to a booking; each is one service in core/services/bookings.py."""
+
+    CONFIRM = "confirm", "Confirm (deposit paid)"
+    REQUEST_CANCELLATION = "request_cancellation", "Request cancellation"
+    CANCEL = "cancel", "Cancel"
+    APPROVE_CANCELLATION = "approve_cancellation", "Approve cancellation"
+    REJECT_CANCELLATION = "reject_cancellation", "Reject cancellation"
+    RESCHEDULE = "reschedule", "Reschedule"
+    ASSIGN_CHEF = "assign_chef", "Assign chef"
+    COMPLETE = "complete", "Complete"
+    MARK_NO_SHOW = "mark_no_show", "Mark no-show"
+
+
+# Targets that are not a fixed status: the booking keeps its status (reschedule, chef
+# assignment), or goes back to the status it had before the cancellation request (reject).
+SAME_STATUS = "="
+PREVIOUS_STATUS = "<"
+
+
+# The one transition table of DOMAIN.md "Booking lifecycle": for each action, the statuses it
+# is allowed from and the status it leads to. The services check against it and nothing else.
+BOOKING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    BookingAction.CONFIRM: (frozenset({BookingStatus.DEPOSIT_PENDING}), BookingStatus.CONFIRMED),
+    BookingAction.REQUEST_CANCELLATION: (
+        frozenset({BookingStatus.DEPOSIT_PENDING, BookingStatus.CONFIRMED}),
+        BookingStatus.CANCELLATION_REQUESTED,
+    ),
+    BookingAction.CANCEL: (frozenset(ACTIVE_BOOKING_STATUSES), BookingStatus.CANCELLED),
+    BookingAction.APPROVE_CANCELLATION: (
+        frozenset({BookingStatus.CANCELLATION_REQUESTED}),
+        BookingStatus.CANCELLED,
+    ),
+    BookingAction.REJECT_CANCELLATION: (frozenset({BookingStatus.CANCELLATION_REQUESTED}), PREVIOUS_STATUS),
+    BookingAction.RESCHEDULE: (
+        frozenset({BookingStatus.DEPOSIT_PENDING, BookingStatus.CONFIRMED}),
+        SAME_STATUS,
+    ),
+    BookingAction.ASSIGN_CHEF: (frozenset(ACTIVE_BOOKING_STATUSES), SAME_STATUS),
+    BookingAction.COMPLETE: (frozenset({BookingStatus.CONFIRMED}), BookingStatus.COMPLETED),
+    BookingAction.MARK_NO_SHOW: (frozenset({BookingStatus.CONFIRMED}), BookingStatus.NO_SHOW),
+}
+
+
+def booking_action_allowed(status: str, action: str) -> bool:
+    """Whether the transition table allows the action from the status."""
+    sources, _target = BOOKING_TRANSITIONS[action]
+    return status in sources
+
+
+def new_manage_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Booking(UUIDModel):
     Status = BookingStatus
 
@@ -65,6 +121,8 @@ class Booking(UUIDModel):
         REFERRAL = "referral", "Referral"
 
     ACTIVE_STATUSES = ACTIVE_BOOKING_STATUSES
+    Action = BookingAction
+    TRANSITIONS = BOOKING_TRANSITIONS
 
     reference = models.CharField(max_length=12, unique=True, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.RESTRICT, related_name="bookings")
@@ -98,6 +156,15 @@ class Booking(UUIDModel):
     cancellation_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    refund_due_cents = models.PositiveIntegerField(
+        default=0, help_text="Owed back to the customer after a cancellation (refunds are paid by payments)."
+    )
+    # A client's Idempotency-Key, and a fingerprint of the request it came with: the same key
+    # with the same request returns this booking, with another request it is refused.
+    idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Part of the signed manage token: replacing it invalidates every link sent so far.
+    manage_nonce = models.CharField(max_length=32, default=new_manage_nonce, editable=False)
 
     class Meta:
         db_table = 'core"."bookings'
@@ -132,6 +199,11 @@ class Booking(UUIDModel):
                 fields=["customer", "date", "slot"],
                 condition=models.Q(status__in=ACTIVE_BOOKING_STATUSES),
                 name="idx_booking_date_slot_active",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="uq_bookings_idempotency_key",
             ),
         ]
 
@@ -175,6 +247,10 @@ class Payment(UUIDModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     succeeded_at = models.DateTimeField(null=True, blank=True)
+    # The key sent with every Stripe call that creates something for this row (derived from
+    # our own ids, e.g. "booking:<id>:deposit"): a retry after a timeout never charges twice.
+    idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
+    failure_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
         db_table = 'core"."payments'
@@ -182,6 +258,17 @@ class Payment(UUIDModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="check_payment_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="uq_payments_idempotency_key",
+            ),
+            # One row per PaymentIntent (deposit, balance) or Stripe refund (refund rows).
+            models.UniqueConstraint(
+                fields=["stripe_payment_id"],
+                condition=~models.Q(stripe_payment_id=""),
+                name="uq_payments_stripe_payment_id",
             ),
         ]
 
@@ -270,3 +357,30 @@ class Review(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.customer.full_name}"
+
+
+class StripeEvent(UUIDModel):
+    """A Stripe webhook event, stored under its unique id so that it is processed exactly once."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored (type not handled, or not ours)"
+        FAILED = "failed", "Failed (Stripe retries it)"
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    livemode = models.BooleanField(default=False)
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = 'core"."stripe_events'
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id} ({self.status})"
