@@ -239,6 +239,28 @@ def test_quotes_are_throttled_with_retry_after(api_client, priced, settings):
     assert response.headers["Retry-After"]
 
 
+def test_a_quote_without_contact_details_takes_at_most_four_queries(
+    api_client, priced, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = post(api_client, QUOTES, quote_body(items=[{"code": "gyoza", "quantity": 3}]))
+
+    assert response.status_code == 200
+
+
+def test_a_quote_kept_as_a_lead_takes_a_bounded_number_of_queries(
+    api_client, priced, django_assert_max_num_queries
+):
+    post(api_client, QUOTES, quote_body(contact={"email": "ann@example.com"}))
+
+    with django_assert_max_num_queries(22):
+        response = post(
+            api_client, QUOTES, quote_body(contact={"email": "ann@example.com", "phone": "5105551234"})
+        )
+
+    assert response.status_code == 200
+
+
 # --- Leads -----------------------------------------------------------------------------
 
 

@@ -1,0 +1,134 @@
+"""A lead's status: staff moving it along the funnel, and conversion when its contact books."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.actor import Actor
+from audit.services import audit_log_write, snapshot
+from core.models import Booking, Customer
+from crm.models import Lead
+from leads.models import LeadContext, LeadEvent
+from leads.services.capture import BOOKING_ACTOR
+from leads.services.matching import CLOSED_STATUSES, contact_handles, contacts_lock, contacts_match
+from leads.services.scores import rescore
+from myhibachi.errors import ConflictError, ServiceError
+
+# The staff transitions between lead statuses. It lives here rather than beside Lead.Status
+# because crm/models.py holds only the schema and this module is the only one that changes
+# a lead's status. Converted is final; a lost lead can be reopened.
+LEAD_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Lead.Status.NEW: frozenset(
+        {
+            Lead.Status.CONTACTED,
+            Lead.Status.QUALIFIED,
+            Lead.Status.NURTURING,
+            Lead.Status.CONVERTED,
+            Lead.Status.LOST,
+        }
+    ),
+    Lead.Status.CONTACTED: frozenset(
+        {Lead.Status.QUALIFIED, Lead.Status.NURTURING, Lead.Status.CONVERTED, Lead.Status.LOST}
+    ),
+    Lead.Status.QUALIFIED: frozenset(
+        {Lead.Status.CONTACTED, Lead.Status.NURTURING, Lead.Status.CONVERTED, Lead.Status.LOST}
+    ),
+    Lead.Status.NURTURING: frozenset(
+        {Lead.Status.CONTACTED, Lead.Status.QUALIFIED, Lead.Status.CONVERTED, Lead.Status.LOST}
+    ),
+    Lead.Status.LOST: frozenset({Lead.Status.CONTACTED, Lead.Status.NURTURING}),
+    Lead.Status.CONVERTED: frozenset(),
+}
+
+
+@transaction.atomic
+def lead_convert_on_booking(*, customer: Customer, booking: Booking) -> Lead | None:
+    """Mark the open leads of the booking customer's email or phone converted; None when none.
+
+    Runs inside booking_create's transaction and never fails it for want of a lead.
+    """
+    handles = contact_handles(email=customer.email or "", phone=customer.phone or "", strict=False)
+    match = Q(customer=customer)
+    if handles:
+        contacts_lock(handles)
+        match |= contacts_match(handles)
+    lead_ids = Lead.objects.filter(match).exclude(status__in=CLOSED_STATUSES).values("pk")
+    leads = list(Lead.objects.select_for_update().filter(pk__in=lead_ids).order_by("-created_at"))
+    if not leads:
+        return None
+    now = timezone.now()
+    contexts = {context.lead_id: context for context in LeadContext.objects.filter(lead__in=leads)}
+    for lead in leads:
+        before = snapshot(lead)
+        previous_status = lead.status
+        lead.status = Lead.Status.CONVERTED
+        lead.customer = customer
+        lead.conversion_date = now
+        lead.save(update_fields=["status", "customer", "conversion_date", "updated_at"])
+        LeadEvent.objects.bulk_create(
+            [
+                LeadEvent(
+                    lead=lead,
+                    event_type=LeadEvent.Type.COMPLETED_BOOKING,
+                    payload={"booking_reference": booking.reference, "booking_id": str(booking.pk)},
+                    occurred_at=now,
+                ),
+                LeadEvent(
+                    lead=lead,
+                    event_type=LeadEvent.Type.STATUS_CHANGED,
+                    payload={"from": previous_status, "to": Lead.Status.CONVERTED, "reason": "booked"},
+                    occurred_at=now,
+                ),
+            ]
+        )
+        rescore(lead, contexts.get(lead.pk), now=now)
+        audit_log_write(
+            actor=BOOKING_ACTOR,
+            action="lead.converted",
+            instance=lead,
+            before=before,
+            after=snapshot(lead),
+            reason=f"booking {booking.reference}",
+        )
+    return leads[0]
+
+
+@transaction.atomic
+def lead_change_status(*, lead: Lead, status: str, actor: Actor, reason: str = "") -> Lead:
+    """Move a lead to a status allowed from its current one; a no-op when it is already there."""
+    if status not in Lead.Status.values:
+        raise ServiceError(f"Unknown lead status {status!r}.", field="status")
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status == status:
+        return lead
+    if status not in LEAD_STATUS_TRANSITIONS[lead.status]:
+        raise ConflictError(
+            f"A {lead.get_status_display().lower()} lead cannot become {Lead.Status(status).label.lower()}.",
+            field="status",
+            code="invalid_transition",
+        )
+    before = snapshot(lead)
+    now = timezone.now()
+    previous_status = lead.status
+    lead.status = status
+    if status == Lead.Status.CONTACTED:
+        lead.contacted_at = now
+    if status == Lead.Status.CONVERTED:
+        lead.conversion_date = now
+    lead.save(update_fields=["status", "contacted_at", "conversion_date", "updated_at"])
+    LeadEvent.objects.create(
+        lead=lead,
+        event_type=LeadEvent.Type.STATUS_CHANGED,
+        payload={"from": previous_status, "to": status, "reason": reason, "by": actor.label},
+        occurred_at=now,
+    )
+    rescore(lead, LeadContext.objects.filter(lead=lead).first(), now=now)
+    audit_log_write(
+        actor=actor,
+        action="lead.status_changed",
+        instance=lead,
+        before=before,
+        after=snapshot(lead),
+        reason=reason,
+    )
+    return lead
