@@ -1,0 +1,233 @@
+"""The roles and permissions of the staff panel: the single source of truth.
+
+Plain data, read by `manage.py seed` (which mirrors it into identity.roles, permissions and
+role_permissions) and by the admin's authorization. Change access here, in code review, not
+by editing rows in the admin: the seed puts the tables back in line with this module.
+
+- PERMISSIONS: every permission code, `resource.action`, with what it allows.
+- ROLES: every role (the values of identity.models.Role.Name) with its tier and description.
+- ROLE_PERMISSIONS: what each role may do. Station scoping (which stations a user's role
+  applies to) and "a chef sees only their own bookings" are enforced on top of these grants,
+  by the scoping policy in `identity/`, not here.
+"""
+
+from types import MappingProxyType
+from typing import NamedTuple
+
+
+class RoleSpec(NamedTuple):
+    name: str
+    tier: int
+    description: str
+
+
+# resource -> ((action, what it allows), ...). Only meaningful pairs exist: the audit trail is
+# append-only (no audit.update), and a payment is recorded or refunded, never edited.
+RESOURCE_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "booking": (
+        ("read", "See bookings"),
+        ("create", "Create bookings for customers"),
+        ("update", "Edit booking details (party size, address, notes)"),
+        ("delete", "Delete bookings"),
+        ("cancel", "Cancel bookings and approve or reject cancellation requests"),
+        ("reschedule", "Move bookings to another date or slot"),
+        ("assign_chef", "Assign or reassign the chef of a booking"),
+        ("complete", "Mark bookings completed or no-show"),
+        ("export", "Export bookings"),
+    ),
+    "customer": (
+        ("read", "See customers"),
+        ("create", "Create customers"),
+        ("update", "Edit customers and their consent"),
+        ("delete", "Delete customers"),
+    ),
+    "payment": (
+        ("read", "See the payments of bookings"),
+        ("record", "Record cash, Zelle or Venmo payments"),
+        ("refund", "Refund payments"),
+        ("report", "See payment and revenue reports"),
+    ),
+    "lead": (
+        ("read", "See leads"),
+        ("create", "Create leads"),
+        ("update", "Edit leads, their status and assignee"),
+        ("delete", "Delete leads"),
+        ("convert", "Convert a lead to a customer"),
+    ),
+    "review": (
+        ("read", "See reviews"),
+        ("update", "Edit reviews"),
+        ("delete", "Delete reviews"),
+        ("moderate", "Approve or reject reviews"),
+    ),
+    "conversation": (
+        ("read", "See message threads and AI conversations"),
+        ("update", "Edit conversations"),
+        ("handle", "Reply to customers and take over escalated conversations"),
+    ),
+    "knowledge": (
+        ("read", "See the AI assistant's knowledge base"),
+        ("create", "Add knowledge entries"),
+        ("update", "Edit knowledge entries"),
+        ("delete", "Delete knowledge entries"),
+    ),
+    "chef": (
+        ("read", "See chefs"),
+        ("create", "Add chefs"),
+        ("update", "Edit chefs"),
+        ("delete", "Delete chefs"),
+    ),
+    "availability": (
+        ("read", "See chef availability"),
+        ("create", "Enter time off"),
+        ("update", "Edit time off"),
+        ("delete", "Delete time off"),
+    ),
+    "station": (
+        ("read", "See stations"),
+        ("create", "Add stations"),
+        ("update", "Edit stations and their travel settings"),
+        ("delete", "Delete stations"),
+    ),
+    "pricing": (
+        ("read", "See prices, menu and travel fee settings"),
+        ("create", "Add prices, menu items and travel fee settings"),
+        ("update", "Change prices, menu items and travel fee settings"),
+        ("delete", "Delete prices, menu items and travel fee settings"),
+    ),
+    "campaign": (
+        ("read", "See campaigns and their deliveries"),
+        ("create", "Create campaigns"),
+        ("update", "Edit and schedule campaigns"),
+        ("delete", "Delete campaigns"),
+        ("send", "Send campaigns"),
+    ),
+    "segment": (
+        ("read", "See customer segments"),
+        ("create", "Create segments"),
+        ("update", "Edit segments and their rules"),
+        ("delete", "Delete segments"),
+    ),
+    "audit": (("read", "See the audit log"),),
+    "security": (("read", "See security events"),),
+    "user": (
+        ("read", "See staff users"),
+        ("create", "Create staff users"),
+        ("update", "Edit staff users"),
+        ("delete", "Delete staff users"),
+        ("manage", "Grant and revoke roles and station assignments"),
+    ),
+}
+
+# code -> description, e.g. "booking.cancel" -> "Cancel bookings and ...".
+PERMISSIONS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        f"{resource}.{action}": description
+        for resource, actions in RESOURCE_ACTIONS.items()
+        for action, description in actions
+    }
+)
+
+SUPER_ADMIN = "super_admin"
+ADMIN = "admin"
+STATION_MANAGER = "station_manager"
+CUSTOMER_SUPPORT = "customer_support"
+CHEF = "chef"
+
+ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec(SUPER_ADMIN, 4, "Everything, at every station."),
+    RoleSpec(ADMIN, 3, "Everything, at the stations assigned."),
+    RoleSpec(STATION_MANAGER, 2, "Runs a station: bookings, chefs, availability, leads, payments."),
+    RoleSpec(CUSTOMER_SUPPORT, 2, "Bookings, customers, leads, reviews and conversations; no finance."),
+    RoleSpec(CHEF, 1, "Their own bookings and availability."),
+)
+ROLE_TIERS: MappingProxyType[str, int] = MappingProxyType({role.name: role.tier for role in ROLES})
+
+
+def _codes(*codes: str) -> frozenset[str]:
+    unknown = set(codes) - PERMISSIONS.keys()
+    if unknown:  # a typo here would silently deny; fail at import instead
+        raise ValueError(f"Unknown permissions in the catalog: {sorted(unknown)}")
+    return frozenset(codes)
+
+
+def _all_of(*resources: str) -> tuple[str, ...]:
+    return tuple(f"{resource}.{action}" for resource in resources for action, _ in RESOURCE_ACTIONS[resource])
+
+
+ROLE_PERMISSIONS: MappingProxyType[str, frozenset[str]] = MappingProxyType(
+    {
+        SUPER_ADMIN: frozenset(PERMISSIONS),
+        # Same grants as super_admin; what differs is scope: an admin works at the
+        # stations assigned, a super_admin at every station (identity scoping).
+        ADMIN: frozenset(PERMISSIONS),
+        STATION_MANAGER: _codes(
+            *_all_of("booking", "chef", "availability"),
+            "customer.read",
+            "customer.create",
+            "customer.update",
+            "payment.read",
+            "payment.record",
+            "payment.refund",
+            "payment.report",
+            "lead.read",
+            "lead.create",
+            "lead.update",
+            "lead.convert",
+            "review.read",
+            "review.update",
+            "review.moderate",
+            "conversation.read",
+            "conversation.update",
+            "conversation.handle",
+            "knowledge.read",
+            "station.read",
+            "pricing.read",
+            "campaign.read",
+            "segment.read",
+            "audit.read",
+            "user.read",
+        ),
+        # No finance: support sees whether a deposit was paid (payment.read) but never
+        # records, refunds or reports money.
+        CUSTOMER_SUPPORT: _codes(
+            "booking.read",
+            "booking.create",
+            "booking.update",
+            "booking.cancel",
+            "booking.reschedule",
+            "customer.read",
+            "customer.create",
+            "customer.update",
+            "payment.read",
+            "lead.read",
+            "lead.create",
+            "lead.update",
+            "lead.convert",
+            "review.read",
+            "review.moderate",
+            "conversation.read",
+            "conversation.update",
+            "conversation.handle",
+            "knowledge.read",
+            "chef.read",
+            "availability.read",
+            "station.read",
+            "pricing.read",
+        ),
+        # Their own bookings and availability only; "own" is enforced by the scoping policy.
+        CHEF: _codes("booking.read", "availability.read", "availability.create", "availability.update"),
+    }
+)
+
+
+def permissions_for(role_names: list[str] | tuple[str, ...] | set[str]) -> frozenset[str]:
+    """The union of the permissions of the given roles (unknown role names grant nothing)."""
+    granted: set[str] = set()
+    for name in role_names:
+        granted |= ROLE_PERMISSIONS.get(name, frozenset())
+    return frozenset(granted)
+
+
+def role_has_permission(role_name: str, code: str) -> bool:
+    return code in ROLE_PERMISSIONS.get(role_name, frozenset())

@@ -1,0 +1,64 @@
+"""`manage.py seed`: the reference data; `manage.py seed --demo`: plus demo data to explore.
+
+Both can be run any number of times: a second run writes nothing (myhibachi/seeding/).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from myhibachi.seeding.demo import Login, seed_demo
+from myhibachi.seeding.reference import seed_reference
+from myhibachi.seeding.rows import SeedReport
+
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reference data (roles and permissions, the Fremont station, prices, menu, "
+        "knowledge base). With --demo, also demo stations, staff, chefs, customers, bookings, "
+        "leads and conversations (refused in production). Safe to run again."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Also load demo data and staff logins (development only).",
+        )
+
+    def handle(self, *args, demo: bool = False, **options) -> None:
+        if demo and (settings.PRODUCTION or getattr(settings, "DJANGO_ENV", "") == "production"):
+            raise CommandError(
+                "Refusing to load demo data in production (DJANGO_ENV=production): it creates "
+                "staff logins with a published password. Run `manage.py seed` without --demo."
+            )
+        report = SeedReport()
+        # One transaction: a seed that fails half-way leaves the database as it was.
+        with transaction.atomic():
+            reference = seed_reference(report)
+            logins = seed_demo(report, reference) if demo else []
+
+        if report.changed:
+            self.stdout.write(self.style.SUCCESS("Seeded:"))
+            self.stdout.write("\n".join(report.lines()))
+        else:
+            self.stdout.write(self.style.SUCCESS("Nothing to do: everything was already seeded."))
+        if logins:
+            self._print_logins(logins)
+
+    def _print_logins(self, logins: list[Login]) -> None:
+        headers = Login("email", "role", "station", "password")
+        widths = [max(len(row[i]) for row in [headers, *logins]) for i in range(len(headers))]
+
+        def line(row) -> str:
+            return "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
+
+        self.stdout.write("")
+        self.stdout.write(f"Staff panel: {ADMIN_URL}")
+        self.stdout.write(line(headers))
+        self.stdout.write(line(["-" * width for width in widths]))
+        for login in logins:
+            self.stdout.write(line(login))
+        self.stdout.write("Demo passwords are set when a user is first created; later runs keep them.")
