@@ -1,0 +1,96 @@
+"""Reads of bookings, payments and reviews that are more than one line."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
+from ops.availability import slot_starts_at
+
+# DOMAIN.md "Booking lifecycle": the customer cancels with a refund 4 or more days ahead,
+# and reschedules through the manage link up to 72 hours ahead.
+CUSTOMER_REFUND_NOTICE = datetime.timedelta(days=4)
+CUSTOMER_RESCHEDULE_NOTICE = datetime.timedelta(hours=72)
+
+
+def booking_starts_at(booking: Booking) -> datetime.datetime:
+    """The aware start of the event, in the station's local time."""
+    return slot_starts_at(station=booking.station, date=booking.date, slot=booking.slot)
+
+
+def booking_deposit_paid_cents(*, booking: Booking) -> int:
+    """The deposit the customer has paid and not had back: succeeded deposits minus their refunds."""
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        deposits=Sum(
+            "amount_cents", filter=Q(kind=Payment.Kind.DEPOSIT, status=Payment.Status.SUCCEEDED), default=0
+        ),
+        refunds=Sum(
+            "amount_cents",
+            filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
+            & (Q(refund_of__isnull=True) | Q(refund_of__kind=Payment.Kind.DEPOSIT)),
+            default=0,
+        ),
+    )
+    return max(0, totals["deposits"] - totals["refunds"])
+
+
+def booking_paid_cents(*, booking: Booking) -> int:
+    """What the customer has paid in all (deposit and balance) and not had refunded."""
+    totals = Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).aggregate(
+        paid=Sum("amount_cents", filter=~Q(kind=Payment.Kind.REFUND), default=0),
+        refunded=Sum("amount_cents", filter=Q(kind=Payment.Kind.REFUND), default=0),
+    )
+    return max(0, totals["paid"] - totals["refunded"])
+
+
+@dataclass(frozen=True)
+class CustomerActions:
+    """What the customer may do through the manage link right now."""
+
+    can_cancel: bool
+    cancel_becomes_request: bool  # inside 4 days: staff decide, no refund unless they choose one
+    cancel_refund_cents: int
+    can_reschedule: bool
+    can_review: bool
+
+
+def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None = None) -> CustomerActions:
+    """The manage page's buttons, by the same rules the services enforce."""
+    now = now or timezone.now()
+    until_start = booking_starts_at(booking) - now
+    can_cancel = (
+        booking.status != Booking.Status.CANCELLATION_REQUESTED
+        and booking_action_allowed(booking.status, BookingAction.CANCEL)
+        and until_start > datetime.timedelta(0)
+    )
+    becomes_request = can_cancel and until_start < CUSTOMER_REFUND_NOTICE
+    refund_cents = booking_deposit_paid_cents(booking=booking) if can_cancel and not becomes_request else 0
+    return CustomerActions(
+        can_cancel=can_cancel,
+        cancel_becomes_request=becomes_request,
+        cancel_refund_cents=refund_cents,
+        can_reschedule=booking_action_allowed(booking.status, BookingAction.RESCHEDULE)
+        and until_start >= CUSTOMER_RESCHEDULE_NOTICE,
+        can_review=booking.status == Booking.Status.COMPLETED
+        and not Review.objects.filter(booking=booking).exists(),
+    )
+
+
+def booking_payments(*, booking: Booking) -> QuerySet[Payment]:
+    return Payment.objects.filter(booking=booking).order_by("created_at")
+
+
+def booking_by_idempotency_key(key: str) -> Booking | None:
+    return Booking.objects.select_related("station", "customer").filter(idempotency_key=key).first()
+
+
+def reviews_public() -> QuerySet[Review]:
+    """Approved reviews, newest first, with only what the public page shows."""
+    return (
+        Review.objects.filter(status=Review.Status.APPROVED)
+        .select_related("customer")
+        .only("id", "rating", "content", "created_at", "customer__first_name", "customer__last_name")
+        .order_by("-created_at", "-id")
+    )

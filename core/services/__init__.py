@@ -1,0 +1,1 @@
+"""Every write to core's tables: bookings and their lifecycle, customers, reviews."""
