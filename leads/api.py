@@ -123,8 +123,7 @@ class LeadCreateApi(APIView):
 
         lead = lead_capture(
             source=data["source"],
-            # The person got in touch with us; funnel events record what the lead does.
-            event_type=LeadEvent.Type.CONTACTED,
+            event_type=LeadEvent.Type.INQUIRY,
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],

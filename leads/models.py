@@ -57,6 +57,9 @@ class LeadEvent(UUIDModel):
         COMPLETED_BOOKING = "completed_booking", "Completed booking"
         BOOKING_FAILED = "booking_failed", "Booking failed"
         CONTACTED = "contacted", "Contacted"
+        # The person wrote to us (the website's inquiry form, or contact details given in a
+        # chat). Not "contacted", which is staff reaching out (Lead.contacted_at).
+        INQUIRY = "inquiry", "Inquiry received"
 
     lead = models.ForeignKey("crm.Lead", on_delete=models.CASCADE, related_name="events")
     event_type = models.CharField(max_length=30, choices=Type.choices)

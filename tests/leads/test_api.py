@@ -284,7 +284,7 @@ def test_inquiry_creates_a_lead_and_answers_201_with_its_score(api_client, db):
     assert response.json() == {"id": str(lead.pk), "status": "new", "score": 55, "quality": "warm"}
     assert lead.source == Lead.Source.REFERRAL
     assert lead.context.message == "A birthday in the garden"
-    assert lead.events.filter(event_type=LeadEvent.Type.CONTACTED).exists()
+    assert lead.events.filter(event_type=LeadEvent.Type.INQUIRY).exists()
 
 
 def test_inquiry_without_email_or_phone_is_a_400_naming_email(api_client, db):
@@ -326,7 +326,7 @@ def test_inquiry_from_a_known_phone_updates_the_open_lead(api_client, db):
 def test_inquiry_records_consent_only_when_given(api_client, db):
     post(api_client, LEADS, {"email": "ann@example.com", "sms_consent": True})
 
-    payload = LeadEvent.objects.get(event_type=LeadEvent.Type.CONTACTED).payload
+    payload = LeadEvent.objects.get(event_type=LeadEvent.Type.INQUIRY).payload
     assert (payload["sms_consent"], payload["email_consent"]) == (True, False)
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def capture(**overrides) -> Lead:
     values = {
         "source": Lead.Source.WEBSITE,
-        "event_type": LeadEvent.Type.CONTACTED,
+        "event_type": LeadEvent.Type.INQUIRY,
         "email": "ann@example.com",
     }
     values.update(overrides)
@@ -57,8 +57,8 @@ def test_capture_creates_a_lead_with_its_contacts_context_and_events():
         ("phone", "+15105551234"),
     ]
     assert (lead.context.party_adults, lead.context.party_kids, lead.context.zip_code) == (12, 2, "94539")
-    assert event_types(lead) == ["contacted", "lead_created", "score_updated"]
-    assert lead.events.get(event_type="contacted").payload == {"message": "Birthday party"}
+    assert event_types(lead) == ["inquiry", "lead_created", "score_updated"]
+    assert lead.events.get(event_type="inquiry").payload == {"message": "Birthday party"}
 
 
 def test_capture_without_email_or_phone_is_refused_on_the_email_field():
@@ -175,7 +175,7 @@ def test_capture_writes_an_audit_row_for_a_new_lead_and_for_an_update():
 def test_capture_stores_a_payload_with_dates_as_text():
     lead = capture(payload={"event_date": datetime.date(2026, 7, 4)})
 
-    assert lead.events.get(event_type="contacted").payload == {"event_date": "2026-07-04"}
+    assert lead.events.get(event_type="inquiry").payload == {"event_date": "2026-07-04"}
 
 
 def test_capture_of_two_simultaneous_requests_from_one_person_makes_one_lead(transactional_db):
