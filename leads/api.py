@@ -54,7 +54,7 @@ class QuoteComputeApi(APIView):
                     "party_kids": 2,
                     "zip_code": "94539",
                     "items": [{"code": "filet_mignon", "quantity": 4}],
-                    "event_date": "2026-07-04",
+                    "event_date": "2027-07-04",
                     "contact": {"first_name": "Ann", "email": "ann@example.com"},
                 },
             )
