@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["myhibachi.api.SafeJSONParser"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_CLASSES": ["myhibachi.api.PublicThrottle"],
     "EXCEPTION_HANDLER": "myhibachi.api.exception_handler",
@@ -205,6 +205,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# --- Payments (Stripe) ----------------------------------------------------------------
+# Unset STRIPE_SECRET_KEY: a fake gateway (development and the demo, no Stripe account, no
+# network); production without it takes no card payments (see core/payments/gateway.py).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+# The webhook endpoint refuses every event while this is unset.
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_CURRENCY = env.str("STRIPE_CURRENCY", default="usd")
+# A slow Stripe must not hold a customer's request for the library's default 80 s; calls that
+# create something carry idempotency keys, so the library's retries are safe.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -224,6 +237,35 @@ if PRODUCTION:
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="My Hibachi <hello@myhibachichef.com>")
+
+# --- Notifications (core/notifications) -------------------------------------------------
+# This server's public address (admin links in staff alerts; the URL the SMS provider signs),
+# and the customer website's, where a booking's manage link points: CUSTOMER_SITE_URL/manage/<token>.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CUSTOMER_SITE_URL = env.str("CUSTOMER_SITE_URL", default=SITE_URL).rstrip("/")
+# Staff alerts go to the staff of the booking's station and always to these addresses too.
+STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=["ops@myhibachichef.com"])
+# What the HELP reply and the emails give as contact.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="hello@myhibachichef.com")
+SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="")
+# SMS gateway: console (prints, development), recording (keeps them in memory, tests) or twilio.
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="console")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+# Also the key of the inbound webhook's X-Twilio-Signature: unset, every inbound SMS is refused.
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+if TESTING:
+    # No test ever reaches an SMS provider, whatever the environment says.
+    SMS_GATEWAY = "recording"
+if SMS_GATEWAY == "twilio" and not (
+    TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and (TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID)
+):
+    raise ImproperlyConfigured(
+        "SMS_GATEWAY=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER "
+        "(or TWILIO_MESSAGING_SERVICE_SID)."
+    )
 
 LOGGING = {
     "version": 1,
