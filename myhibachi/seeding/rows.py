@@ -83,3 +83,9 @@ def ensure_rows(
 
 def ensure_row(model: type[M], row: M, *, key: Sequence[str], report: SeedReport) -> M:
     return ensure_rows(model, [row], key=key, report=report)[_key_of(row, key)]
+
+
+def by_id(model: type[M], rows: list[M], report: SeedReport) -> list[M]:
+    """ensure_rows keyed by the rows' (fixed demo) ids; the rows in the order given."""
+    found = ensure_rows(model, rows, key=("id",), report=report)
+    return [found[(row.id,)] for row in rows]
