@@ -37,6 +37,8 @@ PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 MANUAL_METHODS = (Payment.Method.CASH, Payment.Method.ZELLE, Payment.Method.VENMO)
 # Refunds that count against what can still be refunded: asked for, or done.
 OPEN_REFUND_STATUSES = (Payment.Status.PENDING, Payment.Status.SUCCEEDED)
+# A deposit or balance payment that was received (and perhaps refunded since).
+RECEIVED_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED)
 FLAG_REASON_MAX_LENGTH = 255
 MALFORMED_EVENT = "malformed_event"
 PAYMENT_AUDIT_FIELDS = [
@@ -70,7 +72,7 @@ def _sum_cents(queryset) -> int:
 def booking_net_paid_cents(booking: Booking) -> int:
     """What the customer has paid for the booking and not been refunded."""
     paid = _sum_cents(
-        Payment.objects.filter(booking=booking, kind__in=PAID_KINDS, succeeded_at__isnull=False)
+        Payment.objects.filter(booking=booking, kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES)
     )
     refunded = _sum_cents(
         Payment.objects.filter(booking=booking, kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
@@ -155,7 +157,7 @@ def _booking_flag(*, booking: Booking, reason: str, actor: Actor) -> None:
 
 def _payment_succeed(*, payment: Payment, booking: Booking, actor: Actor) -> None:
     """Count a (locked) payment as received, once; then what it means for the (locked) booking."""
-    if payment.succeeded_at is not None:
+    if payment.status in RECEIVED_STATUSES:
         return
     before = snapshot(payment, PAYMENT_AUDIT_FIELDS)
     payment.succeeded_at = timezone.now()
@@ -201,7 +203,7 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
                 booking=booking, reason=f"{amount} deposit received while cancellation requested", actor=actor
             )
         deposits = Payment.objects.filter(
-            booking=booking, kind=Payment.Kind.DEPOSIT, succeeded_at__isnull=False
+            booking=booking, kind=Payment.Kind.DEPOSIT, status__in=RECEIVED_STATUSES
         )
         if deposits.count() > 1:
             _booking_flag(booking=booking, reason="Deposit paid more than once", actor=actor)
@@ -247,7 +249,7 @@ def _refund_fail(*, refund: Payment, original: Payment, booking: Booking, reason
 
 def _original_refund_status_sync(*, original: Payment, booking: Booking, actor: Actor) -> None:
     """A received payment is `refunded` when its succeeded refunds cover it, else `succeeded`."""
-    if original.succeeded_at is None:
+    if original.status not in RECEIVED_STATUSES:
         return  # not received yet: its success sets the status, refunds included
     refunded = _refunded_cents(original) >= original.amount_cents
     status = Payment.Status.REFUNDED if refunded else Payment.Status.SUCCEEDED
@@ -376,7 +378,7 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
         amount_cents=booking.deposit_due_cents,
         idempotency_key=f"booking:{booking.pk}:deposit",
     )
-    if payment.succeeded_at is not None:
+    if payment.status in RECEIVED_STATUSES:
         raise ServiceError("The deposit of this booking is already paid.", code="deposit_not_due")
     intent = _intent_for(payment=payment, booking=booking, gateway=gateway)
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
@@ -560,7 +562,7 @@ def _received_payments(booking: Booking, *, methods=None) -> list[Payment]:
     )
     if methods is not None:
         queryset = queryset.filter(method__in=methods)
-    return list(queryset.order_by("-succeeded_at"))
+    return list(queryset.order_by("-created_at"))
 
 
 def payment_refund(*, booking: Booking, amount_cents: int, reason: str, actor: Actor) -> Payment:
@@ -756,7 +758,7 @@ def payment_intent_succeeded_apply(*, payment_intent: dict) -> Outcome:
             reason=f"Stripe received {format_cents(received)}, {format_cents(payment.amount_cents)} expected",
             actor=STRIPE_ACTOR,
         )
-    already = payment.succeeded_at is not None
+    already = payment.status in RECEIVED_STATUSES
     _payment_succeed(payment=payment, booking=booking, actor=STRIPE_ACTOR)
     return Outcome(True, "already received" if already else f"{payment.kind} received")
 
@@ -768,7 +770,7 @@ def payment_intent_failed_apply(*, payment_intent: dict, canceled: bool = False)
     if found is None:
         return Outcome(False, "no payment of ours has this PaymentIntent")
     booking, payment = _locked_pair(found)
-    if payment.succeeded_at is not None or payment.status != Payment.Status.PENDING:
+    if payment.status != Payment.Status.PENDING:
         # A late failure of an earlier attempt, delivered after the success, changes nothing.
         return Outcome(True, f"payment is {payment.status}: unchanged")
     before = snapshot(payment, PAYMENT_AUDIT_FIELDS)
