@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 from io import StringIO
 
@@ -7,15 +6,19 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from ai.models import Knowledge
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Payment
+from core.services.payments import booking_balance_due_cents, booking_net_paid_cents
 from crm.models import Lead
 from identity import catalog
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
+from leads.services.scores import rescore
 from ops.models import Chef
 from ops.slots import SLOTS
 from pricing.models import AddonItem, MenuItem, PricingPolicy
+from pricing.quote import quote_compute
 
 PROJECT_APPS = ("identity", "pricing", "audit", "ops", "core", "leads", "crm", "ai")
 
@@ -402,4 +405,41 @@ def test_demo_time_off_rows_fall_on_days_the_chef_has_no_booking():
         days_off = set(chef.availability.values_list("date", flat=True))
         booked = set(chef.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES).values_list("date", flat=True))
         assert days_off and not days_off & booked
-        assert all(day > datetime.date.today() for day in days_off)
+        assert all(day > timezone.localdate() for day in days_off)
+
+
+@pytest.mark.django_db
+def test_demo_quotes_are_the_pricing_engines_quotes():
+    seed("--demo")
+
+    for booking in Booking.objects.all():
+        quote = quote_compute(
+            zip_code=booking.zone,
+            party_adults=booking.party_adults,
+            party_kids=booking.party_kids,
+            party_toddlers=booking.party_toddlers,
+            items=booking.items,
+        )
+        assert booking.quote == quote.as_dict(), booking.reference
+
+
+@pytest.mark.django_db
+def test_demo_lead_scores_are_what_the_lead_scoring_computes():
+    seed("--demo")
+
+    for lead in Lead.objects.select_related("context"):
+        changed = rescore(lead, lead.context, now=timezone.now())
+        assert not changed, f"{lead}: the demo stored another score than leads.scoring"
+
+
+@pytest.mark.django_db
+def test_demo_payments_add_up_as_the_payment_services_count_them():
+    seed("--demo")
+
+    for booking in Booking.objects.filter(status="completed"):
+        assert booking_balance_due_cents(booking) == 0
+    for booking in Booking.objects.filter(status="confirmed"):
+        assert booking_balance_due_cents(booking) == booking.total_due_cents - booking.deposit_due_cents
+    refunded = Booking.objects.get(reference="MH-DEMO10")
+    assert booking_net_paid_cents(refunded) == 0
+    assert refunded.payments.get(kind="deposit").status == "refunded"
