@@ -94,3 +94,22 @@ def reviews_public() -> QuerySet[Review]:
         .only("id", "rating", "content", "created_at", "customer__first_name", "customer__last_name")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class BookingManageView:
+    """What the customer's manage page shows: the booking, its payments and the allowed actions."""
+
+    booking: Booking
+    starts_at: datetime.datetime
+    payments: list[Payment]
+    actions: CustomerActions
+
+
+def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = None) -> BookingManageView:
+    return BookingManageView(
+        booking=booking,
+        starts_at=booking_starts_at(booking),
+        payments=list(booking_payments(booking=booking)),
+        actions=booking_customer_actions(booking=booking, now=now),
+    )

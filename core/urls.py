@@ -1,3 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from core.api import (
+    AvailabilityListApi,
+    BookingCreateApi,
+    BookingManageCancelApi,
+    BookingManageDetailApi,
+    BookingManageRescheduleApi,
+    BookingManageReviewCreateApi,
+    ReviewListApi,
+)
+
+urlpatterns = [
+    path("availability/", AvailabilityListApi.as_view(), name="availability-list"),
+    path("bookings/", BookingCreateApi.as_view(), name="booking-create"),
+    path("bookings/manage/<str:token>/", BookingManageDetailApi.as_view(), name="booking-manage-detail"),
+    path(
+        "bookings/manage/<str:token>/cancel/", BookingManageCancelApi.as_view(), name="booking-manage-cancel"
+    ),
+    path(
+        "bookings/manage/<str:token>/reschedule/",
+        BookingManageRescheduleApi.as_view(),
+        name="booking-manage-reschedule",
+    ),
+    path(
+        "bookings/manage/<str:token>/review/",
+        BookingManageReviewCreateApi.as_view(),
+        name="booking-manage-review-create",
+    ),
+    path("reviews/", ReviewListApi.as_view(), name="review-list"),
+]

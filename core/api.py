@@ -1,0 +1,321 @@
+"""The customer booking API: availability, booking, managing a booking through its signed link, reviews.
+
+Public (customers have no passwords) and throttled per client IP; a booking is reached only
+through its manage token. Reads go through selectors, writes through services; every 4xx has
+the one error shape of myhibachi.api.exception_handler.
+"""
+
+import ipaddress
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.actor import Actor
+from core.models import Booking
+from core.selectors import booking_manage_view, reviews_public
+from core.serializers import (
+    AvailabilityOutputSerializer,
+    AvailabilityQueryInputSerializer,
+    BookingCancelInputSerializer,
+    BookingCreatedOutputSerializer,
+    BookingCreateInputSerializer,
+    BookingManageOutputSerializer,
+    BookingRescheduleInputSerializer,
+    ErrorOutputSerializer,
+    ReviewCreatedOutputSerializer,
+    ReviewCreateInputSerializer,
+    ReviewPublicOutputSerializer,
+)
+from core.services.bookings import booking_cancel, booking_create, booking_reschedule
+from core.services.reviews import review_create
+from core.tokens import booking_from_manage_token, manage_token_for
+from myhibachi.api import PublicThrottle
+from myhibachi.errors import ServiceError
+from ops.availability import station_availability
+from pricing.distance import serving_station_for_zip
+
+INVALID = OpenApiResponse(
+    ErrorOutputSerializer, description="Invalid input; `fields` names each field at fault."
+)
+NOT_FOUND = OpenApiResponse(ErrorOutputSerializer, description="The booking link is not valid.")
+CONFLICT = OpenApiResponse(
+    ErrorOutputSerializer, description="The booking's state or the slot does not allow it."
+)
+THROTTLED = OpenApiResponse(ErrorOutputSerializer, description="Too many requests; see Retry-After.")
+TOO_LARGE = OpenApiResponse(ErrorOutputSerializer, description="The request body is too large.")
+UNAVAILABLE = OpenApiResponse(ErrorOutputSerializer, description="No pricing policy is in effect.")
+
+TOKEN_PARAMETER = OpenApiParameter(
+    "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="The booking's signed manage token."
+)
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (e.g. a UUID) per booking attempt. Retrying with the same key and body "
+        "returns the same booking; the same key with another body is a 409 idempotency_key_reused."
+    ),
+)
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+def client_ip(request: Request) -> str | None:
+    """The client's IP as the throttle sees it (honours NUM_PROXIES); None when not an IP."""
+    ident = PublicThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address((ident or "").strip()))
+    except ValueError:
+        return None
+
+
+def customer_actor(request: Request, *, label: str) -> Actor:
+    return Actor.customer(
+        label=label[:254], ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+    )
+
+
+def manage_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(
+        BookingManageOutputSerializer(booking_manage_view(booking=booking)).data, status=status_code
+    )
+
+
+class AvailabilityListApi(APIView):
+    throttle_scope = "public"
+
+    @extend_schema(
+        operation_id="availability_list",
+        tags=["bookings"],
+        summary="Free slots for an event location",
+        description=(
+            "For the station serving the ZIP code, each date from start to end (at most 92 days) "
+            "with its four slots (station local time), whether each can be booked, and how many "
+            "chefs are still free. Slots less than 48 hours or more than 365 days ahead are not "
+            "available. 400 (field zip_code) for an unknown ZIP or one outside the service area."
+        ),
+        parameters=[AvailabilityQueryInputSerializer],
+        responses={200: AvailabilityOutputSerializer, 400: INVALID, 429: THROTTLED},
+    )
+    def get(self, request: Request) -> Response:
+        query = AvailabilityQueryInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        station = serving_station_for_zip(query.validated_data["zip_code"], on_date=start).station
+        days = station_availability(station=station, start=start, end=end)
+        return Response(AvailabilityOutputSerializer({"station": station, "days": days}).data)
+
+
+class BookingCreateApi(APIView):
+    throttle_scope = "bookings"
+
+    @extend_schema(
+        operation_id="booking_create",
+        tags=["bookings"],
+        summary="Book a hibachi party",
+        description=(
+            "Books a slot: the server prices the party, assigns a chef, and returns the booking "
+            "(deposit_pending, deposit due within 24 hours) with its manage token. The customer "
+            "is found by email or created; SMS and email consent are recorded only when true. "
+            "409 `slot_unavailable` when no chef is free, `duplicate_booking` when this customer "
+            "already holds the slot, `idempotency_key_reused` for a reused Idempotency-Key."
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=BookingCreateInputSerializer,
+        responses={
+            201: BookingCreatedOutputSerializer,
+            400: INVALID,
+            409: CONFLICT,
+            413: TOO_LARGE,
+            429: THROTTLED,
+            503: UNAVAILABLE,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
+            raise ServiceError(
+                f"An Idempotency-Key is at most {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters.",
+                field="Idempotency-Key",
+            )
+        payload = BookingCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        booking = booking_create(
+            customer=data["customer"],
+            date=data["date"],
+            slot=data["slot"],
+            address=data["address"],
+            party_adults=data["party_adults"],
+            party_kids=data["party_kids"],
+            party_toddlers=data["party_toddlers"],
+            items=data["items"],
+            special_requests=data["special_requests"],
+            source=Booking.Source.WEBSITE,
+            actor=customer_actor(request, label=data["customer"]["email"]),
+            idempotency_key=key or None,
+        )
+        output = BookingCreatedOutputSerializer(
+            {
+                "reference": booking.reference,
+                "status": booking.status,
+                "date": booking.date,
+                "slot": booking.slot,
+                "station": booking.station,
+                "quote": booking.quote,
+                "total_due_cents": booking.total_due_cents,
+                "deposit_due_cents": booking.deposit_due_cents,
+                "deposit_due_at": booking.deposit_due_at,
+                "manage_token": manage_token_for(booking),
+            }
+        )
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class _ManageTokenApi(APIView):
+    throttle_scope = "manage"
+
+    def booking(self, request: Request, token: str) -> Booking:
+        return booking_from_manage_token(token, ip_address=client_ip(request))
+
+
+class BookingManageDetailApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="booking_manage_detail",
+        tags=["bookings"],
+        summary="A booking, through its manage link",
+        description=(
+            "The booking for its customer: status, date and slot, party, address, quote, "
+            "payments, and the actions allowed now (cancel, and whether it refunds or becomes a "
+            "request; reschedule; review). 404 for an invalid link."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        responses={200: BookingManageOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
+    )
+    def get(self, request: Request, token: str) -> Response:
+        return manage_response(self.booking(request, token))
+
+
+class BookingManageCancelApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="booking_manage_cancel",
+        tags=["bookings"],
+        summary="Cancel a booking",
+        description=(
+            "4 or more days before the event the booking is cancelled and the deposit paid is due "
+            "back; inside 4 days it becomes a cancellation request that staff decide on."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        request=BookingCancelInputSerializer,
+        responses={
+            200: BookingManageOutputSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        booking = self.booking(request, token)
+        payload = BookingCancelInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        booking = booking_cancel(
+            booking=booking,
+            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            reason=payload.validated_data["reason"],
+            by_customer=True,
+        )
+        return manage_response(booking)
+
+
+class BookingManageRescheduleApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="booking_manage_reschedule",
+        tags=["bookings"],
+        summary="Move a booking to another slot",
+        description=(
+            "Up to 72 hours before the event, to a slot inside the booking window with a free "
+            "chef. 409 `slot_unavailable` when the slot is full, `reschedule_window_closed` inside "
+            "72 hours."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        request=BookingRescheduleInputSerializer,
+        responses={
+            200: BookingManageOutputSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        booking = self.booking(request, token)
+        payload = BookingRescheduleInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        booking = booking_reschedule(
+            booking=booking,
+            date=payload.validated_data["date"],
+            slot=payload.validated_data["slot"],
+            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            by_customer=True,
+        )
+        return manage_response(booking)
+
+
+class BookingManageReviewCreateApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="booking_manage_review_create",
+        tags=["reviews"],
+        summary="Review a completed booking",
+        description="Once per completed booking; the review is published after moderation.",
+        parameters=[TOKEN_PARAMETER],
+        request=ReviewCreateInputSerializer,
+        responses={
+            201: ReviewCreatedOutputSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        booking = self.booking(request, token)
+        payload = ReviewCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = review_create(
+            booking=booking,
+            rating=payload.validated_data["rating"],
+            content=payload.validated_data["content"],
+            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+        )
+        return Response(ReviewCreatedOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewPagination(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 50
+
+
+class ReviewListApi(generics.ListAPIView):
+    throttle_scope = "public"
+    serializer_class = ReviewPublicOutputSerializer
+    pagination_class = ReviewPagination
+
+    @extend_schema(
+        operation_id="reviews_list",
+        tags=["reviews"],
+        summary="Published reviews",
+        description="Approved reviews, newest first, with the reviewer's first name and last initial.",
+        responses={200: ReviewPublicOutputSerializer(many=True), 429: THROTTLED},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return reviews_public()

@@ -1,0 +1,267 @@
+"""Input and output shapes of the customer booking API (core/api.py).
+
+Inputs are strict about JSON types (a number is not a string, a consent box is true or
+false), so that a confused client gets a 400 naming the field rather than a guess.
+"""
+
+import datetime
+
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from rest_framework import serializers
+
+from identity.contact import normalize_phone
+from myhibachi.errors import ServiceError
+from ops.slots import SLOTS, slot_label
+
+SLOT_LABELS = [slot_label(slot) for slot in SLOTS]
+MAX_AVAILABILITY_DAYS = 92
+MAX_PARTY = 100
+MAX_ITEMS = 20
+MAX_ITEM_QUANTITY = 500
+
+zip_code_validator = RegexValidator(r"^\d{5}$", "Enter a 5-digit ZIP code.")
+state_validator = RegexValidator(r"^[A-Za-z]{2}$", "Enter the 2-letter state code.")
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer: not a string of digits, not a boolean, not 2.0."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false: consent is never inferred from "yes", 1 or "on"."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid")
+
+
+class SlotField(serializers.ChoiceField):
+    """One of the four slots as "HH:MM"; the time itself inside."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=SLOT_LABELS, **kwargs)
+
+    def to_internal_value(self, data):
+        label = super().to_internal_value(data)
+        return SLOTS[SLOT_LABELS.index(label)]
+
+    def to_representation(self, value):
+        return slot_label(value) if isinstance(value, datetime.time) else value
+
+
+def _not_in_the_past(value: datetime.date) -> None:
+    if value < timezone.localdate():
+        raise serializers.ValidationError("Choose a date in the future.")
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+
+class ErrorDetailOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorOutputSerializer(serializers.Serializer):
+    """The one error shape of every 4xx."""
+
+    error = ErrorDetailOutputSerializer()
+
+
+# --- Availability ----------------------------------------------------------------------------
+
+
+class AvailabilityQueryInputSerializer(serializers.Serializer):
+    zip_code = serializers.CharField(validators=[zip_code_validator], help_text="The event's ZIP code.")
+    start = serializers.DateField(help_text="First date (YYYY-MM-DD).")
+    end = serializers.DateField(help_text=f"Last date, at most {MAX_AVAILABILITY_DAYS} days after start.")
+
+    def validate(self, attrs):
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The end date must not be before the start date."})
+        if (attrs["end"] - attrs["start"]).days + 1 > MAX_AVAILABILITY_DAYS:
+            raise serializers.ValidationError(
+                {"end": f"Ask for at most {MAX_AVAILABILITY_DAYS} days at a time."}
+            )
+        return attrs
+
+
+class StationSummaryOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AvailabilitySlotOutputSerializer(serializers.Serializer):
+    slot = SlotField(help_text="Local time of the station.")
+    available = serializers.BooleanField()
+    remaining = serializers.IntegerField(help_text="Chefs still free (0 outside the booking window).")
+
+
+class AvailabilityDayOutputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    slots = AvailabilitySlotOutputSerializer(many=True)
+
+
+class AvailabilityOutputSerializer(serializers.Serializer):
+    station = StationSummaryOutputSerializer()
+    days = AvailabilityDayOutputSerializer(many=True)
+
+
+# --- Booking creation -----------------------------------------------------------------------
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=32, help_text="Any US format; stored in E.164.")
+    sms_consent = StrictBooleanField(
+        required=False, default=False, help_text="True only when the customer ticked the SMS opt-in."
+    )
+    email_consent = StrictBooleanField(
+        required=False, default=False, help_text="True only when the customer ticked the email opt-in."
+    )
+
+    def validate_phone(self, value: str) -> str:
+        try:
+            return normalize_phone(value)
+        except ServiceError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+
+class AddressInputSerializer(serializers.Serializer):
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    state = serializers.CharField(max_length=2, validators=[state_validator])
+    zip_code = serializers.CharField(validators=[zip_code_validator])
+
+
+class ItemInputSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=50)
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY, help_text="Servings.")
+
+
+class BookingCreateInputSerializer(serializers.Serializer):
+    customer = CustomerInputSerializer()
+    date = serializers.DateField(validators=[_not_in_the_past])
+    slot = SlotField()
+    address = AddressInputSerializer()
+    party_adults = StrictIntegerField(min_value=1, max_value=MAX_PARTY)
+    party_kids = StrictIntegerField(min_value=0, max_value=MAX_PARTY, required=False, default=0)
+    party_toddlers = StrictIntegerField(min_value=0, max_value=MAX_PARTY, required=False, default=0)
+    items = serializers.ListField(
+        child=ItemInputSerializer(),
+        required=False,
+        default=list,
+        max_length=MAX_ITEMS,
+        help_text="Upgrades and add-ons.",
+    )
+    special_requests = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate_items(self, items: list[dict]) -> list[dict]:
+        codes = [item["code"] for item in items]
+        if len(codes) != len(set(codes)):
+            raise serializers.ValidationError("List each item once, with its quantity.")
+        return items
+
+
+class BookingCreatedOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    date = serializers.DateField()
+    slot = SlotField()
+    station = StationSummaryOutputSerializer()
+    quote = serializers.JSONField(help_text="The itemized quote the booking was priced at.")
+    total_due_cents = serializers.IntegerField()
+    deposit_due_cents = serializers.IntegerField()
+    deposit_due_by = serializers.DateTimeField(source="deposit_due_at")
+    manage_token = serializers.CharField(help_text="Reaches the booking at /api/v1/bookings/manage/{token}/.")
+
+
+# --- Managing a booking ----------------------------------------------------------------------
+
+
+class PartyOutputSerializer(serializers.Serializer):
+    adults = serializers.IntegerField(source="party_adults")
+    kids = serializers.IntegerField(source="party_kids")
+    toddlers = serializers.IntegerField(source="party_toddlers")
+
+
+class PaymentOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    method = serializers.CharField()
+    amount_cents = serializers.IntegerField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CustomerActionsOutputSerializer(serializers.Serializer):
+    can_cancel = serializers.BooleanField()
+    cancel_becomes_request = serializers.BooleanField(
+        help_text="Inside 4 days a cancellation is a request that staff decide on."
+    )
+    cancel_refund_cents = serializers.IntegerField(help_text="Refunded if cancelled now.")
+    can_reschedule = serializers.BooleanField(help_text="Up to 72 hours before the event.")
+    can_review = serializers.BooleanField()
+
+
+class BookingManageOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField(source="booking.reference")
+    status = serializers.CharField(source="booking.status")
+    date = serializers.DateField(source="booking.date")
+    slot = SlotField(source="booking.slot")
+    starts_at = serializers.DateTimeField()
+    station = StationSummaryOutputSerializer(source="booking.station")
+    party = PartyOutputSerializer(source="booking")
+    address = serializers.CharField(source="booking.address", help_text="The event address.")
+    special_requests = serializers.CharField(source="booking.special_requests")
+    quote = serializers.JSONField(source="booking.quote", help_text="The itemized quote, with its lines.")
+    total_due_cents = serializers.IntegerField(source="booking.total_due_cents")
+    deposit_due_cents = serializers.IntegerField(source="booking.deposit_due_cents")
+    deposit_due_by = serializers.DateTimeField(source="booking.deposit_due_at", allow_null=True)
+    refund_due_cents = serializers.IntegerField(source="booking.refund_due_cents")
+    payments = PaymentOutputSerializer(many=True)
+    actions = CustomerActionsOutputSerializer()
+
+
+class BookingCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BookingRescheduleInputSerializer(serializers.Serializer):
+    date = serializers.DateField(validators=[_not_in_the_past])
+    slot = SlotField()
+
+
+class ReviewCreateInputSerializer(serializers.Serializer):
+    rating = StrictIntegerField(min_value=1, max_value=5)
+    content = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReviewCreatedOutputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    content = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewPublicOutputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    content = serializers.CharField()
+    author = serializers.SerializerMethodField(help_text='First name and last initial, e.g. "Ada L."')
+    created_at = serializers.DateTimeField()
+
+    def get_author(self, review) -> str:
+        first, last = review.customer.first_name.strip(), review.customer.last_name.strip()
+        return f"{first} {last[:1]}.".strip() if last else first
