@@ -384,3 +384,80 @@ class StripeEvent(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id} ({self.status})"
+
+
+class Notification(UUIDModel):
+    """One message that must go out at most once: a reminder, a booking email, a staff alert.
+
+    The unique constraint is what makes the scheduled sweeps exactly-once: a sweep claims a due
+    booking (or lead) by inserting its row, and a second sweep, or a second worker, cannot
+    insert it again. Customer messages are also stored in the customer's thread (`message`);
+    staff alerts have no customer, so this row is their record.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKING_RECEIVED = "booking_received", "Booking received (deposit instructions)"
+        DEPOSIT_REMINDER_2H = "deposit_reminder_2h", "Deposit reminder (2 h)"
+        DEPOSIT_REMINDER_12H = "deposit_reminder_12h", "Deposit reminder (12 h)"
+        BOOKING_CONFIRMED = "booking_confirmed", "Booking confirmed"
+        BOOKING_RESCHEDULED = "booking_rescheduled", "Reschedule confirmed"
+        BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
+        EVENT_REMINDER_48H = "event_reminder_48h", "Event reminder (48 h)"
+        EVENT_REMINDER_24H = "event_reminder_24h", "Event reminder (24 h)"
+        REVIEW_REQUEST = "review_request", "Review request"
+        SMS_OPT_OUT = "sms_opt_out", "SMS opt-out confirmation"
+        SMS_OPT_IN = "sms_opt_in", "SMS opt-in confirmation"
+        SMS_HELP = "sms_help", "SMS help reply"
+        STAFF_NEW_BOOKING = "staff_new_booking", "Staff: new booking"
+        STAFF_CANCELLATION_REQUEST = "staff_cancellation_request", "Staff: cancellation request"
+        STAFF_UNASSIGNED_CHEF = "staff_unassigned_chef", "Staff: booking without a chef"
+        STAFF_PAYMENT_FLAGGED = "staff_payment_flagged", "Staff: payment flagged"
+        STAFF_LEAD_NOT_CONTACTED = "staff_lead_not_contacted", "Staff: lead not contacted"
+        STAFF_QUOTE_NOT_BOOKED = "staff_quote_not_booked", "Staff: quote not booked"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "SMS"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # crm.Lead, by id only: crm depends on core, so core holds no foreign key into crm.
+    lead_id = models.UUIDField(null=True, blank=True)
+    # Tells apart the sends of one kind that may repeat: a reschedule, a daily staff alert.
+    occurrence = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    recipient = models.TextField(blank=True, help_text="Email address(es) or E.164 phone it went to.")
+    context = models.JSONField(default=dict, blank=True, help_text="What it says beyond the booking.")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = 'core"."notifications'
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "channel", "booking", "customer", "lead_id", "occurrence"],
+                name="uq_notification_once",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="ix_notifications_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.channel} ({self.status})"
