@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from audit.actor import Actor
@@ -71,13 +71,13 @@ def _sum_cents(queryset) -> int:
 
 def booking_net_paid_cents(booking: Booking) -> int:
     """What the customer has paid for the booking and not been refunded."""
-    paid = _sum_cents(
-        Payment.objects.filter(booking=booking, kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES)
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        paid=Sum("amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0),
+        refunded=Sum(
+            "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
+        ),
     )
-    refunded = _sum_cents(
-        Payment.objects.filter(booking=booking, kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
-    )
-    return paid - refunded
+    return totals["paid"] - totals["refunded"]
 
 
 def booking_balance_due_cents(booking: Booking) -> int:
@@ -190,15 +190,13 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         if booking.status == Booking.Status.DEPOSIT_PENDING:
             from core.services.bookings import booking_confirm  # bookings schedules our refunds
 
-            booking_confirm(booking=booking, actor=actor)
-            booking.refresh_from_db()
+            booking = booking_confirm(booking=booking, actor=actor)
         elif booking.status == Booking.Status.CANCELLATION_REQUESTED:
             # booking_confirm makes "confirmed" the status a rejection returns to; staff, who
             # decide the request, must know the deposit came in meanwhile.
             from core.services.bookings import booking_confirm
 
-            booking_confirm(booking=booking, actor=actor)
-            booking.refresh_from_db()
+            booking = booking_confirm(booking=booking, actor=actor)
             _booking_flag(
                 booking=booking, reason=f"{amount} deposit received while cancellation requested", actor=actor
             )

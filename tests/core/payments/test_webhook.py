@@ -383,3 +383,25 @@ def test_the_signature_is_checked_on_the_raw_bytes_not_a_re_serialisation(api_cl
     )
 
     assert response.status_code == 200
+
+
+# --- Query counts of the hot path ------------------------------------------------------------------
+
+
+def test_processing_a_payment_success_takes_a_bounded_number_of_queries(
+    deliver, deposit, django_assert_max_num_queries
+):
+    payload = event("payment_intent.succeeded", intent_object(deposit))
+
+    # Record, lock, find the payment, lock booking and payment, count it, audit, confirm, audit,
+    # the checks after payment, mark processed (savepoints included).
+    with django_assert_max_num_queries(22):
+        deliver(payload)
+
+
+def test_a_repeated_delivery_costs_two_queries(deliver, deposit, django_assert_num_queries):
+    payload = event("payment_intent.succeeded", intent_object(deposit))
+    deliver(payload)
+
+    with django_assert_num_queries(2):  # INSERT ... ON CONFLICT DO NOTHING, then read it back
+        deliver(payload)
