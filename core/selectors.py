@@ -20,11 +20,16 @@ def booking_starts_at(booking: Booking) -> datetime.datetime:
     return slot_starts_at(station=booking.station, date=booking.date, slot=booking.slot)
 
 
+# A deposit or balance received, and perhaps refunded since: payments marks a fully refunded
+# payment "refunded" and records each refund as a succeeded row of kind refund.
+RECEIVED_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED)
+
+
 def booking_deposit_paid_cents(*, booking: Booking) -> int:
-    """The deposit the customer has paid and not had back: succeeded deposits minus their refunds."""
+    """The deposit the customer has paid and not had back: deposits received minus their refunds."""
     totals = Payment.objects.filter(booking=booking).aggregate(
         deposits=Sum(
-            "amount_cents", filter=Q(kind=Payment.Kind.DEPOSIT, status=Payment.Status.SUCCEEDED), default=0
+            "amount_cents", filter=Q(kind=Payment.Kind.DEPOSIT, status__in=RECEIVED_STATUSES), default=0
         ),
         refunds=Sum(
             "amount_cents",
@@ -38,11 +43,30 @@ def booking_deposit_paid_cents(*, booking: Booking) -> int:
 
 def booking_paid_cents(*, booking: Booking) -> int:
     """What the customer has paid in all (deposit and balance) and not had refunded."""
-    totals = Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).aggregate(
-        paid=Sum("amount_cents", filter=~Q(kind=Payment.Kind.REFUND), default=0),
-        refunded=Sum("amount_cents", filter=Q(kind=Payment.Kind.REFUND), default=0),
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        paid=Sum(
+            "amount_cents",
+            filter=~Q(kind=Payment.Kind.REFUND) & Q(status__in=RECEIVED_STATUSES),
+            default=0,
+        ),
+        refunded=Sum(
+            "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
+        ),
     )
     return max(0, totals["paid"] - totals["refunded"])
+
+
+def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
+    """What a customer cancelling 4+ days ahead gets back: the deposit paid, and any balance paid early.
+
+    DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
+    was paid ahead, so it is refunded too.
+    """
+    return booking_deposit_paid_cents(booking=booking) + booking_balance_paid_cents(booking=booking)
+
+
+def booking_balance_paid_cents(*, booking: Booking) -> int:
+    return max(0, booking_paid_cents(booking=booking) - booking_deposit_paid_cents(booking=booking))
 
 
 @dataclass(frozen=True)
@@ -66,7 +90,9 @@ def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None 
         and until_start > datetime.timedelta(0)
     )
     becomes_request = can_cancel and until_start < CUSTOMER_REFUND_NOTICE
-    refund_cents = booking_deposit_paid_cents(booking=booking) if can_cancel and not becomes_request else 0
+    refund_cents = (
+        booking_timely_cancel_refund_cents(booking=booking) if can_cancel and not becomes_request else 0
+    )
     return CustomerActions(
         can_cancel=can_cancel,
         cancel_becomes_request=becomes_request,

@@ -44,9 +44,9 @@ from core.selectors import (
     CUSTOMER_REFUND_NOTICE,
     CUSTOMER_RESCHEDULE_NOTICE,
     booking_by_idempotency_key,
-    booking_deposit_paid_cents,
     booking_paid_cents,
     booking_starts_at,
+    booking_timely_cancel_refund_cents,
 )
 from core.services.customers import customer_find_or_create
 from identity.contact import normalize_email
@@ -409,10 +409,9 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
     if booking.status == Booking.Status.CONFIRMED:
         return booking
     before = _snapshot(booking)
-    if (
-        booking.status == Booking.Status.CANCELLATION_REQUESTED
-        and booking.previous_status == Booking.Status.DEPOSIT_PENDING
-    ):
+    if booking.status == Booking.Status.CANCELLATION_REQUESTED:
+        if booking.previous_status == Booking.Status.CONFIRMED:
+            return booking  # confirmed underneath already
         booking.previous_status = Booking.Status.CONFIRMED
         booking.save(update_fields=["previous_status", "updated_at"])
         _audit(actor, "booking.confirm", booking, before, reason="deposit paid during a cancellation request")
@@ -454,7 +453,7 @@ def booking_cancel(
         if until_start <= datetime.timedelta(0):
             raise ConflictError("This event has already started; please contact us.", code="event_started")
         if until_start >= CUSTOMER_REFUND_NOTICE:
-            refund = booking_deposit_paid_cents(booking=booking)
+            refund = booking_timely_cancel_refund_cents(booking=booking)
             _cancel(booking, reason=reason, refund_cents=refund, now=now)
             _audit(actor, "booking.cancel", booking, before, reason=reason or "cancelled by the customer")
             return booking

@@ -50,7 +50,8 @@ EXPECTED = {
     "confirm": {
         S.DEPOSIT_PENDING: (OK, S.CONFIRMED),
         S.CONFIRMED: (NOOP, S.CONFIRMED),
-        S.CANCELLATION_REQUESTED: (REFUSED, None),
+        # (previous status confirmed: confirmed underneath already)
+        S.CANCELLATION_REQUESTED: (NOOP, S.CANCELLATION_REQUESTED),
         S.CANCELLED: (REFUSED, None),
         S.COMPLETED: (REFUSED, None),
         S.NO_SHOW: (REFUSED, None),
@@ -231,6 +232,29 @@ def test_the_refund_due_is_the_deposit_paid_less_what_was_already_refunded(stati
     booking = booking_cancel(booking=booking, actor=customer_actor, by_customer=True)
 
     assert booking.refund_due_cents == 7500
+
+
+def test_a_deposit_refunded_in_full_is_not_due_again_but_a_second_deposit_is(station, customer_actor):
+    # Given a first deposit refunded in full (payments marks it refunded) and a second one paid
+    booking = make_booking(station, days=10)
+    first = PaymentFactory(booking=booking, amount_cents=10000, status=Payment.Status.REFUNDED)
+    PaymentFactory(booking=booking, kind=Payment.Kind.REFUND, amount_cents=10000, refund_of=first)
+    PaymentFactory(booking=booking, amount_cents=10000)
+
+    booking = booking_cancel(booking=booking, actor=customer_actor, by_customer=True)
+
+    # Then only the deposit still held is due back
+    assert booking.refund_due_cents == 10000
+
+
+def test_a_balance_paid_early_is_refunded_with_the_deposit_on_a_timely_cancel(station, customer_actor):
+    booking = make_booking(station, days=10)
+    PaymentFactory(booking=booking, amount_cents=10000)
+    PaymentFactory(booking=booking, kind=Payment.Kind.BALANCE, amount_cents=51000)
+
+    booking = booking_cancel(booking=booking, actor=customer_actor, by_customer=True)
+
+    assert booking.refund_due_cents == 61000
 
 
 def test_exactly_96_hours_ahead_still_counts_as_4_days(station, customer_actor):
