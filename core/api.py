@@ -6,6 +6,7 @@ the one error shape of myhibachi.api.exception_handler.
 """
 
 import ipaddress
+import logging
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,12 +18,12 @@ from rest_framework.views import APIView
 
 from audit.actor import Actor
 from core.models import Booking
+from core.payments.serializers import BookingCreatedWithPaymentOutputSerializer
 from core.selectors import booking_manage_view, reviews_public
 from core.serializers import (
     AvailabilityOutputSerializer,
     AvailabilityQueryInputSerializer,
     BookingCancelInputSerializer,
-    BookingCreatedOutputSerializer,
     BookingCreateInputSerializer,
     BookingManageOutputSerializer,
     BookingRescheduleInputSerializer,
@@ -32,12 +33,15 @@ from core.serializers import (
     ReviewPublicOutputSerializer,
 )
 from core.services.bookings import booking_cancel, booking_create, booking_reschedule
+from core.services.payments import payment_deposit_intent
 from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
 from myhibachi.api import PublicThrottle
 from myhibachi.errors import ServiceError
 from ops.availability import station_availability
 from pricing.distance import serving_station_for_zip
+
+logger = logging.getLogger(__name__)
 
 INVALID = OpenApiResponse(
     ErrorOutputSerializer, description="Invalid input; `fields` names each field at fault."
@@ -129,7 +133,7 @@ class BookingCreateApi(APIView):
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=BookingCreateInputSerializer,
         responses={
-            201: BookingCreatedOutputSerializer,
+            201: BookingCreatedWithPaymentOutputSerializer,
             400: INVALID,
             409: CONFLICT,
             413: TOO_LARGE,
@@ -161,7 +165,7 @@ class BookingCreateApi(APIView):
             actor=customer_actor(request, label=data["customer"]["email"]),
             idempotency_key=key or None,
         )
-        output = BookingCreatedOutputSerializer(
+        output = BookingCreatedWithPaymentOutputSerializer(
             {
                 "reference": booking.reference,
                 "status": booking.status,
@@ -173,9 +177,20 @@ class BookingCreateApi(APIView):
                 "deposit_due_cents": booking.deposit_due_cents,
                 "deposit_due_at": booking.deposit_due_at,
                 "manage_token": manage_token_for(booking),
+                "payment": _deposit_payment(booking),
             }
         )
         return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+def _deposit_payment(booking: Booking) -> dict | None:
+    # After the booking's commit: a slow or unreachable Stripe never holds its locks, and never
+    # fails the booking (the deposit endpoint of the manage link returns the intent later).
+    try:
+        return payment_deposit_intent(booking=booking)
+    except ServiceError:
+        logger.warning("No deposit PaymentIntent for booking %s yet", booking.reference, exc_info=True)
+        return None
 
 
 class _ManageTokenApi(APIView):
