@@ -1,0 +1,103 @@
+"""Staff panel: AI assistant conversations (with their messages) and the knowledge base."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from ai.models import Conversation, Knowledge, Message
+
+
+class ReadOnlyMessageMixin:
+    """What was said is a record: shown, never edited."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MessageInline(ReadOnlyMessageMixin, admin.TabularInline):
+    model = Message
+    fields = ("created_at", "role", "content", "confidence")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
+    inlines = (MessageInline,)
+    list_display = (
+        "short_id",
+        "channel",
+        "status",
+        "customer",
+        "lead",
+        "station",
+        "message_count",
+        "escalation_reason",
+        "updated_at",
+    )
+    list_filter = ("status", "channel", "station")
+    search_fields = (
+        "=id",
+        "customer__email",
+        "customer__last_name",
+        "lead__first_name",
+        "lead__last_name",
+        "escalation_reason",
+    )
+    list_select_related = ("customer", "lead", "station")
+    autocomplete_fields = ("customer", "lead")
+    date_hierarchy = "created_at"
+    fields = (
+        "channel",
+        "status",
+        "escalation_reason",
+        "handled_at",
+        "customer",
+        "lead",
+        "station",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_message_count=Count("messages"))
+
+    @admin.display(description="Conversation", ordering="created_at")
+    def short_id(self, obj: Conversation) -> str:
+        return str(obj.id)[:8]
+
+    @admin.display(description="Messages", ordering="_message_count")
+    def message_count(self, obj: Conversation) -> int:
+        return obj._message_count
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyMessageMixin, admin.ModelAdmin):
+    list_display = ("created_at", "conversation", "role", "excerpt", "confidence")
+    list_filter = ("role", "conversation__channel")
+    search_fields = ("content",)
+    list_select_related = ("conversation",)
+    date_hierarchy = "created_at"
+    fields = ("conversation", "role", "content", "confidence", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="Message")
+    def excerpt(self, obj: Message) -> str:
+        return obj.content if len(obj.content) <= 80 else f"{obj.content[:77]}..."
+
+
+@admin.register(Knowledge)
+class KnowledgeAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "is_active", "updated_at")
+    list_filter = ("category", "is_active")
+    search_fields = ("title", "body")
+    date_hierarchy = "updated_at"
+    fields = ("title", "category", "body", "is_active", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")

@@ -1,0 +1,109 @@
+"""Staff panel: the audit trail and security events, read-only for everyone.
+
+The audit log is append-only (the database refuses UPDATE and DELETE on audit.audit_logs),
+so the admin offers no add, change or delete, not even to superusers.
+"""
+
+import json
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils.html import format_html
+
+from audit.models import AuditLog, SecurityEvent
+from identity.models import Station
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewing only: no add, no change, no delete, for every user."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _pretty_json(value) -> str:
+    if value in (None, {}, []):
+        return "—"
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "actor",
+        "role",
+        "action",
+        "resource_type",
+        "resource_id",
+        "station",
+        "ip_address",
+    )
+    list_filter = ("actor_type", "resource_type", "action", "role")
+    search_fields = ("action", "resource_type", "resource_id", "actor_label", "reason", "=ip_address")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("created_at", "action", "resource_type", "resource_id", "station", "reason")}),
+        ("Actor", {"fields": ("actor_type", "actor_id", "actor_label", "role", "ip_address", "user_agent")}),
+        ("Change", {"fields": ("before_values", "after_values")}),
+    )
+    readonly_fields = (
+        "created_at",
+        "action",
+        "resource_type",
+        "resource_id",
+        "station",
+        "reason",
+        "actor_type",
+        "actor_id",
+        "actor_label",
+        "role",
+        "ip_address",
+        "user_agent",
+        "before_values",
+        "after_values",
+    )
+
+    def get_queryset(self, request):
+        # The log keeps no foreign keys; the station is named by a subquery, not a query per row.
+        station_code = Station.objects.filter(pk=OuterRef("station_id")).values("code")[:1]
+        return super().get_queryset(request).annotate(_station_code=Subquery(station_code))
+
+    @admin.display(description="Actor", ordering="actor_label")
+    def actor(self, obj: AuditLog) -> str:
+        label = obj.actor_label or obj.get_actor_type_display()
+        return label if obj.actor_type == AuditLog.ActorType.USER else f"{label} ({obj.actor_type})"
+
+    @admin.display(description="Station", ordering="_station_code")
+    def station(self, obj: AuditLog) -> str:
+        if obj.station_id is None:
+            return "—"
+        return obj._station_code or str(obj.station_id)
+
+    @admin.display(description="Before")
+    def before_values(self, obj: AuditLog) -> str:
+        return _pretty_json(obj.before)
+
+    @admin.display(description="After")
+    def after_values(self, obj: AuditLog) -> str:
+        return _pretty_json(obj.after)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "type", "severity", "user_label", "ip_address")
+    list_filter = ("type", "severity")
+    search_fields = ("user_label", "=ip_address")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "type", "severity", "user_id", "user_label", "ip_address", "details_values")
+    readonly_fields = fields
+
+    @admin.display(description="Details")
+    def details_values(self, obj: SecurityEvent) -> str:
+        return _pretty_json(obj.details)

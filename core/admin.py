@@ -1,0 +1,458 @@
+"""Staff panel: customers, bookings, payments, messages, reviews, Stripe events, notifications.
+
+Lifecycle and money fields are read-only here: status transitions, quotes and payments are
+made by the services (and the admin actions that call them), which check and audit them.
+"""
+
+import json
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
+from ops.slots import slot_label
+from pricing.money import format_cents
+
+
+class ViewOnlyMixin:
+    """Records of what happened (payments, messages, webhooks, sends): shown, never edited here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _admin_link(obj, label: str | None = None) -> str:
+    if obj is None:
+        return "—"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label if label is not None else str(obj))
+
+
+def _pretty_json(value) -> str:
+    if not value:
+        return "—"
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = (
+        "full_name_display",
+        "email",
+        "phone",
+        "sms_consent",
+        "email_consent",
+        "booking_count",
+        "total_spend",
+        "created_at",
+    )
+    list_filter = ("sms_consent", "email_consent")
+    search_fields = ("first_name", "last_name", "email", "phone")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("first_name", "last_name", "email", "phone")}),
+        (
+            "Consent",
+            {
+                "fields": (
+                    ("sms_consent", "sms_consent_at"),
+                    "sms_consent_text",
+                    ("email_consent", "email_consent_at"),
+                    "email_consent_text",
+                ),
+                "description": "Consent is given by the customer and revoked by STOP or unsubscribe.",
+            },
+        ),
+        ("History", {"fields": ("booking_count", "total_spend", "stripe_customer_id")}),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    readonly_fields = (
+        "sms_consent",
+        "sms_consent_at",
+        "sms_consent_text",
+        "email_consent",
+        "email_consent_at",
+        "email_consent_text",
+        "booking_count",
+        "total_spend",
+        "stripe_customer_id",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name_display(self, obj: Customer) -> str:
+        return obj.full_name
+
+    @admin.display(description="Total spend", ordering="total_spend_cents")
+    def total_spend(self, obj: Customer) -> str:
+        return format_cents(obj.total_spend_cents)
+
+
+class PaymentInline(ViewOnlyMixin, admin.TabularInline):
+    model = Payment
+    fk_name = "booking"
+    fields = (
+        "created_at",
+        "kind",
+        "method",
+        "amount",
+        "status",
+        "stripe_payment_id",
+        "succeeded_at",
+        "reason",
+    )
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="Amount")
+    def amount(self, obj: Payment) -> str:
+        return format_cents(obj.amount_cents)
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    inlines = (PaymentInline,)
+    list_display = (
+        "reference",
+        "date",
+        "slot_display",
+        "customer_name",
+        "station",
+        "chef",
+        "status",
+        "guests",
+        "total_due",
+        "deposit_due",
+        "source",
+        "flagged_for_staff",
+    )
+    list_filter = ("status", "station", "source", "flagged_for_staff", "payment_hold", "slot")
+    search_fields = (
+        "=reference",
+        "customer__email",
+        "customer__first_name",
+        "customer__last_name",
+        "customer__phone",
+        "zone",
+    )
+    list_select_related = ("customer", "station", "chef")
+    autocomplete_fields = ("customer", "chef")
+    date_hierarchy = "date"
+    fieldsets = (
+        (
+            None,
+            {"fields": ("reference", "status", "previous_status", "source", "customer", "station", "chef")},
+        ),
+        (
+            "Event",
+            {
+                "fields": (
+                    ("date", "slot"),
+                    "address",
+                    "zone",
+                    ("party_adults", "party_kids", "party_toddlers"),
+                    "items",
+                    "special_requests",
+                )
+            },
+        ),
+        (
+            "Money",
+            {
+                "fields": (
+                    "total_due",
+                    "deposit_due",
+                    "deposit_due_at",
+                    "payment_hold",
+                    "refund_due",
+                    "quote_display",
+                )
+            },
+        ),
+        (
+            "Staff",
+            {
+                "fields": (
+                    "flagged_for_staff",
+                    "flag_reason",
+                    "cancellation_reason",
+                    "cancelled_at",
+                    "completed_at",
+                )
+            },
+        ),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    readonly_fields = (
+        "reference",
+        "status",
+        "previous_status",
+        "total_due",
+        "deposit_due",
+        "refund_due",
+        "quote_display",
+        "cancelled_at",
+        "completed_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        # A booking is created by the booking service: it prices the quote, takes the slot,
+        # assigns a chef and gives the reference.
+        return False
+
+    @admin.display(description="Slot", ordering="slot")
+    def slot_display(self, obj: Booking) -> str:
+        return slot_label(obj.slot)
+
+    @admin.display(description="Customer", ordering="customer__last_name")
+    def customer_name(self, obj: Booking) -> str:
+        return obj.customer.full_name
+
+    @admin.display(description="Guests")
+    def guests(self, obj: Booking) -> str:
+        parts = [f"{obj.party_adults} adults"]
+        if obj.party_kids:
+            parts.append(f"{obj.party_kids} kids")
+        if obj.party_toddlers:
+            parts.append(f"{obj.party_toddlers} toddlers")
+        return ", ".join(parts)
+
+    @admin.display(description="Total", ordering="total_due_cents")
+    def total_due(self, obj: Booking) -> str:
+        return format_cents(obj.total_due_cents)
+
+    @admin.display(description="Deposit", ordering="deposit_due_cents")
+    def deposit_due(self, obj: Booking) -> str:
+        return format_cents(obj.deposit_due_cents)
+
+    @admin.display(description="Refund due", ordering="refund_due_cents")
+    def refund_due(self, obj: Booking) -> str:
+        return format_cents(obj.refund_due_cents)
+
+    @admin.display(description="Quote at booking time")
+    def quote_display(self, obj: Booking) -> str:
+        return _pretty_json(obj.quote)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "booking_link",
+        "kind",
+        "method",
+        "amount",
+        "status",
+        "stripe_payment_id",
+        "succeeded_at",
+    )
+    list_filter = ("status", "kind", "method", "booking__station")
+    search_fields = ("=booking__reference", "booking__customer__email", "=stripe_payment_id")
+    list_select_related = ("booking",)
+    date_hierarchy = "created_at"
+    fields = (
+        "booking_link",
+        "kind",
+        "method",
+        "amount",
+        "status",
+        "stripe_payment_id",
+        "idempotency_key",
+        "refund_of_link",
+        "reason",
+        "failure_reason",
+        "recorded_by",
+        "succeeded_at",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Booking", ordering="booking__reference")
+    def booking_link(self, obj: Payment) -> str:
+        return _admin_link(obj.booking, obj.booking.reference)
+
+    @admin.display(description="Refund of")
+    def refund_of_link(self, obj: Payment) -> str:
+        return _admin_link(obj.refund_of)
+
+    @admin.display(description="Amount", ordering="amount_cents")
+    def amount(self, obj: Payment) -> str:
+        return format_cents(obj.amount_cents)
+
+
+class MessageInline(ViewOnlyMixin, admin.TabularInline):
+    model = Message
+    fields = ("created_at", "direction", "channel", "status", "subject", "body", "template")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(MessageThread)
+class MessageThreadAdmin(admin.ModelAdmin):
+    ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
+    inlines = (MessageInline,)
+    list_display = ("customer", "channel", "status", "subject", "booking", "message_count", "updated_at")
+    list_filter = ("status", "channel")
+    search_fields = (
+        "customer__email",
+        "customer__first_name",
+        "customer__last_name",
+        "customer__phone",
+        "subject",
+        "=booking__reference",
+    )
+    list_select_related = ("customer", "booking")
+    autocomplete_fields = ("customer", "booking")
+    date_hierarchy = "created_at"
+    fields = ("customer", "booking", "channel", "status", "subject", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            # __str__ names the customer, on the change page as well as the list.
+            .select_related(*self.list_select_related)
+            .annotate(_message_count=Count("messages"))
+        )
+
+    @admin.display(description="Messages", ordering="_message_count")
+    def message_count(self, obj: MessageThread) -> int:
+        return obj._message_count
+
+
+@admin.register(Message)
+class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ("created_at", "thread", "direction", "channel", "status", "excerpt", "template")
+    list_filter = ("direction", "channel", "status")
+    search_fields = ("body", "subject", "thread__customer__email", "=provider_id")
+    list_select_related = ("thread__customer",)
+    date_hierarchy = "created_at"
+    fields = (
+        "thread",
+        "direction",
+        "channel",
+        "status",
+        "subject",
+        "body",
+        "template",
+        "provider_id",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # __str__ of the thread names the customer.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description="Message")
+    def excerpt(self, obj: Message) -> str:
+        return obj.body if len(obj.body) <= 80 else f"{obj.body[:77]}..."
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "customer", "booking", "rating", "status", "excerpt", "moderated_at")
+    list_filter = ("status", "rating", "booking__station")
+    search_fields = ("customer__email", "customer__last_name", "=booking__reference", "content")
+    list_select_related = ("customer", "booking")
+    date_hierarchy = "created_at"
+    fields = (
+        "booking",
+        "customer",
+        "rating",
+        "content",
+        "status",
+        "moderated_at",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = ("booking", "customer", "rating", "content", "moderated_at", "created_at", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        # Reviews come from customers after their event.
+        return False
+
+    def get_queryset(self, request):
+        # __str__ names the customer.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description="Review")
+    def excerpt(self, obj: Review) -> str:
+        return obj.content if len(obj.content) <= 80 else f"{obj.content[:77]}..."
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Stripe webhook events as received and processed: a record, not editable."""
+
+    list_display = ("created_at", "type", "event_id", "status", "livemode", "attempts", "processed_at")
+    list_filter = ("status", "livemode", "type")
+    search_fields = ("=event_id", "type", "note")
+    date_hierarchy = "created_at"
+    fields = (
+        "event_id",
+        "type",
+        "livemode",
+        "status",
+        "attempts",
+        "note",
+        "last_error",
+        "processed_at",
+        "payload_display",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Payload")
+    def payload_display(self, obj: StripeEvent) -> str:
+        return _pretty_json(obj.payload)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Reminders, booking emails and staff alerts, each sent at most once: a record, not editable."""
+
+    list_display = ("created_at", "kind", "channel", "status", "recipient", "booking", "customer", "sent_at")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("recipient", "=booking__reference", "customer__email", "occurrence")
+    list_select_related = ("booking", "customer")
+    date_hierarchy = "created_at"
+    fields = (
+        "kind",
+        "channel",
+        "status",
+        "recipient",
+        "booking",
+        "customer",
+        "lead_id",
+        "occurrence",
+        "message",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "context_display",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Context")
+    def context_display(self, obj: Notification) -> str:
+        return _pretty_json(obj.context)
