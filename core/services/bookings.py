@@ -49,6 +49,7 @@ from core.selectors import (
     booking_timely_cancel_refund_cents,
 )
 from core.services.customers import customer_find_or_create
+from core.services.payments import payment_refund_for_cancellation
 from identity.contact import normalize_email
 from identity.models import Station
 from leads.services import lead_convert_on_booking, lead_record_booking_failed
@@ -664,6 +665,9 @@ def _cancel(booking: Booking, *, reason: str, refund_cents: int, now: datetime.d
     booking.save(
         update_fields=["status", "cancelled_at", "cancellation_reason", "refund_due_cents", "updated_at"]
     )
+    if refund_cents > 0:
+        # Sent to Stripe once the cancellation is committed, outside its transaction and locks.
+        transaction.on_commit(lambda: payment_refund_for_cancellation(booking=booking))
 
 
 def _checked_refund(booking: Booking, refund_cents: int, *, reason: str) -> int:
