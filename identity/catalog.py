@@ -26,6 +26,7 @@ class RoleSpec(NamedTuple):
 RESOURCE_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "booking": (
         ("read", "See bookings"),
+        ("view_address", "See the event address of bookings (stored encrypted)"),
         ("create", "Create bookings for customers"),
         ("update", "Edit booking details (party size, address, notes)"),
         ("delete", "Delete bookings"),
@@ -192,6 +193,7 @@ ROLE_PERMISSIONS: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         # records, refunds or reports money.
         CUSTOMER_SUPPORT: _codes(
             "booking.read",
+            "booking.view_address",
             "booking.create",
             "booking.update",
             "booking.cancel",
