@@ -12,3 +12,7 @@ class IdentityConfig(AppConfig):
 
         # Connected to one sender so it runs once per migrate, before any app's tables.
         pre_migrate.connect(ensure_schemas_before_migrate, sender=self, dispatch_uid="myhibachi-schemas")
+
+        from identity import security
+
+        security.connect()  # security events for logins and lockouts

@@ -233,3 +233,96 @@ def permissions_for(role_names: list[str] | tuple[str, ...] | set[str]) -> froze
 
 def role_has_permission(role_name: str, code: str) -> bool:
     return code in ROLE_PERMISSIONS.get(role_name, frozenset())
+
+
+# The Django admin's model permissions, mapped onto the business permissions above: the one
+# table the authentication backend (identity/backends.py) reads, so that `core.view_booking`
+# is granted exactly when `booking.read` is. "<app_label>.<model_name>" -> (view, add, change,
+# delete); None: no role may do it through the admin (records, or work done by a service).
+# A model missing here is refused to everyone but superusers (tests/identity checks that
+# every registered admin model is listed).
+def _crud(resource: str) -> tuple[str, str, str, str]:
+    return (f"{resource}.read", f"{resource}.create", f"{resource}.update", f"{resource}.delete")
+
+
+def _edited_with(resource: str, action: str = "update") -> tuple[str, str, str, str]:
+    """Rows that are part of a parent (a lead's contacts, a segment's rules): read, else edit it."""
+    code = f"{resource}.{action}"
+    return (f"{resource}.read", code, code, code)
+
+
+def _records(code: str) -> tuple[str, None, None, None]:
+    return (code, None, None, None)
+
+
+ADMIN_MODEL_PERMISSIONS: MappingProxyType[str, tuple[str | None, str | None, str | None, str | None]] = (
+    MappingProxyType(
+        {
+            "core.booking": _crud("booking"),
+            "core.customer": _crud("customer"),
+            # A payment is recorded (or refunded) by the payment services, never edited.
+            "core.payment": ("payment.read", "payment.record", None, None),
+            "core.messagethread": ("conversation.read", "conversation.handle", "conversation.update", None),
+            "core.message": ("conversation.read", "conversation.handle", None, None),
+            "core.review": ("review.read", None, "review.update", "review.delete"),
+            # Stripe's payloads: money and customers of every station.
+            "core.stripeevent": _records("payment.report"),
+            "core.notification": _records("conversation.read"),
+            "crm.lead": _crud("lead"),
+            "crm.campaign": _crud("campaign"),
+            "crm.campaigndelivery": _records("campaign.read"),
+            "crm.customersegment": _crud("segment"),
+            "crm.segmentrule": _edited_with("segment"),
+            "leads.leadcontact": _edited_with("lead"),
+            "leads.leadcontext": _edited_with("lead"),
+            "leads.leadevent": _records("lead.read"),
+            "leads.socialaccount": _edited_with("station"),
+            "leads.socialidentity": _edited_with("lead"),
+            "ai.conversation": ("conversation.read", "conversation.handle", "conversation.update", None),
+            "ai.message": _records("conversation.read"),
+            "ai.knowledge": _crud("knowledge"),
+            "audit.auditlog": _records("audit.read"),
+            "audit.securityevent": _records("security.read"),
+            "identity.station": _crud("station"),
+            "identity.user": _crud("user"),
+            "identity.role": _edited_with("user", "manage"),
+            "identity.permission": _edited_with("user", "manage"),
+            "identity.rolepermission": _edited_with("user", "manage"),
+            "identity.userrole": _edited_with("user", "manage"),
+            "ops.chef": _crud("chef"),
+            "ops.chefavailability": _crud("availability"),
+            "pricing.pricingpolicy": _crud("pricing"),
+            "pricing.menuitem": _crud("pricing"),
+            "pricing.addonitem": _crud("pricing"),
+            "pricing.travelfeeconfig": _crud("pricing"),
+            # django-axes: login failures and lockouts; deleting an attempt unlocks the account.
+            "axes.accessattempt": ("security.read", None, None, "user.manage"),
+            "axes.accesslog": _records("security.read"),
+        }
+    )
+)
+ADMIN_OPERATIONS = ("view", "add", "change", "delete")
+
+# "core.view_booking" -> "booking.read", ...
+DJANGO_PERMISSIONS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        f"{label.split('.')[0]}.{operation}_{label.split('.')[1]}": code
+        for label, codes in ADMIN_MODEL_PERMISSIONS.items()
+        for operation, code in zip(ADMIN_OPERATIONS, codes, strict=True)
+        if code is not None
+    }
+)
+_codes(*DJANGO_PERMISSIONS.values())  # a typo in the table fails at import, not silently
+
+
+def business_permission(perm: str) -> str | None:
+    """The business permission a permission string stands for (itself if it is one), else None."""
+    if perm in PERMISSIONS:
+        return perm
+    return DJANGO_PERMISSIONS.get(perm)
+
+
+def admin_permission_code(model_label: str, operation: str) -> str | None:
+    """The business permission of an admin operation ("view", "add", ...) on a model label."""
+    codes = ADMIN_MODEL_PERMISSIONS.get(model_label.lower())
+    return codes[ADMIN_OPERATIONS.index(operation)] if codes else None

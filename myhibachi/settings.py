@@ -4,6 +4,7 @@ Development needs no configuration: an embedded PostgreSQL, a local-memory cache
 in-process Celery tasks, each replaced by the real service when its URL is set.
 """
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "axes",  # login lockout; before identity, whose login signals read what axes found
     "identity",
     "pricing",
     "audit",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "identity.middleware.AdminPermissionDeniedMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "myhibachi.urls"
@@ -116,6 +120,21 @@ if TESTING:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
+
+# --- Staff login and permissions (README "Staff panel") --------------------------------
+# axes first: it refuses a locked-out email+IP before the password is checked. Then email and
+# password, with permissions from the user's roles only (identity/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "identity.backends.RolePermissionBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an account from one address
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "identity.security.axes_username"  # the email, lower-cased
+AXES_ENABLE_ADMIN = False  # identity/admin.py registers its admins, scoped and audited
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

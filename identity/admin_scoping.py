@@ -1,0 +1,407 @@
+"""The one mixin every ModelAdmin of the staff panel uses: station scoping and the audit trail.
+
+StationScopedAdmin (and StationScopedInline for inlines) puts every admin page through the
+policy of identity/scoping.py:
+
+- rows: the changelist, actions and exports (they get the changelist's queryset), and the
+  autocomplete answers (Django builds them from the admin's get_queryset) hold only the
+  rows of the user's stations; a chef only their own.
+- objects: a change, delete or history URL of a row outside the user's scope is a 404, and
+  a permission_denied security event.
+- choices: foreign-key selects and autocompletes offer only what the user may see (stations,
+  chefs, bookings, customers, staff, ...), and a form that would put a row at a station the
+  user does not hold is refused with a message.
+- permissions: the model-level answer comes from the roles (identity/backends.py); on an
+  object, the role must grant it at the object's station.
+- audit: every add, change and delete (inline rows and bulk deletes included) writes an
+  audit row in the admin's transaction: actor, primary role, station, IP, user agent, before
+  and after values (the changed fields; never an encrypted field's plaintext, nor a password).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.http import Http404
+
+from audit.actor import Actor
+from audit.models import SecurityEvent
+from audit.services import audit_log_write, security_event_record, snapshot
+from identity import catalog
+from identity.scoping import (
+    StationPath,
+    access_for,
+    primary_role,
+    scope_queryset,
+    sees_every_station,
+    station_ids_for,
+    station_ids_of,
+    user_has_permission,
+)
+
+REDACTED = "[redacted]"
+# Never copied into the audit trail, whatever the model.
+SECRET_FIELDS = frozenset({"password"})
+# Not worth a line in a change's before/after.
+NOISE_FIELDS = frozenset({"updated_at"})
+OUTSIDE_STATIONS_MESSAGE = "You can only save this at one of your stations ({stations})."
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def admin_actor(request) -> Actor:
+    """The staff user of an admin request, with their primary role, IP and user agent."""
+    return Actor.staff(
+        request.user,
+        role=primary_role(request.user),
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def audit_snapshot(instance: models.Model) -> dict[str, Any]:
+    """snapshot() without secrets: encrypted fields are already a placeholder; passwords too."""
+    values = snapshot(instance)
+    for name in SECRET_FIELDS & values.keys():
+        values[name] = REDACTED
+    return values
+
+
+def _raw_values(instance: models.Model) -> dict[str, Any]:
+    return {f.name: f.value_from_object(instance) for f in instance._meta.concrete_fields}
+
+
+def audit_diff(before: models.Model, after: models.Model) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changed fields, before and after. A changed encrypted field or password is named,
+    with a placeholder for its values."""
+    before_raw, after_raw = _raw_values(before), _raw_values(after)
+    before_safe, after_safe = audit_snapshot(before), audit_snapshot(after)
+    changed = [
+        name for name in after_raw if name not in NOISE_FIELDS and before_raw.get(name) != after_raw[name]
+    ]
+    return (
+        {name: before_safe.get(name) for name in changed},
+        {name: after_safe.get(name) for name in changed},
+    )
+
+
+def audit_admin_write(
+    request,
+    *,
+    action: str,
+    instance: models.Model,
+    station_id: uuid.UUID | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+):
+    """One audit row for a write made through the admin (call it inside the write's transaction)."""
+    return audit_log_write(
+        actor=admin_actor(request),
+        action=action,
+        instance=instance,
+        station_id=station_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def record_permission_denied(request, **details) -> None:
+    user = request.user if request.user.is_authenticated else None
+    security_event_record(
+        type=SecurityEvent.Type.PERMISSION_DENIED,
+        severity=SecurityEvent.Severity.MEDIUM,
+        user=user,
+        ip_address=client_ip(request),
+        details={"path": request.path, "method": request.method, **details},
+    )
+
+
+def _model_label(model) -> str:
+    return model._meta.label_lower
+
+
+def _station_refusal(user, obj: models.Model, station_path: StationPath) -> str:
+    """Why the user may not save `obj` where it is ("" if they may)."""
+    held = station_ids_for(user)
+    if held is None or not station_path:
+        return ""
+    found, complete = station_ids_of(obj, station_path)
+    if not complete and not found:
+        return ""  # no station of its own (a customer): the choices offered were scoped
+    if found & held:
+        return ""
+    if access_for(user).chef_only:
+        return ""  # a chef's rows are theirs by the chef field, whose choices are their own
+    from identity.models import Station
+
+    names = ", ".join(Station.objects.filter(pk__in=held).order_by("name").values_list("name", flat=True))
+    return OUTSIDE_STATIONS_MESSAGE.format(stations=names or "none")
+
+
+def _station_checked_form(form_class, user, station_path: StationPath):
+    """The form, refusing (as a form error) an instance at a station the user does not hold."""
+    if not station_path or sees_every_station(user):
+        return form_class
+
+    class StationCheckedForm(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            if self.errors:
+                return  # the user fixes those first; the instance may be half-built
+            message = _station_refusal(user, self.instance, station_path)
+            if message:
+                field = "station" if "station" in self.fields else None
+                self.add_error(field, ValidationError(message, code="station_not_held"))
+
+    StationCheckedForm.__name__ = form_class.__name__
+    StationCheckedForm.__qualname__ = form_class.__qualname__
+    return StationCheckedForm
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices narrowed to what the user may see."""
+
+    def _scoped_choices(self, request, db_field, formfield):
+        if formfield is None or not hasattr(formfield, "queryset") or formfield.queryset is None:
+            return formfield
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        path = getattr(related_admin, "station_path", None)
+        if path:
+            formfield.queryset = scope_queryset(request.user, formfield.queryset, path)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._scoped_choices(request, db_field, formfield)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._scoped_choices(request, db_field, formfield)
+
+    def get_autocomplete_fields(self, request):
+        # An autocomplete asks the related model's admin, which answers only users who may
+        # view it; for the others (a chef picking their own chef row) a scoped select.
+        fields = []
+        for name in super().get_autocomplete_fields(request):
+            try:
+                related = self.model._meta.get_field(name).remote_field.model
+            except FieldDoesNotExist:
+                fields.append(name)
+                continue
+            related_admin = self.admin_site._registry.get(related)
+            if related_admin is None or related_admin.has_view_permission(request):
+                fields.append(name)
+        return fields
+
+
+class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """A ModelAdmin scoped to the user's stations and audited (see the module docstring).
+
+    station_path: how a row reaches its station ("station", "booking__station", a tuple of
+    paths, identity.scoping.customer_station_paths(...) for customer data); None for rows that
+    belong to no station (prices, the knowledge base, roles).
+    every_station_required_for: operations ("view", "add", "change", "delete") only users who
+    see every station may perform (rows that speak for every station: roles, webhooks).
+    """
+
+    station_path: StationPath = "station"
+    every_station_required_for: frozenset[str] = frozenset()
+
+    # --- rows -----------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return scope_queryset(request.user, super().get_queryset(request), self.station_path)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            if self._exists_unscoped(object_id, from_field):
+                record_permission_denied(
+                    request, reason="outside_scope", model=_model_label(self.model), object_id=str(object_id)
+                )
+            raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}” that you can see.")
+        return obj
+
+    def _exists_unscoped(self, object_id, from_field) -> bool:
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            value = field.to_python(object_id)
+        except ValidationError:
+            return False
+        return self.model._base_manager.filter(**{field.attname: value}).exists()
+
+    # --- permissions ----------------------------------------------------------------------
+
+    def has_business_permission(self, request, code: str, obj=None) -> bool:
+        """`resource.action` for this user, at the object's station when one is given."""
+        if obj is None or not self.station_path or sees_every_station(request.user):
+            return user_has_permission(request.user, code)
+        found, _complete = station_ids_of(obj, self.station_path)
+        if not found:
+            return user_has_permission(request.user, code)
+        return any(user_has_permission(request.user, code, station_id) for station_id in found)
+
+    def _allowed_here(self, request, operation: str, obj) -> bool:
+        if operation in self.every_station_required_for and not sees_every_station(request.user):
+            return False
+        if obj is None or sees_every_station(request.user):
+            return True
+        codes = [catalog.admin_permission_code(_model_label(self.model), operation)]
+        if operation == "view":  # as Django: who may change may view
+            codes.append(catalog.admin_permission_code(_model_label(self.model), "change"))
+        return any(code and self.has_business_permission(request, code, obj) for code in codes)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._allowed_here(request, "view", obj)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._allowed_here(request, "add", None)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed_here(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed_here(request, "delete", obj)
+
+    # --- forms ----------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _station_checked_form(form, request.user, self.station_path)
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        return _station_checked_form(form, request.user, self.station_path)
+
+    # --- writes, audited ------------------------------------------------------------------
+
+    def audit_station_id(self, obj: models.Model) -> uuid.UUID | None:
+        found, _complete = station_ids_of(obj, self.station_path)
+        return next(iter(sorted(found, key=str)), None) if found else None
+
+    def _refuse_outside_stations(self, request, obj, station_path: StationPath | bool = False) -> None:
+        """A last guard behind the form's check: a 403 (and a security event), never a write."""
+        path = self.station_path if station_path is False else station_path
+        message = _station_refusal(request.user, obj, path)
+        if message:
+            record_permission_denied(
+                request, reason="station_not_held", model=_model_label(type(obj)), object_id=str(obj.pk)
+            )
+            raise PermissionDenied(message)
+
+    def save_model(self, request, obj, form, change):
+        self._refuse_outside_stations(request, obj)
+        before = self.model._base_manager.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            before_values, after_values = audit_diff(before, obj)
+        else:
+            before_values, after_values = None, audit_snapshot(obj)
+        audit_admin_write(
+            request,
+            action="admin.change" if change else "admin.add",
+            instance=obj,
+            station_id=self.audit_station_id(obj),
+            before=before_values,
+            after=after_values,
+        )
+
+    def delete_model(self, request, obj):
+        before = audit_snapshot(obj)
+        station_id = self.audit_station_id(obj)
+        pk = obj.pk  # deleting sets it to None
+        super().delete_model(request, obj)
+        audit_log_write(
+            actor=admin_actor(request),
+            action="admin.delete",
+            resource_type=_model_label(self.model),
+            resource_id=str(pk),
+            station_id=station_id,
+            before=before,
+        )
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            rows = [(obj.pk, self.audit_station_id(obj), audit_snapshot(obj)) for obj in queryset]
+            super().delete_queryset(request, queryset)
+            actor = admin_actor(request)
+            for pk, station_id, before in rows:
+                audit_log_write(
+                    actor=actor,
+                    action="admin.delete",
+                    resource_type=_model_label(self.model),
+                    resource_id=str(pk),
+                    station_id=station_id,
+                    before=before,
+                )
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        existing = [f.instance.pk for f in formset.initial_forms if f.instance.pk is not None]
+        before = model._base_manager.in_bulk(existing) if existing else {}
+        deleted = [f.instance.pk for f in formset.initial_forms if formset._should_delete_form(f)]
+        inline_path = getattr(formset, "station_path", None)
+        if inline_path:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                    self._refuse_outside_stations(request, inline_form.instance, inline_path)
+        super().save_formset(request, form, formset, change)
+        station_id = self.audit_station_id(form.instance)
+        actor = admin_actor(request)
+        for obj in formset.new_objects:
+            audit_log_write(
+                actor=actor,
+                action="admin.add",
+                instance=obj,
+                station_id=station_id,
+                after=audit_snapshot(obj),
+            )
+        for obj, _fields in formset.changed_objects:
+            old = before.get(obj.pk)
+            before_values, after_values = audit_diff(old, obj) if old else (None, audit_snapshot(obj))
+            audit_log_write(
+                actor=actor,
+                action="admin.change",
+                instance=obj,
+                station_id=station_id,
+                before=before_values,
+                after=after_values,
+            )
+        for pk in deleted:
+            if pk not in before:
+                continue
+            audit_log_write(
+                actor=actor,
+                action="admin.delete",
+                resource_type=_model_label(model),
+                resource_id=str(pk),
+                station_id=station_id,
+                before=audit_snapshot(before[pk]),
+            )
+
+
+class StationScopedInline(ScopedChoicesMixin, admin.options.InlineModelAdmin):
+    """The inline counterpart: choices scoped; rows scoped by `station_path` when it is set
+    (e.g. a user's roles: only those at the editor's stations are shown and editable).
+
+    Use it before TabularInline/StackedInline: `class X(StationScopedInline, admin.TabularInline)`.
+    """
+
+    station_path: StationPath = None
+
+    def get_queryset(self, request):
+        return scope_queryset(request.user, super().get_queryset(request), self.station_path)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _station_checked_form(formset.form, request.user, self.station_path)
+        formset.station_path = self.station_path
+        return formset

@@ -1,0 +1,305 @@
+"""Who may see what: the one station-scoping policy of the staff panel (and of anything else
+that shows staff data).
+
+A user's access comes from their roles (identity.UserRole), each held at one station, or at
+every station when the row names no station. The role's permissions are the seeded
+identity.role_permissions (mirrored from identity/catalog.py). From them:
+
+- stations_for(user): None when the user sees every station (a Django superuser, a
+  super_admin, or a role held with no station), else the stations of their roles.
+- user_has_permission(user, code, station): `resource.action`, at that station if given.
+- scope_queryset(user, queryset, station_path): the rows of the user's stations. A user whose
+  only role is chef sees only what is theirs: their bookings (Booking.chef.user), their
+  availability, their own chef row.
+
+Everything is read in one query per user object (so once per request) and kept on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+
+from identity import catalog
+from identity.models import Station, UserRole
+
+_CACHE_ATTR = "_identity_access"
+# Customers have no station: a staff user sees the customers who have a booking or a lead at
+# one of their stations. Paths to a customer's stations, for models that hang off a customer.
+CUSTOMER_STATION_PATHS = ("bookings__station", "leads__station")
+_ROLE_ORDER = {spec.name: index for index, spec in enumerate(catalog.ROLES)}
+
+StationPath = str | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do, where."""
+
+    roles: frozenset[str] = frozenset()
+    primary_role: str = ""
+    every_station: bool = False
+    station_ids: frozenset[uuid.UUID] = frozenset()
+    # Permissions of the roles that apply at every station, and per station of the others.
+    global_codes: frozenset[str] = frozenset()
+    codes_by_station: dict[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every permission the user holds somewhere."""
+        return self.global_codes.union(*self.codes_by_station.values())
+
+    @property
+    def chef_only(self) -> bool:
+        return self.roles == {catalog.CHEF}
+
+    def allows(self, code: str, station_id: uuid.UUID | None = None) -> bool:
+        if code in self.global_codes:
+            return True
+        if station_id is None:
+            return any(code in codes for codes in self.codes_by_station.values())
+        return code in self.codes_by_station.get(station_id, frozenset())
+
+
+SUPERUSER_ACCESS_CODES = frozenset(catalog.PERMISSIONS)
+
+
+def access_for(user) -> Access:
+    """The user's roles, stations and permissions; read once and kept on the user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    access = _load_access(user)
+    with contextlib.suppress(AttributeError):  # an object that keeps nothing: read again next time
+        setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the kept access (after changing the user's roles in the same request or test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _load_access(user) -> Access:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Access()
+    rows = UserRole.objects.filter(user_id=user.pk).values_list(
+        "role__name", "role__tier", "station_id", "role__role_permissions__permission__code"
+    )
+    roles: dict[str, int] = {}
+    global_codes: set[str] = set()
+    by_station: dict[uuid.UUID, set[str]] = {}
+    every_station = bool(user.is_superuser)
+    for role_name, tier, station_id, code in rows:
+        roles[role_name] = tier
+        # super_admin covers every station, whatever station its row names.
+        applies_everywhere = station_id is None or role_name == catalog.SUPER_ADMIN
+        every_station = every_station or applies_everywhere
+        codes = global_codes if applies_everywhere else by_station.setdefault(station_id, set())
+        if code is not None:
+            codes.add(code)
+    if user.is_superuser:
+        global_codes |= SUPERUSER_ACCESS_CODES
+    primary = min(roles, key=lambda name: (-roles[name], _ROLE_ORDER.get(name, len(_ROLE_ORDER))), default="")
+    if not primary and user.is_superuser:
+        primary = catalog.SUPER_ADMIN
+    return Access(
+        roles=frozenset(roles),
+        primary_role=primary,
+        every_station=every_station,
+        station_ids=frozenset(by_station),
+        global_codes=frozenset(global_codes),
+        codes_by_station={station_id: frozenset(codes) for station_id, codes in by_station.items()},
+    )
+
+
+def sees_every_station(user) -> bool:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True  # no query: a superuser sees everything
+    return access_for(user).every_station
+
+
+def station_ids_for(user) -> frozenset[uuid.UUID] | None:
+    """The ids of the user's stations; None: every station."""
+    if sees_every_station(user):
+        return None
+    return access_for(user).station_ids
+
+
+def stations_for(user) -> QuerySet[Station] | None:
+    """The stations the user works at; None: every station (super_admin or Django superuser)."""
+    ids = station_ids_for(user)
+    return None if ids is None else Station.objects.filter(pk__in=ids)
+
+
+def user_role_names(user) -> set[str]:
+    return set(access_for(user).roles)
+
+
+def primary_role(user) -> str:
+    """The user's highest-tier role ("super_admin" for a superuser without roles; "" if none)."""
+    return access_for(user).primary_role
+
+
+def user_has_permission(user, code: str, station=None) -> bool:
+    """`resource.action` granted by the user's roles (at that station, if one is given)."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    if user.is_superuser:
+        return code in SUPERUSER_ACCESS_CODES
+    station_id = station.pk if isinstance(station, Station) else station
+    return access_for(user).allows(code, station_id)
+
+
+# --- querysets ------------------------------------------------------------------------
+
+
+def station_paths(station_path: StationPath) -> tuple[str, ...]:
+    if station_path is None:
+        return ()
+    return (station_path,) if isinstance(station_path, str) else tuple(station_path)
+
+
+def customer_station_paths(prefix: str = "") -> tuple[str, ...]:
+    """The station paths of a customer reached through `prefix` (e.g. "customer__")."""
+    return tuple(f"{prefix}{path}" for path in CUSTOMER_STATION_PATHS)
+
+
+def _walk(model: type[Model], parts: Iterable[str]) -> tuple[type[Model], bool]:
+    """The model a path of relations leads to, and whether it passes a to-many relation."""
+    many = False
+    for part in parts:
+        model_field = model._meta.get_field(part)
+        if model_field.one_to_many or model_field.many_to_many:
+            many = True
+        model = model_field.related_model
+    return model, many
+
+
+def _split(path: str) -> tuple[list[str], str]:
+    parts = path.split("__")
+    return parts[:-1], parts[-1]
+
+
+def _is_to_many(model: type[Model], path: str) -> bool:
+    if path == "pk":
+        return False
+    relations, last = _split(path)
+    target, many = _walk(model, relations)
+    last_field = target._meta.get_field(last)
+    return many or last_field.one_to_many or last_field.many_to_many
+
+
+def _station_q(path: str, station_ids: frozenset[uuid.UUID]) -> Q:
+    return Q(**{f"{path}__in": station_ids})
+
+
+def _chef_q(model: type[Model], path: str, user) -> Q | None:
+    """The rows of a path that belong to the chef logged in as `user` (None: nothing of theirs)."""
+    from ops.models import Chef
+
+    if path == "pk":
+        return None
+    relations, _last = _split(path)
+    target, _many = _walk(model, relations)
+    prefix = "".join(f"{part}__" for part in relations)
+    if target is Chef:
+        return Q(**{f"{prefix}user": user})
+    chef_field = next(
+        (f for f in target._meta.concrete_fields if f.is_relation and f.related_model is Chef), None
+    )
+    if chef_field is not None:
+        return Q(**{f"{prefix}{chef_field.name}__user": user})
+    return None
+
+
+def scope_q(user, model: type[Model], station_path: StationPath) -> Q | None:
+    """The condition on `model` rows the user may see; None: no condition (every row)."""
+    paths = station_paths(station_path)
+    if not paths or sees_every_station(user):
+        return None
+    access = access_for(user)
+    condition = Q(pk__in=[])  # nothing, unless a path grants something
+    for path in paths:
+        if access.chef_only:
+            own = _chef_q(model, path, user)
+            if own is not None:
+                condition |= own
+        elif access.station_ids:
+            condition |= _station_q(path, access.station_ids)
+    return condition
+
+
+def scope_queryset(user, queryset: QuerySet, station_path: StationPath) -> QuerySet:
+    """The rows of `queryset` the user may see, by the station reached through `station_path`.
+
+    `station_path` names the station of a row: "station", "booking__station",
+    "chef__station", "station_id" (a plain uuid column), "pk" (the Station model itself), or a
+    tuple of such paths (a row is visible through any of them; a path through a to-many
+    relation, e.g. a customer's "bookings__station", is matched in a subquery so that no row
+    is listed twice). None: the rows have no station; the queryset is returned as is.
+    """
+    model = queryset.model
+    condition = scope_q(user, model, station_path)
+    if condition is None:
+        return queryset
+    if any(_is_to_many(model, path) for path in station_paths(station_path)):
+        return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))
+    return queryset.filter(condition)
+
+
+def station_ids_of(obj: Model, station_path: StationPath) -> tuple[set[uuid.UUID], bool]:
+    """The stations an object belongs to by its to-one paths, and whether that is all of them.
+
+    The second value is False when a path goes through a to-many relation (a customer's
+    bookings): those stations are not read here (the object has no station of its own).
+    """
+    found: set[uuid.UUID] = set()
+    complete = True
+    for path in station_paths(station_path):
+        if path == "pk":
+            found.add(obj.pk)
+            continue
+        if _is_to_many(type(obj), path):
+            complete = False
+            continue
+        relations, last = _split(path)
+        current = obj
+        for part in relations:
+            current = getattr(current, part, None)
+            if current is None:
+                break
+        if current is None:
+            continue
+        value = getattr(current, current._meta.get_field(last).attname, None)
+        if value is not None:
+            found.add(value)
+    return found, complete
+
+
+# Paths tried, in order, to find the station of an object the backend is asked about
+# (`user.has_perm("booking.cancel", booking)`); the admins name theirs explicitly.
+DEFAULT_OBJECT_STATION_PATHS = (
+    "station",
+    "booking__station",
+    "chef__station",
+    "lead__station",
+    "conversation__station",
+)
+
+
+def station_id_of(obj: Model) -> uuid.UUID | None:
+    """The station of an object, by the first of DEFAULT_OBJECT_STATION_PATHS it has."""
+    if isinstance(obj, Station):
+        return obj.pk
+    names = {f.name for f in type(obj)._meta.get_fields()}
+    for path in DEFAULT_OBJECT_STATION_PATHS:
+        if path.split("__")[0] in names:
+            ids, _complete = station_ids_of(obj, path)
+            return next(iter(ids), None)
+    return None
