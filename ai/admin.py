@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from ai.models import Conversation, Knowledge, Message
+from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 
 
 class ReadOnlyMessageMixin:
@@ -19,7 +20,7 @@ class ReadOnlyMessageMixin:
         return False
 
 
-class MessageInline(ReadOnlyMessageMixin, admin.TabularInline):
+class MessageInline(ReadOnlyMessageMixin, StationScopedInline, admin.TabularInline):
     model = Message
     fields = ("created_at", "role", "content", "confidence")
     readonly_fields = fields
@@ -27,7 +28,8 @@ class MessageInline(ReadOnlyMessageMixin, admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(StationScopedAdmin):
+    station_path = ("station", "lead__station")
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (MessageInline,)
     list_display = (
@@ -79,7 +81,8 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyMessageMixin, admin.ModelAdmin):
+class MessageAdmin(ReadOnlyMessageMixin, StationScopedAdmin):
+    station_path = ("conversation__station", "conversation__lead__station")
     list_display = ("created_at", "conversation", "role", "excerpt", "confidence")
     list_filter = ("role", "conversation__channel")
     search_fields = ("content",)
@@ -94,7 +97,8 @@ class MessageAdmin(ReadOnlyMessageMixin, admin.ModelAdmin):
 
 
 @admin.register(Knowledge)
-class KnowledgeAdmin(admin.ModelAdmin):
+class KnowledgeAdmin(StationScopedAdmin):
+    station_path = None  # one knowledge base for every station
     list_display = ("title", "category", "is_active", "updated_at")
     list_filter = ("category", "is_active")
     search_fields = ("title", "body")

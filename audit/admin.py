@@ -11,11 +11,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
 
 from audit.models import AuditLog, SecurityEvent
+from identity.admin_scoping import StationScopedAdmin
 from identity.models import Station
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StationScopedAdmin):
     """Viewing only: no add, no change, no delete, for every user."""
+
+    station_path = None
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -35,6 +38,8 @@ def _pretty_json(value) -> str:
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdmin):
+    # Who may read the log (audit.read) reads the rows of their stations.
+    station_path = "station_id"
     list_display = (
         "created_at",
         "actor",
@@ -97,6 +102,7 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(ReadOnlyAdmin):
+    # No station: read by who holds security.read (super_admin and admin).
     list_display = ("created_at", "type", "severity", "user_label", "ip_address")
     list_filter = ("type", "severity")
     search_fields = ("user_label", "=ip_address")

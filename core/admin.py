@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
+from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
 from ops.slots import slot_label
 from pricing.money import format_cents
 
@@ -43,7 +45,8 @@ def _pretty_json(value) -> str:
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(StationScopedAdmin):
+    station_path = CUSTOMER_STATION_PATHS  # a customer has no station: those of their bookings and leads
     list_display = (
         "full_name_display",
         "email",
@@ -97,7 +100,7 @@ class CustomerAdmin(admin.ModelAdmin):
         return format_cents(obj.total_spend_cents)
 
 
-class PaymentInline(ViewOnlyMixin, admin.TabularInline):
+class PaymentInline(ViewOnlyMixin, StationScopedInline, admin.TabularInline):
     model = Payment
     fk_name = "booking"
     fields = (
@@ -120,7 +123,8 @@ class PaymentInline(ViewOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(StationScopedAdmin):
+    station_path = "station"
     inlines = (PaymentInline,)
     list_display = (
         "reference",
@@ -247,7 +251,8 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ViewOnlyMixin, admin.ModelAdmin):
+class PaymentAdmin(ViewOnlyMixin, StationScopedAdmin):
+    station_path = "booking__station"
     list_display = (
         "created_at",
         "booking_link",
@@ -293,7 +298,7 @@ class PaymentAdmin(ViewOnlyMixin, admin.ModelAdmin):
         return format_cents(obj.amount_cents)
 
 
-class MessageInline(ViewOnlyMixin, admin.TabularInline):
+class MessageInline(ViewOnlyMixin, StationScopedInline, admin.TabularInline):
     model = Message
     fields = ("created_at", "direction", "channel", "status", "subject", "body", "template")
     readonly_fields = fields
@@ -302,7 +307,8 @@ class MessageInline(ViewOnlyMixin, admin.TabularInline):
 
 
 @admin.register(MessageThread)
-class MessageThreadAdmin(admin.ModelAdmin):
+class MessageThreadAdmin(StationScopedAdmin):
+    station_path = ("booking__station", *customer_station_paths("customer__"))
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (MessageInline,)
     list_display = ("customer", "channel", "status", "subject", "booking", "message_count", "updated_at")
@@ -336,7 +342,8 @@ class MessageThreadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
+class MessageAdmin(ViewOnlyMixin, StationScopedAdmin):
+    station_path = ("thread__booking__station", *customer_station_paths("thread__customer__"))
     list_display = ("created_at", "thread", "direction", "channel", "status", "excerpt", "template")
     list_filter = ("direction", "channel", "status")
     search_fields = ("body", "subject", "thread__customer__email", "=provider_id")
@@ -366,7 +373,8 @@ class MessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(StationScopedAdmin):
+    station_path = "booking__station"
     list_display = ("created_at", "customer", "booking", "rating", "status", "excerpt", "moderated_at")
     list_filter = ("status", "rating", "booking__station")
     search_fields = ("customer__email", "customer__last_name", "=booking__reference", "content")
@@ -398,8 +406,12 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
+class StripeEventAdmin(ViewOnlyMixin, StationScopedAdmin):
     """Stripe webhook events as received and processed: a record, not editable."""
+
+    # Payloads of every station's payments and customers: only who sees every station.
+    station_path = None
+    every_station_required_for = frozenset({"view"})
 
     list_display = ("created_at", "type", "event_id", "status", "livemode", "attempts", "processed_at")
     list_filter = ("status", "livemode", "type")
@@ -426,8 +438,10 @@ class StripeEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ViewOnlyMixin, admin.ModelAdmin):
+class NotificationAdmin(ViewOnlyMixin, StationScopedAdmin):
     """Reminders, booking emails and staff alerts, each sent at most once: a record, not editable."""
+
+    station_path = ("booking__station", *customer_station_paths("customer__"))
 
     list_display = ("created_at", "kind", "channel", "status", "recipient", "booking", "customer", "sent_at")
     list_filter = ("status", "channel", "kind")

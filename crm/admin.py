@@ -7,17 +7,19 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from crm.models import Campaign, CampaignDelivery, CustomerSegment, Lead, SegmentRule
+from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from identity.scoping import customer_station_paths
 from leads.models import LeadContact, LeadContext, LeadEvent
 from pricing.money import format_cents
 
 
-class LeadContactInline(admin.TabularInline):
+class LeadContactInline(StationScopedInline, admin.TabularInline):
     model = LeadContact
     fields = ("channel", "handle_or_address", "verified")
     extra = 0
 
 
-class LeadContextInline(admin.StackedInline):
+class LeadContextInline(StationScopedInline, admin.StackedInline):
     model = LeadContext
     fields = (("event_date", "zip_code"), ("party_adults", "party_kids"), "budget_cents", "message")
     extra = 0
@@ -25,7 +27,7 @@ class LeadContextInline(admin.StackedInline):
     can_delete = False
 
 
-class LeadEventInline(admin.TabularInline):
+class LeadEventInline(StationScopedInline, admin.TabularInline):
     """The funnel as it happened: shown, never edited."""
 
     model = LeadEvent
@@ -50,7 +52,8 @@ class LeadEventInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(StationScopedAdmin):
+    station_path = "station"
     inlines = (LeadContactInline, LeadContextInline, LeadEventInline)
     list_display = (
         "name",
@@ -101,14 +104,15 @@ class LeadAdmin(admin.ModelAdmin):
         return format_cents(context.budget_cents) if context else "—"
 
 
-class SegmentRuleInline(admin.TabularInline):
+class SegmentRuleInline(StationScopedInline, admin.TabularInline):
     model = SegmentRule
     fields = ("field", "operator", "value")
     extra = 0
 
 
 @admin.register(CustomerSegment)
-class CustomerSegmentAdmin(admin.ModelAdmin):
+class CustomerSegmentAdmin(StationScopedAdmin):
+    station_path = None  # segments and campaigns span every station
     ordering = ("name",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (SegmentRuleInline,)
     list_display = ("name", "is_active", "rule_count", "campaign_count", "updated_at")
@@ -137,7 +141,8 @@ class CustomerSegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SegmentRule)
-class SegmentRuleAdmin(admin.ModelAdmin):
+class SegmentRuleAdmin(StationScopedAdmin):
+    station_path = None
     list_display = ("segment", "field", "operator", "value")
     list_filter = ("segment", "field", "operator")
     search_fields = ("segment__name", "value")
@@ -146,7 +151,8 @@ class SegmentRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(StationScopedAdmin):
+    station_path = None
     ordering = ("-created_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     list_display = (
         "name",
@@ -184,8 +190,10 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignDelivery)
-class CampaignDeliveryAdmin(admin.ModelAdmin):
+class CampaignDeliveryAdmin(StationScopedAdmin):
     """What each campaign sent (or skipped) to whom: a record, not editable."""
+
+    station_path = customer_station_paths("customer__")
 
     list_display = ("created_at", "campaign", "customer", "channel", "status", "sent_at")
     list_filter = ("status", "channel", "campaign")

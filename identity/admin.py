@@ -1,17 +1,64 @@
-"""Staff panel: stations, staff users, roles and business permissions."""
+"""Staff panel: stations, staff users, roles and business permissions, login lockouts.
 
+Access is granted by roles held at stations (UserRole), and what a role allows is the seeded
+catalog (identity/catalog.py): Django groups and per-user permissions are not used, so the
+Group admin is not offered. Granting is bounded: a user who does not see every station grants
+roles at their own stations only, never a role above their own tier, never super_admin; and
+edits no one who outranks them.
+"""
+
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models import Count, Prefetch
 
+from identity import catalog
+from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admin_actor
 from identity.contact import normalize_email
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
+from identity.scoping import access_for, sees_every_station
 from pricing.money import format_cents
+
+# Access comes from roles only (identity/backends.py): no second set of grants to keep.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+# Roles and permissions speak for every station: only users who see every station change them.
+EVERY_STATION_WRITES = frozenset({"add", "change", "delete"})
+
+
+def _top_tier(user) -> int:
+    if user.is_superuser:
+        return max(catalog.ROLE_TIERS.values())
+    return max((catalog.ROLE_TIERS.get(name, 0) for name in access_for(user).roles), default=0)
+
+
+def grantable_roles(user, queryset):
+    """The roles `user` may grant: up to their own tier; super_admin only by who sees every station."""
+    if sees_every_station(user):
+        return queryset
+    return queryset.filter(tier__lte=_top_tier(user)).exclude(name=catalog.SUPER_ADMIN)
+
+
+def outranks(target: User, user) -> bool:
+    """Whether `target` holds more than `user` (a superuser, or a role of a higher tier)."""
+    if user.is_superuser:
+        return False
+    if target.is_superuser and not sees_every_station(user):
+        return True
+    target_tier = max((user_role.role.tier for user_role in target.user_roles.all()), default=0)
+    return target_tier > _top_tier(user)
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(StationScopedAdmin):
+    station_path = "pk"  # a user sees the stations they work at
+    every_station_required_for = frozenset({"add", "delete"})
     list_display = (
         "name",
         "code",
@@ -67,7 +114,7 @@ class StaffUserChangeForm(UserChangeForm):
         return normalize_email(self.cleaned_data["email"])
 
 
-class OnceReadChoicesInline(admin.TabularInline):
+class OnceReadChoicesInline(StationScopedInline, admin.TabularInline):
     """An inline whose foreign-key selects read their (few) choices once per page, not once per row."""
 
     once_read_choices: tuple[str, ...] = ()
@@ -83,6 +130,8 @@ class OnceReadChoicesInline(admin.TabularInline):
 class UserRoleInline(OnceReadChoicesInline):
     model = UserRole
     once_read_choices = ("role", "station")
+    # An editor sees (and changes) the roles held at their own stations only.
+    station_path = "station"
     fk_name = "user"
     fields = ("role", "station")
     extra = 0
@@ -93,9 +142,19 @@ class UserRoleInline(OnceReadChoicesInline):
         # Each row shows its __str__, which names the user, the role and the station.
         return super().get_queryset(request).select_related("user", "role", "station")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["queryset"] = grantable_roles(request.user, Role.objects.all())
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "station" and formfield is not None and not sees_every_station(request.user):
+            formfield.required = True  # no station means every station
+        return formfield
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StationScopedAdmin, DjangoUserAdmin):
+    # Staff are seen by the stations of their roles.
+    station_path = "user_roles__station"
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     inlines = (UserRoleInline,)
@@ -119,7 +178,7 @@ class UserAdmin(DjangoUserAdmin):
         (
             "Access",
             {
-                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "fields": ("is_active", "is_staff", "is_superuser"),
                 "description": "Business roles and their stations are set in the roles section below.",
             },
         ),
@@ -145,6 +204,31 @@ class UserAdmin(DjangoUserAdmin):
             )
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else (*readonly, "is_superuser")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and outranks(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and outranks(obj, request.user))
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                from audit.services import audit_log_write
+
+                audit_log_write(
+                    actor=admin_actor(request),
+                    action="admin.password_change",
+                    resource_type=User._meta.label_lower,
+                    resource_id=str(id),
+                    after={"password": "[redacted]"},
+                )
+        return response
+
     @admin.display(description="Roles")
     def roles(self, obj: User) -> str:
         return ", ".join(
@@ -155,6 +239,7 @@ class UserAdmin(DjangoUserAdmin):
 
 class RolePermissionInline(OnceReadChoicesInline):
     model = RolePermission
+    every_station_required_for = EVERY_STATION_WRITES
     once_read_choices = ("permission",)
     fields = ("permission",)
     extra = 0
@@ -167,7 +252,9 @@ class RolePermissionInline(OnceReadChoicesInline):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(StationScopedAdmin):
+    station_path = None
+    every_station_required_for = EVERY_STATION_WRITES
     ordering = ("-tier", "name")  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (RolePermissionInline,)
     list_display = ("name", "tier", "description", "permission_count", "user_count")
@@ -196,7 +283,9 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Permission)
-class PermissionAdmin(admin.ModelAdmin):
+class PermissionAdmin(StationScopedAdmin):
+    station_path = None
+    every_station_required_for = EVERY_STATION_WRITES
     list_display = ("code", "resource", "action", "description", "role_names")
     list_filter = ("resource", "roles")
     search_fields = ("code", "resource", "action", "description")
@@ -211,7 +300,9 @@ class PermissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RolePermission)
-class RolePermissionAdmin(admin.ModelAdmin):
+class RolePermissionAdmin(StationScopedAdmin):
+    station_path = None
+    every_station_required_for = EVERY_STATION_WRITES
     list_display = ("role", "permission", "created_at")
     list_filter = ("role", "permission__resource")
     search_fields = ("permission__code", "role__name")
@@ -225,7 +316,8 @@ class RolePermissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserRole)
-class UserRoleAdmin(admin.ModelAdmin):
+class UserRoleAdmin(StationScopedAdmin):
+    station_path = "station"
     list_display = ("user", "role", "station_display", "created_at")
     list_filter = ("role", "station")
     search_fields = ("user__email", "user__first_name", "user__last_name")
@@ -237,6 +329,38 @@ class UserRoleAdmin(admin.ModelAdmin):
         # __str__ names the user, the role and the station, on the change page as well as the list.
         return super().get_queryset(request).select_related(*self.list_select_related)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["queryset"] = grantable_roles(request.user, Role.objects.all())
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "station" and formfield is not None and not sees_every_station(request.user):
+            formfield.required = True  # no station means every station
+        return formfield
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and outranks(obj.user, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and outranks(obj.user, request.user))
+
     @admin.display(description="Station", ordering="station__name")
     def station_display(self, obj: UserRole) -> str:
         return str(obj.station) if obj.station else "All stations"
+
+
+# django-axes' login records, for who may read security events (AXES_ENABLE_ADMIN is off so
+# that these, scoped and audited, are the only ones). Deleting an attempt unlocks the account.
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(StationScopedAdmin, AxesAccessAttemptAdmin):
+    station_path = None
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(StationScopedAdmin, AxesAccessLogAdmin):
+    station_path = None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

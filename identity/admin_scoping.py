@@ -396,9 +396,22 @@ class StationScopedInline(ScopedChoicesMixin, admin.options.InlineModelAdmin):
     """
 
     station_path: StationPath = None
+    every_station_required_for: frozenset[str] = frozenset()
 
     def get_queryset(self, request):
         return scope_queryset(request.user, super().get_queryset(request), self.station_path)
+
+    def _every_station_ok(self, request, operation: str) -> bool:
+        return operation not in self.every_station_required_for or sees_every_station(request.user)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._every_station_ok(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._every_station_ok(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._every_station_ok(request, "delete")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

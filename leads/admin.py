@@ -9,12 +9,15 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from identity.admin_scoping import StationScopedAdmin
+from identity.scoping import customer_station_paths
 from leads.models import LeadContact, LeadContext, LeadEvent, SocialAccount, SocialIdentity
 from pricing.money import format_cents
 
 
 @admin.register(LeadContact)
-class LeadContactAdmin(admin.ModelAdmin):
+class LeadContactAdmin(StationScopedAdmin):
+    station_path = "lead__station"
     list_display = ("handle_or_address", "channel", "verified", "lead", "created_at")
     list_filter = ("channel", "verified")
     search_fields = ("handle_or_address", "lead__first_name", "lead__last_name")
@@ -26,7 +29,8 @@ class LeadContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadContext)
-class LeadContextAdmin(admin.ModelAdmin):
+class LeadContextAdmin(StationScopedAdmin):
+    station_path = "lead__station"
     list_display = ("lead", "event_date", "party_adults", "party_kids", "budget", "zip_code")
     list_filter = ("lead__status", "lead__source")
     search_fields = ("zip_code", "message", "lead__first_name", "lead__last_name")
@@ -52,7 +56,8 @@ class LeadContextAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadEvent)
-class LeadEventAdmin(admin.ModelAdmin):
+class LeadEventAdmin(StationScopedAdmin):
+    station_path = "lead__station"
     """The lead funnel as it happened: a record, not editable."""
 
     list_display = ("occurred_at", "event_type", "lead")
@@ -80,7 +85,8 @@ class LeadEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(admin.ModelAdmin):
+class SocialAccountAdmin(StationScopedAdmin):
+    station_path = "station"
     list_display = ("platform", "handle", "account_id", "station", "is_active")
     list_filter = ("platform", "is_active", "station")
     search_fields = ("handle", "account_id")
@@ -90,7 +96,8 @@ class SocialAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(SocialIdentity)
-class SocialIdentityAdmin(admin.ModelAdmin):
+class SocialIdentityAdmin(StationScopedAdmin):
+    station_path = ("lead__station", *customer_station_paths("customer__"))
     list_display = ("platform", "handle", "customer", "lead")
     list_filter = ("platform",)
     search_fields = ("handle", "customer__email", "lead__first_name", "lead__last_name")

@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from ops.models import Chef, ChefAvailability
 
 
-class UpcomingAvailabilityInline(admin.TabularInline):
+class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
     """Today's and future entries; the history is in the chef availability list."""
 
     model = ChefAvailability
@@ -20,7 +21,8 @@ class UpcomingAvailabilityInline(admin.TabularInline):
 
 
 @admin.register(Chef)
-class ChefAdmin(admin.ModelAdmin):
+class ChefAdmin(StationScopedAdmin):
+    station_path = "station"
     inlines = (UpcomingAvailabilityInline,)
     list_display = ("name", "station", "phone", "email", "rating", "pay_tier", "is_active", "login")
     list_filter = ("station", "is_active", "pay_tier")
@@ -41,7 +43,8 @@ class ChefAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChefAvailability)
-class ChefAvailabilityAdmin(admin.ModelAdmin):
+class ChefAvailabilityAdmin(StationScopedAdmin):
+    station_path = "chef__station"
     list_display = ("chef", "station", "date", "slot_display", "is_available", "note")
     list_filter = ("is_available", "chef__station", "slot")
     search_fields = ("chef__name", "note")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from identity.admin_scoping import StationScopedAdmin
 from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
 from pricing.money import format_cents
 
@@ -9,7 +10,8 @@ CENTS_NOTE = "Amounts are in cents (5500 = $55.00)."
 
 
 @admin.register(PricingPolicy)
-class PricingPolicyAdmin(admin.ModelAdmin):
+class PricingPolicyAdmin(StationScopedAdmin):
+    station_path = None  # one price list for every station
     list_display = (
         "name",
         "effective_from",
@@ -71,7 +73,8 @@ class PricingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(admin.ModelAdmin):
+class MenuItemAdmin(StationScopedAdmin):
+    station_path = None  # one price list for every station
     list_display = ("name", "code", "category", "price", "sort_order", "is_active")
     list_filter = ("category", "is_active")
     search_fields = ("name", "code", "description")
@@ -84,7 +87,8 @@ class MenuItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddonItem)
-class AddonItemAdmin(admin.ModelAdmin):
+class AddonItemAdmin(StationScopedAdmin):
+    station_path = None  # one price list for every station
     list_display = ("name", "code", "kind", "price", "sort_order", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code", "description")
@@ -97,7 +101,8 @@ class AddonItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(TravelFeeConfig)
-class TravelFeeConfigAdmin(admin.ModelAdmin):
+class TravelFeeConfigAdmin(StationScopedAdmin):
+    station_path = "station"
     list_display = ("station", "effective_from", "free_miles", "price_per_mile", "max_distance_miles", "note")
     list_filter = ("station",)
     search_fields = ("station__name", "station__code", "note")

@@ -9,6 +9,7 @@ them, where a list or an inline could make a query per row).
 import io
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -68,7 +69,28 @@ def _fill_what_the_seed_leaves_empty() -> None:
         for _ in range(3):
             security_event_record(type=SecurityEvent.Type.LOGIN_FAILED, ip_address="203.0.113.7")
     if not Group.objects.exists():
-        Group.objects.create(name="Office")
+        Group.objects.create(name="Office")  # not in the admin (access is by roles), still harmless
+    if not AccessAttempt.objects.exists():
+        for number in range(3):
+            AccessAttempt.objects.create(
+                username=f"someone{number}@myhibachi.test",
+                ip_address="203.0.113.7",
+                user_agent="pytest",
+                http_accept="text/html",
+                path_info="/admin/login/",
+                failures_since_start=number + 1,
+                get_data="",
+                post_data="",
+            )
+    if not AccessLog.objects.exists():
+        for number in range(3):
+            AccessLog.objects.create(
+                username=f"someone{number}@myhibachi.test",
+                ip_address="203.0.113.7",
+                user_agent="pytest",
+                http_accept="text/html",
+                path_info="/admin/login/",
+            )
     if not StripeEvent.objects.exists():
         for number in range(3):
             StripeEvent.objects.create(
