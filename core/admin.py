@@ -9,11 +9,14 @@ import json
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from audit.models import AuditLog
+from core.admin_actions import BookingActions, ReviewActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
+from myhibachi.admin_actions import staff_may
 from ops.slots import slot_label
 from pricing.money import format_cents
 
@@ -36,6 +39,23 @@ def _admin_link(obj, label: str | None = None) -> str:
         return "—"
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, label if label is not None else str(obj))
+
+
+# Audit rows shown on a booking's page: its history is short; the audit log admin has the rest.
+AUDIT_TRAIL_LENGTH = 50
+# Bookkeeping fields that change with everything and say nothing on their own.
+_UNCHANGED_NOISE = frozenset({"updated_at"})
+
+
+def _changes(before: dict | None, after: dict | None) -> str:
+    """'status: confirmed → cancelled; chef: … → …' for the fields an audit row changed."""
+    before, after = before or {}, after or {}
+    changed = [
+        f"{name}: {before.get(name, '—')} → {after.get(name, '—')}"
+        for name in sorted(set(before) | set(after))
+        if name not in _UNCHANGED_NOISE and before.get(name) != after.get(name) and name in before
+    ]
+    return "; ".join(changed)
 
 
 def _pretty_json(value) -> str:
@@ -100,32 +120,9 @@ class CustomerAdmin(StationScopedAdmin):
         return format_cents(obj.total_spend_cents)
 
 
-class PaymentInline(ViewOnlyMixin, StationScopedInline, admin.TabularInline):
-    model = Payment
-    fk_name = "booking"
-    fields = (
-        "created_at",
-        "kind",
-        "method",
-        "amount",
-        "status",
-        "stripe_payment_id",
-        "succeeded_at",
-        "reason",
-    )
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
-
-    @admin.display(description="Amount")
-    def amount(self, obj: Payment) -> str:
-        return format_cents(obj.amount_cents)
-
-
 @admin.register(Booking)
-class BookingAdmin(StationScopedAdmin):
+class BookingAdmin(BookingActions, StationScopedAdmin):
     station_path = "station"
-    inlines = (PaymentInline,)
     list_display = (
         "reference",
         "date",
@@ -150,12 +147,23 @@ class BookingAdmin(StationScopedAdmin):
         "zone",
     )
     list_select_related = ("customer", "station", "chef")
-    autocomplete_fields = ("customer", "chef")
+    autocomplete_fields = ("customer",)
     date_hierarchy = "date"
     fieldsets = (
         (
             None,
-            {"fields": ("reference", "status", "previous_status", "source", "customer", "station", "chef")},
+            {
+                "fields": (
+                    "reference",
+                    "status",
+                    "previous_status",
+                    "source",
+                    "customer",
+                    "customer_contact",
+                    "station",
+                    "chef",
+                )
+            },
         ),
         (
             "Event",
@@ -179,7 +187,8 @@ class BookingAdmin(StationScopedAdmin):
                     "deposit_due_at",
                     "payment_hold",
                     "refund_due",
-                    "quote_display",
+                    "quote_lines",
+                    "payments_table",
                 )
             },
         ),
@@ -195,16 +204,26 @@ class BookingAdmin(StationScopedAdmin):
                 )
             },
         ),
+        ("Audit trail", {"fields": ("audit_trail",)}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     readonly_fields = (
         "reference",
         "status",
         "previous_status",
+        # The station, chef and slot change through the actions (assign chef, reschedule),
+        # whose services check capacity and time off.
+        "station",
+        "chef",
+        "date",
+        "slot",
+        "customer_contact",
         "total_due",
         "deposit_due",
         "refund_due",
-        "quote_display",
+        "quote_lines",
+        "payments_table",
+        "audit_trail",
         "cancelled_at",
         "completed_at",
         "created_at",
@@ -215,6 +234,145 @@ class BookingAdmin(StationScopedAdmin):
         # A booking is created by the booking service: it prices the quote, takes the slot,
         # assigns a chef and gives the reference.
         return False
+
+    def get_queryset(self, request):
+        # The change page shows the customer, station and chef (and the actions read them).
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def _shows_address(self, request, obj: Booking | None) -> bool:
+        return staff_may(request, "booking.view_address", station_id=obj.station_id if obj else None)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._shows_address(request, obj):
+            return fieldsets
+        # Without booking.view_address the encrypted address is neither shown nor in the form
+        # (the form's fields are these fieldsets'), so it is never decrypted onto the page.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": tuple("address_hidden" if f == "address" else f for f in options["fields"]),
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if self._shows_address(request, obj) else (*readonly, "address_hidden")
+
+    @admin.display(description="Address")
+    def address_hidden(self, obj: Booking) -> str:
+        return "hidden"
+
+    @admin.display(description="Contact")
+    def customer_contact(self, obj: Booking) -> str:
+        customer = obj.customer
+        return format_html(
+            "{}<br>{} · {}<br>{} completed booking(s), {} spent",
+            _admin_link(customer, customer.full_name),
+            customer.email,
+            customer.phone or "no phone",
+            customer.booking_count,
+            format_cents(customer.total_spend_cents),
+        )
+
+    @admin.display(description="Quote at booking time")
+    def quote_lines(self, obj: Booking) -> str:
+        quote = obj.quote or {}
+        if not quote.get("lines"):
+            return "—"
+        lines = format_html_join(
+            "",
+            '<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+            (
+                (
+                    line["label"],
+                    line["quantity"],
+                    format_cents(line["unit_cents"]),
+                    format_cents(line["total_cents"]),
+                )
+                for line in quote["lines"]
+            ),
+        )
+        summary = [("Food", quote.get("food_cents"))]
+        if quote.get("minimum_applied"):
+            summary.append(("Party minimum applied", quote.get("party_minimum_cents")))
+        summary += [
+            (f"Travel fee ({quote.get('distance_miles', '?')} miles)", quote.get("travel_fee_cents")),
+            ("Tax", quote.get("tax_cents")),
+            ("Total", quote.get("total_cents")),
+            ("Deposit", quote.get("deposit_cents")),
+        ]
+        totals = format_html_join(
+            "",
+            '<tr><th colspan="3">{}</th><td class="num">{}</td></tr>',
+            ((label, format_cents(cents)) for label, cents in summary),
+        )
+        return format_html(
+            '<table class="quote-lines"><thead><tr><th>Item</th><th>Qty</th><th>Each</th><th>Amount</th>'
+            "</tr></thead><tbody>{}{}</tbody></table>",
+            lines,
+            totals,
+        )
+
+    @admin.display(description="Payments")
+    def payments_table(self, obj: Booking) -> str:
+        payments = list(obj.payments.order_by("created_at"))
+        if not payments:
+            return "No payments yet."
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    _admin_link(payment, f"{payment.created_at:%Y-%m-%d %H:%M}"),
+                    payment.get_kind_display(),
+                    payment.get_method_display(),
+                    format_cents(payment.amount_cents),
+                    payment.get_status_display(),
+                    payment.reason or "",
+                )
+                for payment in payments
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Created</th><th>Kind</th><th>Method</th><th>Amount</th><th>Status</th>"
+            "<th>Reason</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="Audit trail (newest first)")
+    def audit_trail(self, obj: Booking) -> str:
+        entries = list(
+            AuditLog.objects.filter(
+                resource_type=Booking._meta.label_lower, resource_id=str(obj.pk)
+            ).order_by("-created_at")[:AUDIT_TRAIL_LENGTH]
+        )
+        if not entries:
+            return "Nothing recorded yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{entry.created_at:%Y-%m-%d %H:%M}",
+                    f"{entry.actor_label or entry.get_actor_type_display()}"
+                    + (f" ({entry.role})" if entry.role else ""),
+                    entry.action,
+                    _changes(entry.before, entry.after),
+                    entry.reason,
+                )
+                for entry in entries
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Changes</th><th>Reason</th>"
+            "</tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="Slot", ordering="slot")
     def slot_display(self, obj: Booking) -> str:
@@ -244,10 +402,6 @@ class BookingAdmin(StationScopedAdmin):
     @admin.display(description="Refund due", ordering="refund_due_cents")
     def refund_due(self, obj: Booking) -> str:
         return format_cents(obj.refund_due_cents)
-
-    @admin.display(description="Quote at booking time")
-    def quote_display(self, obj: Booking) -> str:
-        return _pretty_json(obj.quote)
 
 
 @admin.register(Payment)
@@ -373,7 +527,7 @@ class MessageAdmin(ViewOnlyMixin, StationScopedAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(StationScopedAdmin):
+class ReviewAdmin(ReviewActions, StationScopedAdmin):
     station_path = "booking__station"
     list_display = ("created_at", "customer", "booking", "rating", "status", "excerpt", "moderated_at")
     list_filter = ("status", "rating", "booking__station")
