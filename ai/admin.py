@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.db.models import Count
 
 from ai.models import Conversation, Knowledge, Message
+from ai.services import conversation_mark_handled
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from myhibachi.admin_actions import run_for_each, staff_actor, staff_may
 
 
 class ReadOnlyMessageMixin:
@@ -67,9 +69,27 @@ class ConversationAdmin(StationScopedAdmin):
         "updated_at",
     )
     readonly_fields = ("created_at", "updated_at")
+    actions = ("mark_handled",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_message_count=Count("messages"))
+
+    def has_conversation_handle_permission(self, request) -> bool:
+        return staff_may(request, "conversation.handle")
+
+    @admin.action(description="Mark handled (close)", permissions=["conversation_handle"])
+    def mark_handled(self, request, queryset):
+        actor = staff_actor(request)
+        run_for_each(
+            self,
+            request,
+            queryset,
+            permission="conversation.handle",
+            station_of=lambda conversation: conversation.station_id,
+            label_of=lambda conversation: f"conversation {str(conversation.pk)[:8]}",
+            operation=lambda conversation: conversation_mark_handled(conversation=conversation, actor=actor),
+            done="Marked {objects} handled.",
+        )
 
     @admin.display(description="Conversation", ordering="created_at")
     def short_id(self, obj: Conversation) -> str:

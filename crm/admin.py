@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
+from crm.admin_actions import LeadActions
 from crm.models import Campaign, CampaignDelivery, CustomerSegment, Lead, SegmentRule
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import customer_station_paths
@@ -52,7 +53,7 @@ class LeadEventInline(StationScopedInline, admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(StationScopedAdmin):
+class LeadAdmin(LeadActions, StationScopedAdmin):
     station_path = "station"
     inlines = (LeadContactInline, LeadContextInline, LeadEventInline)
     list_display = (
@@ -86,8 +87,9 @@ class LeadAdmin(StationScopedAdmin):
         ("Notes", {"fields": ("notes",)}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    # The score and quality are recomputed by the scoring service; conversion is its own step.
-    readonly_fields = ("score", "quality", "conversion_date", "created_at", "updated_at")
+    # The score and quality are recomputed by the scoring service; the status changes through
+    # the actions (change status, convert), whose services check the funnel and record events.
+    readonly_fields = ("status", "score", "quality", "conversion_date", "created_at", "updated_at")
 
     @admin.display(description="Lead", ordering="last_name")
     def name(self, obj: Lead) -> str:

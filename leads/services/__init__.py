@@ -1,20 +1,27 @@
 """The lead funnel's writes: capture, conversion on booking, staff status changes, scoring.
 
 Every service is keyword-only, runs in one transaction and writes its audit row in it.
-core's booking service calls into this package, so leads never imports core.services or
-core.api (that would be a cycle); it reads core.models only.
+core's booking service calls into this package, so leads never imports core's booking
+services or core.api (that would be a cycle); it reads core.models, and creates customers
+through core.services.customers, which imports nothing of leads.
 """
 
 from leads.services.capture import lead_capture, lead_record_booking_failed
 from leads.services.matching import CLOSED_STATUSES
 from leads.services.scores import lead_score_refresh
-from leads.services.status import LEAD_STATUS_TRANSITIONS, lead_change_status, lead_convert_on_booking
+from leads.services.status import (
+    LEAD_STATUS_TRANSITIONS,
+    lead_change_status,
+    lead_convert,
+    lead_convert_on_booking,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
     "LEAD_STATUS_TRANSITIONS",
     "lead_capture",
     "lead_change_status",
+    "lead_convert",
     "lead_convert_on_booking",
     "lead_record_booking_failed",
     "lead_score_refresh",

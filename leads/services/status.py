@@ -7,8 +7,9 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer
+from core.services.customers import customer_find_or_create
 from crm.models import Lead
-from leads.models import LeadContext, LeadEvent
+from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services.capture import BOOKING_ACTOR
 from leads.services.matching import CLOSED_STATUSES, contact_handles, contacts_lock, contacts_match
 from leads.services.scores import rescore
@@ -132,3 +133,92 @@ def lead_change_status(*, lead: Lead, status: str, actor: Actor, reason: str = "
         reason=reason,
     )
     return lead
+
+
+@transaction.atomic
+def lead_convert(*, lead: Lead, actor: Actor) -> Lead:
+    """Staff make a lead a customer: the customer of the lead's email (found, or created), linked.
+
+    The lead becomes converted with its conversion date. A no-op for a converted lead that
+    has its customer. ServiceError when the lead has neither a customer nor an email address
+    (or, for a new customer, no first and last name); ConflictError from a status that
+    cannot convert (a lost lead is reopened first).
+    """
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status == Lead.Status.CONVERTED and lead.customer_id:
+        return lead
+    if (
+        lead.status != Lead.Status.CONVERTED
+        and Lead.Status.CONVERTED not in LEAD_STATUS_TRANSITIONS[lead.status]
+    ):
+        raise ConflictError(
+            f"A {lead.get_status_display().lower()} lead cannot be converted; reopen it first.",
+            field="status",
+            code="invalid_transition",
+        )
+    customer = Customer.objects.select_for_update().filter(pk=lead.customer_id).first()
+    if customer is None:
+        customer = _customer_of_lead(lead, actor=actor)
+
+    before = snapshot(lead)
+    previous_status = lead.status
+    now = timezone.now()
+    lead.status = Lead.Status.CONVERTED
+    lead.customer = customer
+    lead.conversion_date = now
+    lead.save(update_fields=["status", "customer", "conversion_date", "updated_at"])
+    LeadEvent.objects.create(
+        lead=lead,
+        event_type=LeadEvent.Type.STATUS_CHANGED,
+        payload={
+            "from": previous_status,
+            "to": Lead.Status.CONVERTED,
+            "reason": "converted by staff",
+            "by": actor.label,
+            "customer_id": str(customer.pk),
+        },
+        occurred_at=now,
+    )
+    rescore(lead, LeadContext.objects.filter(lead=lead).first(), now=now)
+    audit_log_write(
+        actor=actor,
+        action="lead.convert",
+        instance=lead,
+        station_id=lead.station_id,
+        before=before,
+        after=snapshot(lead),
+    )
+    return lead
+
+
+def _customer_of_lead(lead: Lead, *, actor: Actor) -> Customer:
+    """The customer with the lead's email (case-insensitive), or a new one from the lead."""
+    handles: dict[str, str] = {}
+    contacts = LeadContact.objects.filter(
+        lead=lead, channel__in=(LeadContact.Channel.EMAIL, LeadContact.Channel.PHONE)
+    ).order_by("-verified", "created_at")  # a verified contact first, then the first given
+    for channel, handle in contacts.values_list("channel", "handle_or_address"):
+        handles.setdefault(channel, handle)
+    email = handles.get(LeadContact.Channel.EMAIL, "")
+    if not email:
+        raise ServiceError(
+            "This lead has no email address: add one to its contacts before converting.",
+            field="email",
+            code="email_required",
+        )
+    existing = Customer.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is not None:
+        return existing
+    if not (lead.first_name.strip() and lead.last_name.strip()):
+        raise ServiceError(
+            "A new customer needs a first and last name: add them to the lead before converting.",
+            field="last_name" if lead.first_name.strip() else "first_name",
+            code="name_required",
+        )
+    return customer_find_or_create(
+        email=email,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        phone=handles.get(LeadContact.Channel.PHONE, ""),
+        actor=actor,
+    )

@@ -1,0 +1,84 @@
+"""The staff panel's actions on leads: each one calls the lead service the API calls.
+
+Mixed into LeadAdmin (crm/admin.py); the shared plumbing is myhibachi/admin_actions.py.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from crm.models import Lead
+from leads.services import lead_change_status, lead_convert
+from myhibachi.admin_actions import action_form_response, run_for_each, staff_actor, staff_may, submitted_form
+
+
+class LeadStatusForm(forms.Form):
+    # Converted is its own action: it links (or creates) the customer.
+    status = forms.ChoiceField(
+        choices=[(value, label) for value, label in Lead.Status.choices if value != Lead.Status.CONVERTED]
+    )
+    reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _lead_label(lead: Lead) -> str:
+    return f"{lead.first_name} {lead.last_name}".strip() or f"lead {str(lead.pk)[:8]}"
+
+
+def _lead_station(lead: Lead):
+    return lead.station_id
+
+
+class LeadActions:
+    """Mixed into LeadAdmin: moving a lead along the funnel, and converting it to a customer."""
+
+    actions = ("change_status", "convert_to_customer")
+
+    def has_lead_update_permission(self, request: HttpRequest) -> bool:
+        return staff_may(request, "lead.update")
+
+    def has_lead_convert_permission(self, request: HttpRequest) -> bool:
+        return staff_may(request, "lead.convert")
+
+    @admin.action(description="Change status", permissions=["lead_update"])
+    def change_status(self, request: HttpRequest, queryset):
+        leads = list(queryset)
+        form = submitted_form(request, LeadStatusForm)
+        if form.is_bound and form.is_valid():
+            status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
+            actor = staff_actor(request)
+            run_for_each(
+                self,
+                request,
+                leads,
+                permission="lead.update",
+                station_of=_lead_station,
+                label_of=_lead_label,
+                operation=lambda lead: lead_change_status(
+                    lead=lead, status=status, actor=actor, reason=reason
+                ),
+                done=f"Moved {{objects}} to {Lead.Status(status).label.lower()}.",
+            )
+            return None
+        return action_form_response(
+            self,
+            request,
+            objects=leads,
+            form=form,
+            title="Change the status of leads",
+            action="change_status",
+            submit_label="Change status",
+        )
+
+    @admin.action(description="Convert to a customer", permissions=["lead_convert"])
+    def convert_to_customer(self, request: HttpRequest, queryset):
+        actor = staff_actor(request)
+        run_for_each(
+            self,
+            request,
+            queryset,
+            permission="lead.convert",
+            station_of=_lead_station,
+            label_of=_lead_label,
+            operation=lambda lead: lead_convert(lead=lead, actor=actor),
+            done="Converted {objects} to customers.",
+        )
