@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from core.notifications.api import SmsInboundReceiveApi
+
+urlpatterns = [
+    path("messages/sms/inbound/", SmsInboundReceiveApi.as_view(), name="sms-inbound-receive"),
+]

@@ -1,0 +1,163 @@
+"""Who gets what, and when it is handed to the worker.
+
+The booking services call the `notify_*` functions inside their transaction; nothing happens
+until it commits (transaction.on_commit), and then a task claims the notifications
+(core.services.messaging) and each one is delivered by its own task. A rolled-back booking
+sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+
+from core.models import Booking, Notification
+from identity.models import Role, User, UserRole
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+
+
+class BookingEvent:
+    """What happened to a booking, as the booking and payment services report it."""
+
+    RECEIVED = "booking_received"
+    CONFIRMED = "booking_confirmed"
+    RESCHEDULED = "booking_rescheduled"
+    CANCELLED = "booking_cancelled"
+    CANCELLATION_REQUESTED = "cancellation_requested"
+    PAYMENT_FLAGGED = "payment_flagged"
+
+
+# The notifications each event sends.
+BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
+    BookingEvent.RECEIVED: (Kind.BOOKING_RECEIVED, Kind.STAFF_NEW_BOOKING),
+    BookingEvent.CONFIRMED: (Kind.BOOKING_CONFIRMED,),
+    BookingEvent.RESCHEDULED: (Kind.BOOKING_RESCHEDULED,),
+    BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED,),
+    BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
+    BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
+}
+# Events that can happen more than once to a booking: each occurrence notifies once. The
+# others (received, confirmed, cancelled) happen once in a booking's life, so a second report
+# of them (a retried task, an idempotent service called twice) sends nothing more.
+REPEATABLE_EVENTS = frozenset(
+    {BookingEvent.RESCHEDULED, BookingEvent.CANCELLATION_REQUESTED, BookingEvent.PAYMENT_FLAGGED}
+)
+
+STAFF_KINDS = frozenset(
+    {
+        Kind.STAFF_NEW_BOOKING,
+        Kind.STAFF_CANCELLATION_REQUEST,
+        Kind.STAFF_UNASSIGNED_CHEF,
+        Kind.STAFF_PAYMENT_FLAGGED,
+        Kind.STAFF_LEAD_NOT_CONTACTED,
+        Kind.STAFF_QUOTE_NOT_BOOKED,
+    }
+)
+# Customer notifications that also go by SMS, to customers who consented to texts. The review
+# request asks for something rather than informs, so it goes by email only.
+CUSTOMER_SMS_KINDS = frozenset(
+    {
+        Kind.BOOKING_RECEIVED,
+        Kind.DEPOSIT_REMINDER_2H,
+        Kind.DEPOSIT_REMINDER_12H,
+        Kind.BOOKING_CONFIRMED,
+        Kind.BOOKING_RESCHEDULED,
+        Kind.BOOKING_CANCELLED,
+        Kind.EVENT_REMINDER_48H,
+        Kind.EVENT_REMINDER_24H,
+    }
+)
+# Answers to the customer's own text: by SMS only.
+SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP})
+# The only texts sent without SMS consent: the confirmation of an opt-out, and the answer to
+# HELP (what the carriers' rules require of every program).
+SMS_WITHOUT_CONSENT_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_HELP})
+
+
+# --- The booking services' hooks --------------------------------------------------------------
+
+
+def notify_booking_received(booking: Booking) -> None:
+    """After commit: the customer's booking-received email (deposit instructions) and the staff alert."""
+    _on_commit(booking, BookingEvent.RECEIVED)
+
+
+def notify_booking_confirmed(booking: Booking) -> None:
+    _on_commit(booking, BookingEvent.CONFIRMED)
+
+
+def notify_booking_rescheduled(booking: Booking) -> None:
+    _on_commit(booking, BookingEvent.RESCHEDULED)
+
+
+def notify_booking_cancelled(booking: Booking) -> None:
+    """After commit: the cancellation email, with the refund the booking records."""
+    _on_commit(booking, BookingEvent.CANCELLED)
+
+
+def notify_cancellation_requested(booking: Booking) -> None:
+    """After commit: the staff alert that a customer asked to cancel inside the no-refund window."""
+    _on_commit(booking, BookingEvent.CANCELLATION_REQUESTED)
+
+
+def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
+    """After commit: the staff alert that a payment of the booking needs a look."""
+    _on_commit(booking, BookingEvent.PAYMENT_FLAGGED, context={"reason": reason[:500]})
+
+
+def _on_commit(booking: Booking, event: str, *, context: dict[str, Any] | None = None) -> None:
+    # The occurrence is minted now, so that retries of the task dedupe against each other.
+    occurrence = uuid.uuid4().hex[:16] if event in REPEATABLE_EVENTS else ""
+    booking_id = str(booking.pk)
+
+    def enqueue() -> None:
+        from core.tasks import booking_event_notify
+
+        booking_event_notify.delay(booking_id, event, occurrence, context or {})
+
+    # robust: a broker outage must not turn a committed booking into an error page.
+    transaction.on_commit(enqueue, robust=True)
+
+
+def delivery_on_commit(notification_id: UUID) -> None:
+    """Deliver the notification once the transaction that claimed it commits."""
+    transaction.on_commit(lambda: delivery_enqueue(notification_id), robust=True)
+
+
+def delivery_enqueue(notification_id: UUID) -> None:
+    from core.tasks import notification_deliver
+
+    notification_deliver.delay(str(notification_id))
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def staff_recipients(station_id: UUID | None) -> list[str]:
+    """The addresses of a station's staff alerts: its active staff, and STAFF_ALERT_EMAILS.
+
+    Staff are the users holding a role at the station (identity.UserRole). Chefs are left
+    out: the alerts ask for a manager's or support's action (assign, approve, refund).
+    """
+    emails: set[str] = {email.strip().lower() for email in settings.STAFF_ALERT_EMAILS if email.strip()}
+    if station_id is not None:
+        emails.update(
+            email.lower()
+            for email in User.objects.filter(
+                is_active=True,
+                user_roles__in=UserRole.objects.filter(station_id=station_id).exclude(
+                    role__name=Role.Name.CHEF
+                ),
+            )
+            .values_list("email", flat=True)
+            .distinct()
+        )
+    return sorted(emails)

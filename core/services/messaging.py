@@ -1,0 +1,589 @@
+"""Every write of notifications and messaging: claiming and delivering notifications, storing
+messages in customers' threads, SMS consent changes, and threads flagged for staff.
+
+How a message goes out exactly once:
+1. It is *claimed*: a Notification row is inserted. Its unique constraint (kind, channel,
+   booking, customer, lead, occurrence) refuses a second claim, whoever makes it, so a sweep
+   run twice, or on two workers at once, claims each reminder once.
+2. After the claiming transaction commits, a task *delivers* it: it locks the row
+   (SKIP LOCKED: a second deliverer walks away), sends it only while it is pending, stores the
+   customer message in the thread, and marks it sent, in one transaction.
+The one gap left is a crash between the provider accepting a message and our commit; the row
+then stays pending and is sent again by the pending sweep. Nothing is sent twice otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from audit.actor import Actor
+from audit.services import audit_log_write, snapshot
+from core.models import (
+    ACTIVE_BOOKING_STATUSES,
+    Booking,
+    Customer,
+    Message,
+    MessageThread,
+    Notification,
+    Review,
+)
+from core.notifications import dispatch, render
+from core.notifications.email import email_send
+from core.notifications.sms import SmsDeliveryError, sms_gateway
+from identity.contact import normalize_phone
+from myhibachi.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+
+MAX_ATTEMPTS = 5
+# The pending sweep leaves a fresh notification to the task enqueued for it, and gives up on
+# one that could not be delivered for this long (a two-day-old reminder helps nobody).
+PENDING_GRACE = datetime.timedelta(minutes=2)
+PENDING_EXPIRY = datetime.timedelta(days=2)
+BATCH_SIZE = 500
+INBOUND_BODY_MAX_LENGTH = 1600
+
+OPT_OUT_KEYWORDS = frozenset({"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_KEYWORDS = frozenset({"HELP"})
+CONSENT_FIELDS = ["sms_consent", "sms_consent_at", "sms_consent_text"]
+
+DEPOSIT_REMINDER_KINDS = frozenset({Kind.DEPOSIT_REMINDER_2H, Kind.DEPOSIT_REMINDER_12H})
+EVENT_REMINDER_KINDS = frozenset({Kind.EVENT_REMINDER_48H, Kind.EVENT_REMINDER_24H})
+
+_SYSTEM = Actor.system(label="notifications")
+
+
+class DeliveryDeferred(Exception):
+    """The provider failed; the notification is still pending and a retry may succeed."""
+
+
+# --- Claiming ---------------------------------------------------------------------------------
+
+
+def notification_claim(
+    *,
+    kind: str,
+    channel: str,
+    booking: Booking | None = None,
+    customer: Customer | None = None,
+    lead_id: UUID | None = None,
+    occurrence: str = "",
+    recipient: str = "",
+    context: dict[str, Any] | None = None,
+) -> Notification | None:
+    """Claim one notification and deliver it after commit; None when it was claimed before.
+
+    Call it inside the transaction that decided to send it (it uses a savepoint, so that a
+    duplicate claim does not abort the caller's transaction).
+    """
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                kind=kind,
+                channel=channel,
+                booking=booking,
+                customer=customer,
+                lead_id=lead_id,
+                occurrence=occurrence,
+                recipient=recipient,
+                context=context or {},
+            )
+    except IntegrityError as exc:
+        if _constraint_name(exc) != "uq_notification_once":
+            raise
+        return None
+    dispatch.delivery_on_commit(notification.pk)
+    return notification
+
+
+def notifications_claim_for_booking(
+    *, booking: Booking, kind: str, occurrence: str = "", context: dict[str, Any] | None = None
+) -> list[Notification]:
+    """Claim a booking's notification of `kind` on each channel it goes by; [] when already claimed.
+
+    Staff kinds: one email to the station's staff. Customer kinds: an email, and an SMS when
+    the kind goes by SMS and the customer consented to texts (checked again on delivery).
+    """
+    if kind in dispatch.STAFF_KINDS:
+        claimed = notification_claim(
+            kind=kind,
+            channel=Notification.Channel.EMAIL,
+            booking=booking,
+            occurrence=occurrence,
+            context=context,
+        )
+        return [claimed] if claimed else []
+    customer = booking.customer
+    channels = [(Notification.Channel.EMAIL, customer.email)]
+    if kind in dispatch.CUSTOMER_SMS_KINDS and customer.sms_consent and customer.phone:
+        channels.append((Notification.Channel.SMS, customer.phone))
+    claims = [
+        notification_claim(
+            kind=kind,
+            channel=channel,
+            booking=booking,
+            customer=customer,
+            occurrence=occurrence,
+            recipient=recipient,
+            context=context,
+        )
+        for channel, recipient in channels
+    ]
+    return [claimed for claimed in claims if claimed is not None]
+
+
+@transaction.atomic
+def booking_event_notifications_create(
+    *, booking_id: UUID, event: str, occurrence: str = "", context: dict[str, Any] | None = None
+) -> list[Notification]:
+    """Claim the notifications of something that happened to a booking (dispatch.BOOKING_EVENT_KINDS)."""
+    kinds = dispatch.BOOKING_EVENT_KINDS.get(event)
+    if kinds is None:
+        raise ServiceError(f"Unknown booking event {event!r}.", field="event")
+    booking = Booking.objects.select_related("customer").filter(pk=booking_id).first()
+    if booking is None:
+        logger.warning("Booking %s is gone; its %s notifications are not sent.", booking_id, event)
+        return []
+    claimed: list[Notification] = []
+    for kind in kinds:
+        claimed += notifications_claim_for_booking(
+            booking=booking, kind=kind, occurrence=occurrence, context=context
+        )
+    return claimed
+
+
+# --- Delivering -------------------------------------------------------------------------------
+
+
+def notification_deliver(*, notification_id: UUID) -> str | None:
+    """Send one pending notification, at most once; its new status, None when there was nothing to do.
+
+    Skipped, not sent, when it no longer applies (a deposit reminder for a paid booking) or
+    when an SMS lacks consent. A provider failure leaves it pending and raises DeliveryDeferred
+    until MAX_ATTEMPTS, then marks it failed.
+    """
+    deferred: Exception | None = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return None  # sent, skipped or failed already, or another worker is sending it now
+        # Read without a lock: FOR UPDATE on a join would lock the booking and the customer too.
+        booking = (
+            Booking.objects.select_related("customer", "station", "chef").get(pk=notification.booking_id)
+            if notification.booking_id
+            else None
+        )
+        if booking is not None:
+            notification.booking = booking
+        customer = _customer_of(notification, booking)
+
+        skip_reason = _skip_reason(notification, booking, customer)
+        if skip_reason:
+            notification.status = Notification.Status.SKIPPED
+            notification.last_error = skip_reason
+            notification.save(update_fields=["status", "last_error", "updated_at"])
+            return notification.status
+
+        outgoing = _compose(notification, booking, customer)
+        if not outgoing.to:
+            notification.status = Notification.Status.SKIPPED
+            notification.last_error = "nobody to send it to"
+            notification.save(update_fields=["status", "last_error", "updated_at"])
+            return notification.status
+        message = _message_store(notification, customer, booking, outgoing) if customer is not None else None
+
+        notification.attempts += 1
+        notification.recipient = ", ".join(outgoing.to)
+        try:
+            provider_id = _send(outgoing)
+        except Exception as exc:  # whatever the email backend or SMS gateway raises
+            retryable = not (isinstance(exc, SmsDeliveryError) and not exc.retryable)
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            if retryable and notification.attempts < MAX_ATTEMPTS:
+                deferred = exc
+            else:
+                notification.status = Notification.Status.FAILED
+                if message is not None:
+                    message.status = Message.Status.FAILED
+                    message.save(update_fields=["status", "updated_at"])
+            logger.warning("Notification %s (%s) not delivered: %s", notification.pk, notification.kind, exc)
+        else:
+            notification.status = Notification.Status.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            if message is not None:
+                message.status = Message.Status.SENT
+                message.provider_id = provider_id[:128]
+                message.save(update_fields=["status", "provider_id", "updated_at"])
+        notification.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "recipient",
+                "last_error",
+                "sent_at",
+                "message",
+                "updated_at",
+            ]
+        )
+    if deferred is not None:
+        raise DeliveryDeferred(str(deferred)) from deferred
+    return notification.status
+
+
+def notifications_deliver_pending(*, now=None) -> int:
+    """Hand pending notifications to the worker again (a lost enqueue, a retry budget used up).
+
+    Gives up (failed) on those pending for longer than PENDING_EXPIRY. The number enqueued.
+    """
+    now = now or timezone.now()
+    expired = Notification.objects.filter(
+        status=Notification.Status.PENDING, created_at__lte=now - PENDING_EXPIRY
+    ).update(status=Notification.Status.FAILED, last_error="expired: not delivered in time", updated_at=now)
+    if expired:
+        logger.warning("%s notifications expired undelivered.", expired)
+    pending_ids = list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING,
+            created_at__lte=now - PENDING_GRACE,
+            created_at__gt=now - PENDING_EXPIRY,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    for notification_id in pending_ids:
+        dispatch.delivery_enqueue(notification_id)
+    return len(pending_ids)
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    channel: str
+    to: list[str]
+    subject: str
+    text: str
+    html: str = ""
+
+
+def _customer_of(notification: Notification, booking: Booking | None) -> Customer | None:
+    if notification.kind in dispatch.STAFF_KINDS:
+        return None
+    if booking is not None:
+        return booking.customer
+    if notification.customer_id is not None:
+        customer = Customer.objects.get(pk=notification.customer_id)
+        notification.customer = customer
+        return customer
+    return None
+
+
+def _skip_reason(notification: Notification, booking: Booking | None, customer: Customer | None) -> str:
+    """Why the notification must not go out any more; '' when it should."""
+    kind, status = notification.kind, booking.status if booking else None
+    if kind in DEPOSIT_REMINDER_KINDS and (status != Booking.Status.DEPOSIT_PENDING or booking.payment_hold):
+        return "the deposit is no longer awaited"
+    if kind in EVENT_REMINDER_KINDS and status != Booking.Status.CONFIRMED:
+        return "the booking is no longer confirmed"
+    if kind == Kind.REVIEW_REQUEST and (
+        status != Booking.Status.COMPLETED or Review.objects.filter(booking=booking).exists()
+    ):
+        return "nothing to review"
+    if kind == Kind.STAFF_UNASSIGNED_CHEF and (
+        booking.chef_id is not None or status not in ACTIVE_BOOKING_STATUSES
+    ):
+        return "the booking has a chef, or is no longer active"
+    if kind not in dispatch.STAFF_KINDS and customer is None:
+        return "no customer"
+    if notification.channel == Notification.Channel.SMS:
+        if not customer.phone:
+            return "no phone number"
+        if kind not in dispatch.SMS_WITHOUT_CONSENT_KINDS and not customer.sms_consent:
+            return "no SMS consent"
+    return ""
+
+
+def _compose(notification: Notification, booking: Booking | None, customer: Customer | None) -> _Outgoing:
+    context = render.notification_context(notification)
+    if notification.channel == Notification.Channel.SMS:
+        body = render.render_sms(notification.kind, context)
+        return _Outgoing(channel=notification.channel, to=[customer.phone], subject="", text=body)
+    email = render.render_email(notification.kind, context)
+    if notification.kind in dispatch.STAFF_KINDS:
+        station_id = booking.station_id if booking else (notification.context or {}).get("station_id")
+        to = dispatch.staff_recipients(UUID(str(station_id)) if station_id else None)
+    else:
+        to = [customer.email]
+    return _Outgoing(
+        channel=notification.channel, to=to, subject=email.subject, text=email.text, html=email.html
+    )
+
+
+def _send(outgoing: _Outgoing) -> str:
+    if outgoing.channel == Notification.Channel.SMS:
+        return sms_gateway().send(to=outgoing.to[0], body=outgoing.text).provider_id
+    return email_send(to=outgoing.to, subject=outgoing.subject, text=outgoing.text, html=outgoing.html)
+
+
+def _message_store(
+    notification: Notification, customer: Customer, booking: Booking | None, outgoing: _Outgoing
+) -> Message:
+    """The customer's copy of the message, in their thread: queued now, sent or failed after sending."""
+    if notification.message_id is not None:
+        message = Message.objects.get(pk=notification.message_id)
+        message.subject, message.body = outgoing.subject[:200], outgoing.text
+        message.save(update_fields=["subject", "body", "updated_at"])
+        return message
+    thread = thread_for_customer(customer=customer, channel=outgoing.channel, booking=booking)
+    message = Message.objects.create(
+        thread=thread,
+        channel=outgoing.channel,
+        direction=Message.Direction.OUTBOUND,
+        subject=outgoing.subject[:200],
+        body=outgoing.text,
+        status=Message.Status.QUEUED,
+        template=notification.kind,
+    )
+    notification.message = message
+    return message
+
+
+# --- Threads and inbound SMS ------------------------------------------------------------------
+
+
+def thread_for_customer(*, customer: Customer, channel: str, booking: Booking | None = None) -> MessageThread:
+    """The customer's open thread on the channel (created when there is none), touched for the inbox order.
+
+    One thread per customer and channel keeps the whole conversation in one place for staff;
+    it points at the booking the latest message is about.
+    """
+    thread = _open_thread(customer, channel)
+    if thread is None:
+        # Two deliveries to one customer at once must not open two threads: a lock per
+        # customer and channel, held until the transaction ends.
+        _advisory_lock(f"message-thread:{customer.pk}:{channel}")
+        thread = _open_thread(customer, channel)
+    if thread is None:
+        return MessageThread.objects.create(
+            customer=customer,
+            channel=channel,
+            booking=booking,
+            subject=f"{customer.full_name} by {MessageThread.Channel(channel).label}",
+        )
+    fields = ["updated_at"]
+    if booking is not None and thread.booking_id != booking.pk:
+        thread.booking = booking
+        fields.append("booking")
+    thread.save(update_fields=fields)
+    return thread
+
+
+def _open_thread(customer: Customer, channel: str) -> MessageThread | None:
+    return (
+        MessageThread.objects.filter(customer=customer, channel=channel)
+        .exclude(status=MessageThread.Status.CLOSED)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+class InboundOutcome:
+    UNKNOWN_NUMBER = "unknown_number"
+    DUPLICATE = "duplicate"
+    OPTED_OUT = "opted_out"
+    OPTED_IN = "opted_in"
+    HELP = "help"
+    FLAGGED = "flagged"
+
+
+@transaction.atomic
+def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") -> str:
+    """Take one text from a customer: store it, and act on STOP/START/HELP or flag the thread for staff.
+
+    The customer is found by E.164 phone. An unknown number is answered with nothing and
+    nothing of it is stored (its text may be anything; we hold no consent to reply). The
+    provider's message id makes a redelivered webhook a no-op. Returns an InboundOutcome.
+    """
+    try:
+        phone = normalize_phone(from_phone or "")
+    except ServiceError:
+        return InboundOutcome.UNKNOWN_NUMBER
+    customers = _customers_by_phone(phone)
+    if not customers:
+        logger.info("Inbound SMS from a number no customer has; not stored.")
+        return InboundOutcome.UNKNOWN_NUMBER
+    if (
+        provider_id
+        and Message.objects.filter(
+            channel=MessageThread.Channel.SMS, direction=Message.Direction.INBOUND, provider_id=provider_id
+        ).exists()
+    ):
+        return InboundOutcome.DUPLICATE
+
+    customer = customers[0]
+    thread = thread_for_customer(customer=customer, channel=MessageThread.Channel.SMS)
+    Message.objects.create(
+        thread=thread,
+        channel=MessageThread.Channel.SMS,
+        direction=Message.Direction.INBOUND,
+        body=(body or "")[:INBOUND_BODY_MAX_LENGTH],
+        status=Message.Status.RECEIVED,
+        provider_id=provider_id[:128],
+    )
+    keyword = _keyword(body)
+    actor = Actor.customer(label="customer by SMS")
+    occurrence = (provider_id or uuid.uuid4().hex)[:64]
+
+    if keyword in OPT_OUT_KEYWORDS:
+        # The phone's owner asked: no customer record at this number may be texted any more.
+        revoked = [
+            customer_sms_consent_revoke(customer=each, actor=actor, reason=f"texted {keyword}")
+            for each in customers
+        ]
+        if any(revoked):  # one confirmation, and only when this text changed something
+            notification_claim(
+                kind=Kind.SMS_OPT_OUT,
+                channel=Notification.Channel.SMS,
+                customer=customer,
+                occurrence=occurrence,
+            )
+        return InboundOutcome.OPTED_OUT
+    if keyword in OPT_IN_KEYWORDS:
+        granted = [
+            customer_sms_consent_grant(customer=each, actor=actor, keyword=keyword) for each in customers
+        ]
+        if any(granted):
+            notification_claim(
+                kind=Kind.SMS_OPT_IN,
+                channel=Notification.Channel.SMS,
+                customer=customer,
+                occurrence=occurrence,
+            )
+        return InboundOutcome.OPTED_IN
+    if keyword in HELP_KEYWORDS:
+        notification_claim(
+            kind=Kind.SMS_HELP, channel=Notification.Channel.SMS, customer=customer, occurrence=occurrence
+        )
+        return InboundOutcome.HELP
+    thread_flag_for_staff(thread=thread, actor=actor, reason="the customer texted us")
+    return InboundOutcome.FLAGGED
+
+
+def _customers_by_phone(phone: str) -> list[Customer]:
+    """The customers at this phone, locked, the one with the latest booking first."""
+    ordered_ids = list(
+        Customer.objects.filter(phone=phone)
+        .annotate(last_booking_at=Max("bookings__created_at"))
+        .order_by(F("last_booking_at").desc(nulls_last=True), "-created_at")
+        .values_list("pk", flat=True)
+    )
+    locked = Customer.objects.select_for_update().in_bulk(ordered_ids)
+    return [locked[pk] for pk in ordered_ids if pk in locked]
+
+
+def _keyword(body: str) -> str:
+    """The message as a keyword: trimmed, upper-case, without trailing punctuation ('Stop.' is STOP)."""
+    return re.sub(r"[\s.!]+$", "", (body or "").strip()).upper()
+
+
+# --- Consent and flags ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_sms_consent_revoke(*, customer: Customer, actor: Actor, reason: str = "") -> bool:
+    """Withdraw the customer's SMS consent at once; False when there was none to withdraw.
+
+    sms_consent_at becomes the time of the withdrawal; the text they had agreed to is kept.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.sms_consent:
+        return False
+    before = snapshot(customer, fields=CONSENT_FIELDS)
+    customer.sms_consent = False
+    customer.sms_consent_at = timezone.now()
+    customer.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="customer.sms_consent_revoke",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=CONSENT_FIELDS),
+        reason=reason,
+    )
+    return True
+
+
+@transaction.atomic
+def customer_sms_consent_grant(*, customer: Customer, actor: Actor, keyword: str) -> bool:
+    """Record the customer's SMS opt-in by texting `keyword`; False when they had consented already."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.sms_consent:
+        return False
+    before = snapshot(customer, fields=CONSENT_FIELDS)
+    customer.sms_consent = True
+    customer.sms_consent_at = timezone.now()
+    customer.sms_consent_text = (
+        f'Texted "{keyword}" to My Hibachi to receive texts about their bookings again. '
+        "Reply STOP to opt out, HELP for help. Msg & data rates may apply."
+    )
+    customer.save(update_fields=[*CONSENT_FIELDS, "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="customer.sms_consent_grant",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=CONSENT_FIELDS),
+        reason=f"texted {keyword}",
+    )
+    return True
+
+
+@transaction.atomic
+def thread_flag_for_staff(*, thread: MessageThread, actor: Actor, reason: str = "") -> MessageThread:
+    """Mark the thread as needing staff attention; a no-op when it already does."""
+    thread = MessageThread.objects.select_for_update().get(pk=thread.pk)
+    if thread.status == MessageThread.Status.NEEDS_ATTENTION:
+        return thread
+    before = snapshot(thread, fields=["status"])
+    thread.status = MessageThread.Status.NEEDS_ATTENTION
+    thread.save(update_fields=["status", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="message_thread.flag",
+        instance=thread,
+        before=before,
+        after=snapshot(thread, fields=["status"]),
+        reason=reason,
+    )
+    return thread
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _advisory_lock(name: str) -> None:
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _constraint_name(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or ""
