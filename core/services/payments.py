@@ -26,6 +26,7 @@ from audit.actor import Actor
 from audit.models import SecurityEvent
 from audit.services import audit_log_write, security_event_record, snapshot
 from core.models import Booking, Customer, Payment, StripeEvent
+from core.notifications.dispatch import notify_payment_flagged
 from core.payments.gateway import PaymentGateway, PaymentGatewayError, PaymentIntent, get_gateway
 from myhibachi.errors import ServiceError
 from pricing.money import format_cents
@@ -153,6 +154,7 @@ def _booking_flag(*, booking: Booking, reason: str, actor: Actor) -> None:
         after=snapshot(booking, ["flagged_for_staff", "flag_reason"]),
         reason=reason,
     )
+    notify_payment_flagged(booking, reason=reason)  # staff alert, after commit
 
 
 def _payment_succeed(*, payment: Payment, booking: Booking, actor: Actor) -> None:
