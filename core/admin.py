@@ -9,6 +9,7 @@ import json
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from audit.models import AuditLog
@@ -328,7 +329,7 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
             '<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>',
             (
                 (
-                    _admin_link(payment, f"{payment.created_at:%Y-%m-%d %H:%M}"),
+                    _admin_link(payment, f"{timezone.localtime(payment.created_at):%Y-%m-%d %H:%M}"),
                     payment.get_kind_display(),
                     payment.get_method_display(),
                     format_cents(payment.amount_cents),
@@ -358,7 +359,7 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    f"{entry.created_at:%Y-%m-%d %H:%M}",
+                    f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}",
                     f"{entry.actor_label or entry.get_actor_type_display()}"
                     + (f" ({entry.role})" if entry.role else ""),
                     entry.action,
