@@ -33,7 +33,10 @@ class SmsInboundInputSerializer(serializers.Serializer):
     MessageSid = serializers.CharField(max_length=64)
     From = serializers.CharField(max_length=32)
     To = serializers.CharField(max_length=32, required=False)
-    Body = serializers.CharField(allow_blank=True, max_length=1600, trim_whitespace=False)
+    # A picture without words comes with an empty Body.
+    Body = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=1600, trim_whitespace=False
+    )
 
 
 class SmsInboundReceiveApi(APIView):

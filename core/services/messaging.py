@@ -41,6 +41,7 @@ from core.models import (
 from core.notifications import dispatch, render
 from core.notifications.email import email_send
 from core.notifications.sms import SmsDeliveryError, sms_gateway
+from core.selectors import booking_starts_at
 from identity.contact import normalize_phone
 from myhibachi.errors import ServiceError
 
@@ -302,6 +303,8 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
         return "the deposit is no longer awaited"
     if kind in EVENT_REMINDER_KINDS and status != Booking.Status.CONFIRMED:
         return "the booking is no longer confirmed"
+    if kind in EVENT_REMINDER_KINDS and booking_starts_at(booking) <= timezone.now():
+        return "the event has started"
     if kind == Kind.REVIEW_REQUEST and (
         status != Booking.Status.COMPLETED or Review.objects.filter(booking=booking).exists()
     ):

@@ -247,3 +247,13 @@ def test_tests_never_reach_a_real_sms_provider(settings):
 
     assert settings.SMS_GATEWAY == "recording"
     assert isinstance(sms_gateway(), RecordingSmsGateway)
+
+
+def test_an_event_reminder_delivered_after_the_event_started_is_skipped(station, mailoutbox):
+    booking = make_booking(station=station, date=datetime.date(2026, 3, 11))
+    notification = _claim(booking, kind=Kind.EVENT_REMINDER_24H, channel="email")
+
+    with time_machine.travel(local(2026, 3, 11, 18, 30), tick=False):
+        assert notification_deliver(notification_id=notification.pk) == Notification.Status.SKIPPED
+
+    assert mailoutbox == []
