@@ -47,11 +47,6 @@ def staff_actor(request: HttpRequest) -> Actor:
     return admin_actor(request)
 
 
-def station_ids_for(user) -> frozenset[UUID] | None:
-    """The ids of the stations the user works at; None: every station."""
-    return scoping.station_ids_for(user)
-
-
 class DollarsField(forms.DecimalField):
     """An amount typed in dollars ("12.50"), cleaned to integer cents (1250)."""
 
