@@ -40,6 +40,13 @@ from core.models import (
     Customer,
     booking_action_allowed,
 )
+from core.notifications.dispatch import (
+    notify_booking_cancelled,
+    notify_booking_confirmed,
+    notify_booking_received,
+    notify_booking_rescheduled,
+    notify_cancellation_requested,
+)
 from core.selectors import (
     CUSTOMER_REFUND_NOTICE,
     CUSTOMER_RESCHEDULE_NOTICE,
@@ -276,6 +283,7 @@ def _booking_create_atomic(
         after=_snapshot(booking),
     )
     lead_convert_on_booking(customer=customer_row, booking=booking)
+    notify_booking_received(booking)
     return booking
 
 
@@ -421,6 +429,7 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
     _move(booking, BookingAction.CONFIRM)
     booking.save(update_fields=["status", "updated_at"])
     _audit(actor, "booking.confirm", booking, before)
+    notify_booking_confirmed(booking)
     return booking
 
 
@@ -457,6 +466,7 @@ def booking_cancel(
             refund = booking_timely_cancel_refund_cents(booking=booking)
             _cancel(booking, reason=reason, refund_cents=refund, now=now)
             _audit(actor, "booking.cancel", booking, before, reason=reason or "cancelled by the customer")
+            notify_booking_cancelled(booking)
             return booking
         _refuse_unless_allowed(booking, BookingAction.REQUEST_CANCELLATION)
         booking.previous_status = booking.status
@@ -464,6 +474,7 @@ def booking_cancel(
         booking.cancellation_reason = reason
         booking.save(update_fields=["status", "previous_status", "cancellation_reason", "updated_at"])
         _audit(actor, "booking.cancellation_request", booking, before, reason=reason)
+        notify_cancellation_requested(booking)
         return booking
 
     if not reason:
@@ -472,6 +483,7 @@ def booking_cancel(
     refund = _checked_refund(booking, refund_cents or 0, reason=reason)
     _cancel(booking, reason=reason, refund_cents=refund, now=now)
     _audit(actor, "booking.cancel", booking, before, reason=reason)
+    notify_booking_cancelled(booking)
     return booking
 
 
@@ -489,6 +501,7 @@ def booking_cancellation_approve(
     refund = _checked_refund(booking, refund_cents, reason=reason)
     _cancel(booking, reason=booking.cancellation_reason, refund_cents=refund, now=timezone.now())
     _audit(actor, "booking.cancellation_approve", booking, before, reason=reason)
+    notify_booking_cancelled(booking)
     return booking
 
 
@@ -562,6 +575,7 @@ def booking_reschedule(
     except IntegrityError as exc:
         raise _slot_unavailable(date, slot) from exc
     _audit(actor, "booking.reschedule", booking, before, reason="by the customer" if by_customer else "")
+    notify_booking_rescheduled(booking)
     return booking
 
 

@@ -298,3 +298,17 @@ def test_references_are_unique(station, customer_actor):
         booking_create(**booking_request(slot=slot), actor=customer_actor).reference for slot in SLOTS
     }
     assert len(references) == 4
+
+
+def test_the_customer_is_told_once_the_booking_commits_and_not_before(
+    station, chef, customer_actor, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = booking_create(**booking_request(), actor=customer_actor)
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):  # the deliveries are on_commit too
+        for callback in callbacks:
+            callback()
+
+    assert booking.customer.email in [address for email in mailoutbox for address in email.to]

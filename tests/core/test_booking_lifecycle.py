@@ -570,3 +570,14 @@ def test_a_booking_can_get_a_chef_when_it_had_none(station, staff_actor):
     chef = ChefFactory(station=station)
 
     assert booking_assign_chef(booking=booking, chef=chef, actor=staff_actor).chef == chef
+
+
+def test_a_cancellation_tells_the_customer_after_commit(
+    station, customer_actor, django_capture_on_commit_callbacks, mailoutbox
+):
+    booking = make_booking(station, days=10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booking, actor=customer_actor, by_customer=True)
+
+    assert [email.to for email in mailoutbox] == [[booking.customer.email]]
