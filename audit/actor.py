@@ -35,12 +35,17 @@ class Actor:
         )
 
     @classmethod
-    def from_request(cls, request) -> "Actor":
-        """A staff actor for a logged-in admin request, else the (anonymous) customer."""
+    def from_request(cls, request, *, role: str | None = None) -> "Actor":
+        """A staff actor for a logged-in admin request, else the (anonymous) customer.
+
+        `role` is the user's primary role, resolved by the caller (identity.scoping.primary_role;
+        identity.admin_scoping.admin_actor does it): the audit app does not read roles itself.
+        """
         ip_address = request.META.get("REMOTE_ADDR") or None
         user_agent = request.META.get("HTTP_USER_AGENT", "")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            role = "super_admin" if user.is_superuser else ""
+            if role is None:
+                role = "super_admin" if user.is_superuser else ""
             return cls.staff(user, role=role, ip_address=ip_address, user_agent=user_agent)
         return cls.customer(ip_address=ip_address, user_agent=user_agent)

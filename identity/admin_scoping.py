@@ -24,6 +24,7 @@ import uuid
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
@@ -57,12 +58,7 @@ def client_ip(request) -> str | None:
 
 def admin_actor(request) -> Actor:
     """The staff user of an admin request, with their primary role, IP and user agent."""
-    return Actor.staff(
-        request.user,
-        role=primary_role(request.user),
-        ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
+    return Actor.from_request(request, role=primary_role(request.user))
 
 
 def audit_snapshot(instance: models.Model) -> dict[str, Any]:
@@ -111,6 +107,15 @@ def audit_admin_write(
         after=after,
         reason=reason,
     )
+
+
+DENIED_ATTR = "_permission_denied_details"
+
+
+def flag_permission_denied(request, **details) -> None:
+    """Mark the request as refused; identity.middleware records the security event once the
+    response is out, outside the admin's transaction (which a refusal rolls back)."""
+    setattr(request, DENIED_ATTR, details)
 
 
 def record_permission_denied(request, **details) -> None:
@@ -221,14 +226,40 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return scope_queryset(request.user, super().get_queryset(request), self.station_path)
 
     def get_object(self, request, object_id, from_field=None):
+        # Who may not see this model at all is refused before any row is looked up: a 403,
+        # whether or not the row exists. Who may, gets a 404 for a row outside their scope.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             if self._exists_unscoped(object_id, from_field):
-                record_permission_denied(
+                flag_permission_denied(
                     request, reason="outside_scope", model=_model_label(self.model), object_id=str(object_id)
                 )
             raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}” that you can see.")
         return obj
+
+    def get_list_filter(self, request):
+        # A filter by station, chef, customer, ... lists only the values found in the user's
+        # rows (Sacramento is not offered to Fremont's manager), in one query.
+        filters = super().get_list_filter(request)
+        if sees_every_station(request.user):
+            return filters
+        return tuple(self._scoped_list_filter(entry) for entry in filters)
+
+    def _scoped_list_filter(self, entry):
+        if not isinstance(entry, str):
+            return entry
+        try:
+            last = get_fields_from_path(self.model, entry)[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            return entry
+        if not last.is_relation:
+            return entry
+        related_admin = self.admin_site._registry.get(last.related_model)
+        if getattr(related_admin, "station_path", None) is None:
+            return entry
+        return (entry, admin.RelatedOnlyFieldListFilter)
 
     def _exists_unscoped(self, object_id, from_field) -> bool:
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
@@ -292,7 +323,7 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         path = self.station_path if station_path is False else station_path
         message = _station_refusal(request.user, obj, path)
         if message:
-            record_permission_denied(
+            flag_permission_denied(
                 request, reason="station_not_held", model=_model_label(type(obj)), object_id=str(obj.pk)
             )
             raise PermissionDenied(message)

@@ -1,8 +1,13 @@
-"""A 403 answered by the staff panel is a permission_denied security event."""
+"""A refusal by the staff panel is a permission_denied security event.
+
+A 403 from the admin, or a 404 for a row outside the user's scope (flagged on the request by
+identity.admin_scoping), is recorded here, after the view: outside the admin's transaction,
+which the refusal rolls back.
+"""
 
 from django.urls import reverse
 
-from identity.admin_scoping import record_permission_denied
+from identity.admin_scoping import DENIED_ATTR, record_permission_denied
 
 
 class AdminPermissionDeniedMiddleware:
@@ -12,7 +17,10 @@ class AdminPermissionDeniedMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 403 and request.path.startswith(self.admin_prefix):
+        flagged = getattr(request, DENIED_ATTR, None)
+        if flagged is not None and response.status_code in (403, 404):
+            record_permission_denied(request, **flagged)
+        elif response.status_code == 403 and request.path.startswith(self.admin_prefix):
             record_permission_denied(request, reason="forbidden")
         return response
 

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.test import RequestFactory
 from django.utils import timezone
 
 from ai.models import Knowledge
@@ -355,7 +356,9 @@ def test_demo_logins_work_with_the_printed_password_and_hold_their_roles():
     }
     for email, (role, stations) in expected.items():
         assert email in output
-        user = authenticate(username=email, password="hibachi-demo-2026")
+        # django-axes (the login lockout) needs the login's request.
+        login_request = RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.1")
+        user = authenticate(login_request, username=email, password="hibachi-demo-2026")
         assert user is not None and user.is_staff
         assert user.is_superuser is (role == "super_admin")
         grants = UserRole.objects.filter(user=user)
@@ -374,7 +377,11 @@ def test_demo_seed_does_not_reset_a_changed_password():
 
     seed("--demo")
 
-    assert authenticate(username="support@myhibachi.test", password="a-new-long-password") is not None
+    login_request = RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.1")  # for django-axes
+    assert (
+        authenticate(login_request, username="support@myhibachi.test", password="a-new-long-password")
+        is not None
+    )
 
 
 @pytest.mark.django_db

@@ -1,0 +1,1 @@
+from tests.identity.staff import demo, login  # noqa: F401 - fixtures
