@@ -124,6 +124,13 @@ class CustomerAdmin(StationScopedAdmin):
 @admin.register(Booking)
 class BookingAdmin(BookingActions, StationScopedAdmin):
     station_path = "station"
+    # Shown only to who may see them (identity.admin_scoping): a chef sees their party, not
+    # its money, the customer's record or the audit trail.
+    field_permissions = {
+        "audit_trail": "audit.read",
+        "payments_table": "payment.read",
+        "customer_contact": "customer.read",
+    }
     list_display = (
         "reference",
         "date",

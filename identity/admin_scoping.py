@@ -171,6 +171,17 @@ def _station_checked_form(form_class, user, station_path: StationPath):
     return StationCheckedForm
 
 
+def _without(fields, hidden: set[str]):
+    """Fieldset fields (names, or tuples of names on one line) without the hidden ones."""
+    for entry in fields:
+        if isinstance(entry, list | tuple):
+            line = tuple(name for name in entry if name not in hidden)
+            if line:
+                yield line
+        elif entry not in hidden:
+            yield entry
+
+
 class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices narrowed to what the user may see."""
 
@@ -219,6 +230,9 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     station_path: StationPath = "station"
     every_station_required_for: frozenset[str] = frozenset()
+    # Parts of a change page shown only to who holds a permission (at the row's station), e.g.
+    # {"audit_trail": "audit.read", "payments_table": "payment.read"}.
+    field_permissions: dict[str, str] = {}
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -303,6 +317,22 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._allowed_here(request, "delete", obj)
 
     # --- forms ----------------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = {
+            name
+            for name, code in self.field_permissions.items()
+            if not self.has_business_permission(request, code, obj)
+        }
+        if not hidden:
+            return fieldsets
+        kept = []
+        for name, options in fieldsets:
+            fields = tuple(_without(options.get("fields", ()), hidden))
+            if fields:
+                kept.append((name, {**options, "fields": fields}))
+        return kept
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
