@@ -308,3 +308,22 @@ def test_every_registered_admin_is_scoped_and_mapped():
         assert model._meta.label_lower in catalog.ADMIN_MODEL_PERMISSIONS, model
         for inline in model_admin.inlines:
             assert issubclass(inline, StationScopedInline), inline
+
+
+# role -> models the admin index lists (of those below)
+INDEX = {
+    SUPPORT: {"booking", "customer", "payment", "lead", "chef", "chefavailability", "station"},
+    CHEF: {"booking", "chefavailability"},
+}
+INDEX_MODELS = {
+    "booking", "customer", "payment", "lead", "chef", "chefavailability", "station", "auditlog",
+    "securityevent", "user", "role", "accessattempt",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(INDEX))
+def test_the_admin_index_lists_what_the_role_may_see(demo, login, role):
+    response = login(role).get("/admin/")
+    assert response.status_code == 200
+    listed = {model["object_name"].lower() for app in response.context["app_list"] for model in app["models"]}
+    assert listed & INDEX_MODELS == INDEX[role]
