@@ -9,8 +9,9 @@ from django.db import connection, models
 
 from ai.models import Conversation
 from ai.models import Message as AiMessage
+from core.models import Booking
 from core.models import Message as CoreMessage
-from tests.core.factories import CustomerFactory, MessageFactory
+from tests.core.factories import BookingFactory, CustomerFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,15 @@ def test_customers_and_schema_tables_live_in_their_schemas():
             " WHERE schemaname = 'public' AND tablename IN ('customers', 'bookings')"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_select_for_update_of_a_table_in_an_app_schema_works():
+    booking = BookingFactory()
+
+    locked = list(
+        Booking.objects.select_related("station")
+        .select_for_update(of=("self", "station"))
+        .filter(pk=booking.pk)
+    )
+
+    assert locked == [booking]
