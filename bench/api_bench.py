@@ -99,10 +99,12 @@ class Scenario:
         return self.method, path, json.dumps(body).encode() if body is not None else None
 
 
-def _run(port: int, scenario: Scenario, requests: int, concurrency: int, time_limit: float) -> dict:
+def _run(
+    port: int, scenario: Scenario, requests: int, concurrency: int, time_limit: float, first: int = 0
+) -> dict:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    counter = iter(range(requests))
+    counter = iter(range(first, first + requests))
     lock = threading.Lock()
     deadline = time.monotonic() + time_limit
 
@@ -205,7 +207,10 @@ def main() -> None:
     try:
         results = []
         for scenario in _scenarios(run_id=str(int(time.time()))):
-            _run(port, scenario, requests=20, concurrency=args.concurrency, time_limit=10)  # warm-up
+            # Warm-up, with request numbers of its own (a booking per number).
+            _run(
+                port, scenario, requests=20, concurrency=args.concurrency, time_limit=10, first=args.requests
+            )
             results.append(_run(port, scenario, args.requests, args.concurrency, args.time_limit))
     finally:
         server.terminate()

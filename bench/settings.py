@@ -7,3 +7,10 @@ ROOT_URLCONF = "bench.urls"
 API_THROTTLE_RATES = {scope: "1000000/min" for scope in API_THROTTLE_RATES}  # noqa: F405
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# As production runs it: persistent database connections, and side effects enqueued to a
+# broker rather than run inside the request (kombu's in-memory transport: enqueued, not run).
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = False
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
