@@ -1,6 +1,6 @@
 """The demo's payments, the Stripe events behind them, and the customers' counters.
 
-The rows look like what core/services/payments.py writes: a payment is received when it has
+The rows look like what core/services/payments/ writes: a payment is received when it has
 succeeded_at; a fully refunded payment has status `refunded` and its refund is a row of its
 own (refund_of); card rows carry the service's idempotency keys, so that the real services
 find them (a cancellation refund is never paid twice, a pending deposit gets its intent).
@@ -124,7 +124,7 @@ def seed_payments(ctx: DemoContext) -> None:
 
 
 def _card_keys(payment: Payment, booking: Booking) -> None:
-    """The Stripe id and the idempotency key core/services/payments.py gives such a row."""
+    """The Stripe id and the idempotency key core/services/payments/ gives such a row."""
     if payment.status == Payment.Status.PENDING:
         # The customer has not opened the payment page yet: no PaymentIntent so far.
         payment.idempotency_key = f"booking:{booking.pk}:deposit"
@@ -194,7 +194,7 @@ def seed_stripe_events(ctx: DemoContext) -> None:
 def refresh_customer_counters(ctx: DemoContext) -> None:
     """booking_count = completed bookings; total_spend_cents = money received minus refunds.
 
-    As core/services/payments.py counts it: a payment is received once it has succeeded_at
+    As core/services/payments/ counts it: a payment is received once it has succeeded_at
     (a refunded deposit was received), and a succeeded refund takes its amount back out.
     """
     customers = list(ctx.customers.values())

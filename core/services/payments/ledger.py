@@ -1,0 +1,44 @@
+"""Sums of money moved: what a booking has paid and still owes, what a payment can still refund,
+and the customer's total spend."""
+
+import uuid
+
+from django.db.models import F, Q, Sum
+
+from core.models import Booking, Customer, Payment
+from core.services.payments.rows import OPEN_REFUND_STATUSES, PAID_KINDS, RECEIVED_STATUSES
+
+
+def _sum_cents(queryset) -> int:
+    return queryset.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+
+def booking_net_paid_cents(booking: Booking) -> int:
+    """What the customer has paid for the booking and not been refunded."""
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        paid=Sum("amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0),
+        refunded=Sum(
+            "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
+        ),
+    )
+    return totals["paid"] - totals["refunded"]
+
+
+def booking_balance_due_cents(booking: Booking) -> int:
+    """The total minus what was paid and not refunded (never below zero)."""
+    return max(0, booking.total_due_cents - booking_net_paid_cents(booking))
+
+
+def _refunded_cents(payment: Payment) -> int:
+    return _sum_cents(payment.refunds.filter(status=Payment.Status.SUCCEEDED))
+
+
+def _refundable_cents(payment: Payment) -> int:
+    """What can still be refunded of a payment: its amount minus refunds asked for or done."""
+    if payment.status != Payment.Status.SUCCEEDED:
+        return 0
+    return payment.amount_cents - _sum_cents(payment.refunds.filter(status__in=OPEN_REFUND_STATUSES))
+
+
+def _customer_spend_add(customer_id: uuid.UUID, cents: int) -> None:
+    Customer.objects.filter(pk=customer_id).update(total_spend_cents=F("total_spend_cents") + cents)
