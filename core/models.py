@@ -57,7 +57,7 @@ ACTIVE_BOOKING_STATUSES = (
 
 
 class BookingAction(models.TextChoices):
-    """What can happen to a booking; each is one service in core/services/bookings.py."""
+    """What can happen to a booking; each is one service in core/services/bookings/lifecycle.py."""
 
     CONFIRM = "confirm", "Confirm (deposit paid)"
     REQUEST_CANCELLATION = "request_cancellation", "Request cancellation"

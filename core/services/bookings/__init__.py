@@ -1,0 +1,45 @@
+"""The booking engine: creating a booking and every step of its lifecycle (DOMAIN.md).
+
+    create.py       booking_create: checked, priced, a chef claimed, inserted once per Idempotency-Key
+    lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...
+    chef_claim.py   claiming a free chef for a slot under concurrency (create and reschedule)
+    validation.py   the input checks: slot, date, address, contact details, a refund
+    audit_trail.py  what a booking's audit rows snapshot, and writing them
+    errors.py       the error codes the API and the admin rely on
+
+What other code may use is re-exported here; the underscored helpers are the package's own.
+"""
+
+from core.services.bookings.create import booking_create
+from core.services.bookings.errors import (
+    DUPLICATE_BOOKING,
+    IDEMPOTENCY_KEY_REUSED,
+    INVALID_TRANSITION,
+    SLOT_UNAVAILABLE,
+)
+from core.services.bookings.lifecycle import (
+    booking_assign_chef,
+    booking_cancel,
+    booking_cancellation_approve,
+    booking_cancellation_reject,
+    booking_complete,
+    booking_confirm,
+    booking_mark_no_show,
+    booking_reschedule,
+)
+
+__all__ = [
+    "DUPLICATE_BOOKING",
+    "IDEMPOTENCY_KEY_REUSED",
+    "INVALID_TRANSITION",
+    "SLOT_UNAVAILABLE",
+    "booking_assign_chef",
+    "booking_cancel",
+    "booking_cancellation_approve",
+    "booking_cancellation_reject",
+    "booking_complete",
+    "booking_confirm",
+    "booking_create",
+    "booking_mark_no_show",
+    "booking_reschedule",
+]

@@ -1,0 +1,306 @@
+"""Creating a booking: checked, priced, a chef claimed, inserted under a fresh reference, once
+per Idempotency-Key; a failed attempt is kept as a lead."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.actor import Actor
+from audit.services import audit_log_write
+from core.models import Booking
+from core.notifications.dispatch import notify_booking_received
+from core.selectors import booking_by_idempotency_key
+from core.services.bookings.audit_trail import _snapshot
+from core.services.bookings.chef_claim import _claim_free_chef
+from core.services.bookings.errors import (
+    DUPLICATE_BOOKING,
+    IDEMPOTENCY_KEY_REUSED,
+    SLOT_UNAVAILABLE,
+    _slot_unavailable,
+)
+from core.services.bookings.validation import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    MAX_ITEMS,
+    SPECIAL_REQUESTS_MAX_LENGTH,
+    _checked_address,
+    _checked_customer,
+    _checked_date,
+    _checked_slot,
+)
+from core.services.customers import customer_find_or_create
+from identity.contact import normalize_email
+from leads.services import lead_convert_on_booking, lead_record_booking_failed
+from myhibachi.errors import ConflictError, ServiceError
+from ops.availability import booking_window_error
+from ops.slots import slot_label
+from pricing.quote import quote_compute
+
+logger = logging.getLogger(__name__)
+
+# Without 0/O, 1/I/L and 5/S look-alikes: read over the phone without mistakes.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+REFERENCE_LENGTH = 6
+DEPOSIT_DUE_AFTER = datetime.timedelta(hours=24)
+
+
+def booking_create(
+    *,
+    customer: Mapping[str, Any],
+    date: datetime.date,
+    slot: datetime.time | str,
+    address: Mapping[str, Any],
+    party_adults: int,
+    party_kids: int = 0,
+    party_toddlers: int = 0,
+    items: Sequence[Mapping[str, Any]] = (),
+    special_requests: str = "",
+    source: str = Booking.Source.WEBSITE,
+    actor: Actor,
+    idempotency_key: str | None = None,
+) -> Booking:
+    """Book a slot for a customer (found by email or created): priced, a chef assigned, deposit_pending.
+
+    Raises ServiceError (the field at fault) for invalid input and ConflictError with code
+    slot_unavailable (no chef free; the attempt is then kept as a booking_failed lead),
+    duplicate_booking, or idempotency_key_reused. The same Idempotency-Key with the same
+    request returns the booking it created. The booking is written in its own transaction
+    (a savepoint inside a caller's), so that the failed-attempt lead survives its rollback.
+    """
+    try:
+        return _booking_create_atomic(
+            customer=customer,
+            date=date,
+            slot=slot,
+            address=address,
+            party_adults=party_adults,
+            party_kids=party_kids,
+            party_toddlers=party_toddlers,
+            items=items,
+            special_requests=special_requests,
+            source=source,
+            actor=actor,
+            idempotency_key=idempotency_key,
+        )
+    except ConflictError as exc:
+        if exc.code == SLOT_UNAVAILABLE:
+            _record_failed_attempt(
+                customer=customer,
+                payload={
+                    "reason": SLOT_UNAVAILABLE,
+                    "date": date.isoformat() if isinstance(date, datetime.date) else str(date),
+                    "slot": slot_label(slot) if isinstance(slot, datetime.time) else str(slot),
+                    "zip_code": str(address.get("zip_code", "")) if isinstance(address, Mapping) else "",
+                    "party_adults": party_adults,
+                    "party_kids": party_kids,
+                    "party_toddlers": party_toddlers,
+                    "source": source,
+                },
+            )
+        raise
+
+
+@transaction.atomic
+def _booking_create_atomic(
+    *,
+    customer: Mapping[str, Any],
+    date: datetime.date,
+    slot: datetime.time | str,
+    address: Mapping[str, Any],
+    party_adults: int,
+    party_kids: int,
+    party_toddlers: int,
+    items: Sequence[Mapping[str, Any]],
+    special_requests: str,
+    source: str,
+    actor: Actor,
+    idempotency_key: str | None,
+) -> Booking:
+    slot = _checked_slot(slot)
+    date = _checked_date(date)
+    address = _checked_address(address)
+    contact = _checked_customer(customer)
+    special_requests = (special_requests or "").strip()
+    if len(special_requests) > SPECIAL_REQUESTS_MAX_LENGTH:
+        raise ServiceError(f"At most {SPECIAL_REQUESTS_MAX_LENGTH} characters.", field="special_requests")
+    if source not in Booking.Source.values:
+        raise ServiceError(f"Unknown booking source {source!r}.", field="source")
+    items = [dict(item) if isinstance(item, Mapping) else item for item in items]
+    if len(items) > MAX_ITEMS:
+        raise ServiceError(f"At most {MAX_ITEMS} items.", field="items")
+
+    key = (idempotency_key or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ServiceError(
+            f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters.",
+            field="idempotency_key",
+        )
+    fingerprint = _fingerprint(
+        customer=contact,
+        date=date,
+        slot=slot,
+        address=address,
+        party=(party_adults, party_kids, party_toddlers),
+        items=items,
+        special_requests=special_requests,
+        source=source,
+    )
+    if key and (replayed := _idempotent_replay(key, fingerprint)):
+        return replayed
+
+    try:
+        quote = quote_compute(
+            zip_code=address["zip_code"],
+            party_adults=party_adults,
+            party_kids=party_kids,
+            party_toddlers=party_toddlers,
+            items=items,
+            on_date=date,
+        )
+    except ServiceError as exc:
+        if exc.field == "zip_code":
+            exc.field = "address.zip_code"
+        raise
+    station = quote.station
+    if window_error := booking_window_error(station=station, date=date, slot=slot):
+        raise ServiceError(window_error, field="date", code="outside_booking_window")
+
+    customer_row = customer_find_or_create(**contact, actor=actor)
+    # The customer's row is locked now: a retry of this very request waited for the first to
+    # commit, and must get its booking back rather than a duplicate_booking error.
+    if key and (replayed := _idempotent_replay(key, fingerprint)):
+        return replayed
+    if Booking.objects.filter(
+        customer=customer_row, date=date, slot=slot, status__in=Booking.ACTIVE_STATUSES
+    ).exists():
+        raise ConflictError(
+            f"You already have a booking on {date:%b} {date.day} at {slot_label(slot)}.",
+            field="slot",
+            code=DUPLICATE_BOOKING,
+        )
+
+    chef = _claim_free_chef(station=station, date=date, slot=slot)
+    if chef is None:
+        raise _slot_unavailable(date, slot)
+
+    now = timezone.now()
+    booking = Booking(
+        customer=customer_row,
+        chef=chef,
+        station=station,
+        date=date,
+        slot=slot,
+        address=_address_text(address),
+        zone=address["zip_code"],
+        party_adults=party_adults,
+        party_kids=party_kids,
+        party_toddlers=party_toddlers,
+        items=[{"code": item["code"], "quantity": item["quantity"]} for item in items],
+        quote=quote.as_dict(),
+        total_due_cents=quote.total_cents,
+        deposit_due_cents=min(quote.deposit_cents, quote.total_cents),
+        status=Booking.Status.DEPOSIT_PENDING,
+        source=source,
+        special_requests=special_requests,
+        deposit_due_at=now + DEPOSIT_DUE_AFTER,
+        idempotency_key=key,
+        idempotency_fingerprint=fingerprint if key else "",
+    )
+    replayed = _insert_with_reference(booking, key=key, fingerprint=fingerprint)
+    if replayed is not None:
+        return replayed
+
+    audit_log_write(
+        actor=actor,
+        action="booking.create",
+        instance=booking,
+        station_id=station.pk,
+        after=_snapshot(booking),
+    )
+    lead_convert_on_booking(customer=customer_row, booking=booking)
+    notify_booking_received(booking)
+    return booking
+
+
+def _insert_with_reference(booking: Booking, *, key: str, fingerprint: str) -> Booking | None:
+    """Insert the booking under a fresh reference; the database's constraints have the last word.
+
+    Returns None when inserted, or the booking of the same Idempotency-Key inserted
+    concurrently by a retry of the same request.
+    """
+    for _attempt in range(5):
+        booking.reference = _new_reference()
+        try:
+            with transaction.atomic():
+                booking.save(force_insert=True)
+            return None
+        except IntegrityError as exc:
+            constraint = _constraint_name(exc)
+            if key and (replayed := _idempotent_replay(key, fingerprint)):
+                return replayed
+            if constraint == "ix_core_bookings_chef_slot_unique":
+                raise _slot_unavailable(booking.date, booking.slot) from exc
+            if constraint == "idx_booking_date_slot_active":
+                raise ConflictError(
+                    "You already have a booking in this slot.", field="slot", code=DUPLICATE_BOOKING
+                ) from exc
+            if "reference" not in constraint:
+                raise
+    raise ConflictError("Could not allocate a booking reference; please try again.", code="busy")
+
+
+def _idempotent_replay(key: str, fingerprint: str) -> Booking | None:
+    existing = booking_by_idempotency_key(key)
+    if existing is None:
+        return None
+    if existing.idempotency_fingerprint != fingerprint:
+        raise ConflictError(
+            "This Idempotency-Key was already used for a different booking request.",
+            code=IDEMPOTENCY_KEY_REUSED,
+        )
+    return existing
+
+
+def _record_failed_attempt(*, customer: Mapping[str, Any], payload: dict) -> None:
+    """Keep the person whose booking failed as a lead; never let that bookkeeping mask the error."""
+    if not isinstance(customer, Mapping):
+        return
+    try:
+        with transaction.atomic():
+            lead_record_booking_failed(
+                email=normalize_email(str(customer.get("email") or "")),
+                phone=str(customer.get("phone") or ""),
+                first_name=str(customer.get("first_name") or "")[:100],
+                last_name=str(customer.get("last_name") or "")[:100],
+                payload=payload,
+            )
+    except Exception:
+        logger.exception("Could not record the failed booking attempt as a lead")
+
+
+def _new_reference() -> str:
+    return "MH-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _constraint_name(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def _address_text(address: Mapping[str, str]) -> str:
+    """'123 Main St, Apt 4, Fremont, CA 94539' (the form staff and messages show)."""
+    lines = [address["line1"], address.get("line2", ""), address["city"]]
+    return ", ".join(part for part in lines if part) + f", {address['state']} {address['zip_code']}"
+
+
+def _fingerprint(**request: Any) -> str:
+    canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
