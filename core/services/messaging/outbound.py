@@ -1,5 +1,4 @@
-"""Every write of notifications and messaging: claiming and delivering notifications, storing
-messages in customers' threads, SMS consent changes, and threads flagged for staff.
+"""Notifications out: claimed once, delivered at most once, each customer message kept in their thread.
 
 How a message goes out exactly once:
 1. It is *claimed*: a Notification row is inserted. Its unique constraint (kind, channel,
@@ -15,34 +14,20 @@ then stays pending and is sent again by the pending sweep. Nothing is sent twice
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.actor import Actor
-from audit.services import audit_log_write, snapshot
-from core.models import (
-    ACTIVE_BOOKING_STATUSES,
-    Booking,
-    Customer,
-    Message,
-    MessageThread,
-    Notification,
-    Review,
-)
+from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Message, Notification, Review
 from core.notifications import dispatch, render
 from core.notifications.email import email_send
 from core.notifications.sms import SmsDeliveryError, sms_gateway
 from core.selectors import booking_starts_at
-from identity.contact import normalize_phone
+from core.services.messaging.threads import thread_for_customer
 from myhibachi.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -55,17 +40,9 @@ MAX_ATTEMPTS = 5
 PENDING_GRACE = datetime.timedelta(minutes=2)
 PENDING_EXPIRY = datetime.timedelta(days=2)
 BATCH_SIZE = 500
-INBOUND_BODY_MAX_LENGTH = 1600
-
-OPT_OUT_KEYWORDS = frozenset({"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
-OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
-HELP_KEYWORDS = frozenset({"HELP"})
-CONSENT_FIELDS = ["sms_consent", "sms_consent_at", "sms_consent_text"]
 
 DEPOSIT_REMINDER_KINDS = frozenset({Kind.DEPOSIT_REMINDER_2H, Kind.DEPOSIT_REMINDER_12H})
 EVENT_REMINDER_KINDS = frozenset({Kind.EVENT_REMINDER_48H, Kind.EVENT_REMINDER_24H})
-
-_SYSTEM = Actor.system(label="notifications")
 
 
 class DeliveryDeferred(Exception):
@@ -366,225 +343,6 @@ def _message_store(
     )
     notification.message = message
     return message
-
-
-# --- Threads and inbound SMS ------------------------------------------------------------------
-
-
-def thread_for_customer(*, customer: Customer, channel: str, booking: Booking | None = None) -> MessageThread:
-    """The customer's open thread on the channel (created when there is none), touched for the inbox order.
-
-    One thread per customer and channel keeps the whole conversation in one place for staff;
-    it points at the booking the latest message is about.
-    """
-    thread = _open_thread(customer, channel)
-    if thread is None:
-        # Two deliveries to one customer at once must not open two threads: a lock per
-        # customer and channel, held until the transaction ends.
-        _advisory_lock(f"message-thread:{customer.pk}:{channel}")
-        thread = _open_thread(customer, channel)
-    if thread is None:
-        return MessageThread.objects.create(
-            customer=customer,
-            channel=channel,
-            booking=booking,
-            subject=f"{customer.full_name} by {MessageThread.Channel(channel).label}",
-        )
-    fields = ["updated_at"]
-    if booking is not None and thread.booking_id != booking.pk:
-        thread.booking = booking
-        fields.append("booking")
-    thread.save(update_fields=fields)
-    return thread
-
-
-def _open_thread(customer: Customer, channel: str) -> MessageThread | None:
-    return (
-        MessageThread.objects.filter(customer=customer, channel=channel)
-        .exclude(status=MessageThread.Status.CLOSED)
-        .order_by("-updated_at")
-        .first()
-    )
-
-
-class InboundOutcome:
-    UNKNOWN_NUMBER = "unknown_number"
-    DUPLICATE = "duplicate"
-    OPTED_OUT = "opted_out"
-    OPTED_IN = "opted_in"
-    HELP = "help"
-    FLAGGED = "flagged"
-
-
-@transaction.atomic
-def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") -> str:
-    """Take one text from a customer: store it, and act on STOP/START/HELP or flag the thread for staff.
-
-    The customer is found by E.164 phone. An unknown number is answered with nothing and
-    nothing of it is stored (its text may be anything; we hold no consent to reply). The
-    provider's message id makes a redelivered webhook a no-op. Returns an InboundOutcome.
-    """
-    try:
-        phone = normalize_phone(from_phone or "")
-    except ServiceError:
-        return InboundOutcome.UNKNOWN_NUMBER
-    customers = _customers_by_phone(phone)
-    if not customers:
-        logger.info("Inbound SMS from a number no customer has; not stored.")
-        return InboundOutcome.UNKNOWN_NUMBER
-    if (
-        provider_id
-        and Message.objects.filter(
-            channel=MessageThread.Channel.SMS, direction=Message.Direction.INBOUND, provider_id=provider_id
-        ).exists()
-    ):
-        return InboundOutcome.DUPLICATE
-
-    customer = customers[0]
-    thread = thread_for_customer(customer=customer, channel=MessageThread.Channel.SMS)
-    Message.objects.create(
-        thread=thread,
-        channel=MessageThread.Channel.SMS,
-        direction=Message.Direction.INBOUND,
-        body=(body or "")[:INBOUND_BODY_MAX_LENGTH],
-        status=Message.Status.RECEIVED,
-        provider_id=provider_id[:128],
-    )
-    keyword = _keyword(body)
-    actor = Actor.customer(label="customer by SMS")
-    occurrence = (provider_id or uuid.uuid4().hex)[:64]
-
-    if keyword in OPT_OUT_KEYWORDS:
-        # The phone's owner asked: no customer record at this number may be texted any more.
-        revoked = [
-            customer_sms_consent_revoke(customer=each, actor=actor, reason=f"texted {keyword}")
-            for each in customers
-        ]
-        if any(revoked):  # one confirmation, and only when this text changed something
-            notification_claim(
-                kind=Kind.SMS_OPT_OUT,
-                channel=Notification.Channel.SMS,
-                customer=customer,
-                occurrence=occurrence,
-            )
-        return InboundOutcome.OPTED_OUT
-    if keyword in OPT_IN_KEYWORDS:
-        granted = [
-            customer_sms_consent_grant(customer=each, actor=actor, keyword=keyword) for each in customers
-        ]
-        if any(granted):
-            notification_claim(
-                kind=Kind.SMS_OPT_IN,
-                channel=Notification.Channel.SMS,
-                customer=customer,
-                occurrence=occurrence,
-            )
-        return InboundOutcome.OPTED_IN
-    if keyword in HELP_KEYWORDS:
-        notification_claim(
-            kind=Kind.SMS_HELP, channel=Notification.Channel.SMS, customer=customer, occurrence=occurrence
-        )
-        return InboundOutcome.HELP
-    thread_flag_for_staff(thread=thread, actor=actor, reason="the customer texted us")
-    return InboundOutcome.FLAGGED
-
-
-def _customers_by_phone(phone: str) -> list[Customer]:
-    """The customers at this phone, locked, the one with the latest booking first."""
-    ordered_ids = list(
-        Customer.objects.filter(phone=phone)
-        .annotate(last_booking_at=Max("bookings__created_at"))
-        .order_by(F("last_booking_at").desc(nulls_last=True), "-created_at")
-        .values_list("pk", flat=True)
-    )
-    locked = Customer.objects.select_for_update().in_bulk(ordered_ids)
-    return [locked[pk] for pk in ordered_ids if pk in locked]
-
-
-def _keyword(body: str) -> str:
-    """The message as a keyword: trimmed, upper-case, without trailing punctuation ('Stop.' is STOP)."""
-    return re.sub(r"[\s.!]+$", "", (body or "").strip()).upper()
-
-
-# --- Consent and flags ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def customer_sms_consent_revoke(*, customer: Customer, actor: Actor, reason: str = "") -> bool:
-    """Withdraw the customer's SMS consent at once; False when there was none to withdraw.
-
-    sms_consent_at becomes the time of the withdrawal; the text they had agreed to is kept.
-    """
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not customer.sms_consent:
-        return False
-    before = snapshot(customer, fields=CONSENT_FIELDS)
-    customer.sms_consent = False
-    customer.sms_consent_at = timezone.now()
-    customer.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="customer.sms_consent_revoke",
-        instance=customer,
-        before=before,
-        after=snapshot(customer, fields=CONSENT_FIELDS),
-        reason=reason,
-    )
-    return True
-
-
-@transaction.atomic
-def customer_sms_consent_grant(*, customer: Customer, actor: Actor, keyword: str) -> bool:
-    """Record the customer's SMS opt-in by texting `keyword`; False when they had consented already."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.sms_consent:
-        return False
-    before = snapshot(customer, fields=CONSENT_FIELDS)
-    customer.sms_consent = True
-    customer.sms_consent_at = timezone.now()
-    customer.sms_consent_text = (
-        f'Texted "{keyword}" to My Hibachi to receive texts about their bookings again. '
-        "Reply STOP to opt out, HELP for help. Msg & data rates may apply."
-    )
-    customer.save(update_fields=[*CONSENT_FIELDS, "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="customer.sms_consent_grant",
-        instance=customer,
-        before=before,
-        after=snapshot(customer, fields=CONSENT_FIELDS),
-        reason=f"texted {keyword}",
-    )
-    return True
-
-
-@transaction.atomic
-def thread_flag_for_staff(*, thread: MessageThread, actor: Actor, reason: str = "") -> MessageThread:
-    """Mark the thread as needing staff attention; a no-op when it already does."""
-    thread = MessageThread.objects.select_for_update().get(pk=thread.pk)
-    if thread.status == MessageThread.Status.NEEDS_ATTENTION:
-        return thread
-    before = snapshot(thread, fields=["status"])
-    thread.status = MessageThread.Status.NEEDS_ATTENTION
-    thread.save(update_fields=["status", "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="message_thread.flag",
-        instance=thread,
-        before=before,
-        after=snapshot(thread, fields=["status"]),
-        reason=reason,
-    )
-    return thread
-
-
-# --- Helpers ----------------------------------------------------------------------------------
-
-
-def _advisory_lock(name: str) -> None:
-    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _constraint_name(exc: IntegrityError) -> str:

@@ -1,0 +1,66 @@
+"""Every write of notifications and messaging.
+
+    outbound.py     notifications claimed once and delivered at most once (email, SMS)
+    threads.py      customers' message threads, and flagging a thread for staff
+    inbound_sms.py  texts from customers: STOP/START/HELP, anything else flagged for staff
+    consent.py      a customer's SMS consent withdrawn or given again, audited
+
+What other code may use is re-exported here; the underscored helpers are the package's own.
+To replace what a module calls (a test's fake gateway), patch it in that module
+(`core.services.messaging.outbound.sms_gateway`), not here.
+"""
+
+from core.services.messaging.consent import (
+    CONSENT_FIELDS,
+    customer_sms_consent_grant,
+    customer_sms_consent_revoke,
+)
+from core.services.messaging.inbound_sms import (
+    HELP_KEYWORDS,
+    INBOUND_BODY_MAX_LENGTH,
+    OPT_IN_KEYWORDS,
+    OPT_OUT_KEYWORDS,
+    InboundOutcome,
+    sms_inbound_receive,
+)
+from core.services.messaging.outbound import (
+    BATCH_SIZE,
+    DEPOSIT_REMINDER_KINDS,
+    EVENT_REMINDER_KINDS,
+    MAX_ATTEMPTS,
+    PENDING_EXPIRY,
+    PENDING_GRACE,
+    DeliveryDeferred,
+    booking_event_notifications_create,
+    notification_claim,
+    notification_deliver,
+    notifications_claim_for_booking,
+    notifications_deliver_pending,
+)
+from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
+
+__all__ = [
+    "BATCH_SIZE",
+    "CONSENT_FIELDS",
+    "DEPOSIT_REMINDER_KINDS",
+    "EVENT_REMINDER_KINDS",
+    "HELP_KEYWORDS",
+    "INBOUND_BODY_MAX_LENGTH",
+    "MAX_ATTEMPTS",
+    "OPT_IN_KEYWORDS",
+    "OPT_OUT_KEYWORDS",
+    "PENDING_EXPIRY",
+    "PENDING_GRACE",
+    "DeliveryDeferred",
+    "InboundOutcome",
+    "booking_event_notifications_create",
+    "customer_sms_consent_grant",
+    "customer_sms_consent_revoke",
+    "notification_claim",
+    "notification_deliver",
+    "notifications_claim_for_booking",
+    "notifications_deliver_pending",
+    "sms_inbound_receive",
+    "thread_flag_for_staff",
+    "thread_for_customer",
+]

@@ -1,0 +1,61 @@
+"""A customer's SMS consent: withdrawn or given again (by text), audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actor import Actor
+from audit.services import audit_log_write, snapshot
+from core.models import Customer
+
+CONSENT_FIELDS = ["sms_consent", "sms_consent_at", "sms_consent_text"]
+
+
+@transaction.atomic
+def customer_sms_consent_revoke(*, customer: Customer, actor: Actor, reason: str = "") -> bool:
+    """Withdraw the customer's SMS consent at once; False when there was none to withdraw.
+
+    sms_consent_at becomes the time of the withdrawal; the text they had agreed to is kept.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.sms_consent:
+        return False
+    before = snapshot(customer, fields=CONSENT_FIELDS)
+    customer.sms_consent = False
+    customer.sms_consent_at = timezone.now()
+    customer.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="customer.sms_consent_revoke",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=CONSENT_FIELDS),
+        reason=reason,
+    )
+    return True
+
+
+@transaction.atomic
+def customer_sms_consent_grant(*, customer: Customer, actor: Actor, keyword: str) -> bool:
+    """Record the customer's SMS opt-in by texting `keyword`; False when they had consented already."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.sms_consent:
+        return False
+    before = snapshot(customer, fields=CONSENT_FIELDS)
+    customer.sms_consent = True
+    customer.sms_consent_at = timezone.now()
+    customer.sms_consent_text = (
+        f'Texted "{keyword}" to My Hibachi to receive texts about their bookings again. '
+        "Reply STOP to opt out, HELP for help. Msg & data rates may apply."
+    )
+    customer.save(update_fields=[*CONSENT_FIELDS, "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="customer.sms_consent_grant",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=CONSENT_FIELDS),
+        reason=f"texted {keyword}",
+    )
+    return True

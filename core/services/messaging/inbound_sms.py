@@ -1,0 +1,128 @@
+"""Texts from customers: stored in their thread; STOP, START and HELP acted on, anything else
+flagged for staff."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from audit.actor import Actor
+from core.models import Customer, Message, MessageThread, Notification
+from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
+from core.services.messaging.outbound import notification_claim
+from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
+from identity.contact import normalize_phone
+from myhibachi.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+
+INBOUND_BODY_MAX_LENGTH = 1600
+
+OPT_OUT_KEYWORDS = frozenset({"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_KEYWORDS = frozenset({"HELP"})
+
+
+class InboundOutcome:
+    UNKNOWN_NUMBER = "unknown_number"
+    DUPLICATE = "duplicate"
+    OPTED_OUT = "opted_out"
+    OPTED_IN = "opted_in"
+    HELP = "help"
+    FLAGGED = "flagged"
+
+
+@transaction.atomic
+def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") -> str:
+    """Take one text from a customer: store it, and act on STOP/START/HELP or flag the thread for staff.
+
+    The customer is found by E.164 phone. An unknown number is answered with nothing and
+    nothing of it is stored (its text may be anything; we hold no consent to reply). The
+    provider's message id makes a redelivered webhook a no-op. Returns an InboundOutcome.
+    """
+    try:
+        phone = normalize_phone(from_phone or "")
+    except ServiceError:
+        return InboundOutcome.UNKNOWN_NUMBER
+    customers = _customers_by_phone(phone)
+    if not customers:
+        logger.info("Inbound SMS from a number no customer has; not stored.")
+        return InboundOutcome.UNKNOWN_NUMBER
+    if (
+        provider_id
+        and Message.objects.filter(
+            channel=MessageThread.Channel.SMS, direction=Message.Direction.INBOUND, provider_id=provider_id
+        ).exists()
+    ):
+        return InboundOutcome.DUPLICATE
+
+    customer = customers[0]
+    thread = thread_for_customer(customer=customer, channel=MessageThread.Channel.SMS)
+    Message.objects.create(
+        thread=thread,
+        channel=MessageThread.Channel.SMS,
+        direction=Message.Direction.INBOUND,
+        body=(body or "")[:INBOUND_BODY_MAX_LENGTH],
+        status=Message.Status.RECEIVED,
+        provider_id=provider_id[:128],
+    )
+    keyword = _keyword(body)
+    actor = Actor.customer(label="customer by SMS")
+    occurrence = (provider_id or uuid.uuid4().hex)[:64]
+
+    if keyword in OPT_OUT_KEYWORDS:
+        # The phone's owner asked: no customer record at this number may be texted any more.
+        revoked = [
+            customer_sms_consent_revoke(customer=each, actor=actor, reason=f"texted {keyword}")
+            for each in customers
+        ]
+        if any(revoked):  # one confirmation, and only when this text changed something
+            notification_claim(
+                kind=Kind.SMS_OPT_OUT,
+                channel=Notification.Channel.SMS,
+                customer=customer,
+                occurrence=occurrence,
+            )
+        return InboundOutcome.OPTED_OUT
+    if keyword in OPT_IN_KEYWORDS:
+        granted = [
+            customer_sms_consent_grant(customer=each, actor=actor, keyword=keyword) for each in customers
+        ]
+        if any(granted):
+            notification_claim(
+                kind=Kind.SMS_OPT_IN,
+                channel=Notification.Channel.SMS,
+                customer=customer,
+                occurrence=occurrence,
+            )
+        return InboundOutcome.OPTED_IN
+    if keyword in HELP_KEYWORDS:
+        notification_claim(
+            kind=Kind.SMS_HELP, channel=Notification.Channel.SMS, customer=customer, occurrence=occurrence
+        )
+        return InboundOutcome.HELP
+    thread_flag_for_staff(thread=thread, actor=actor, reason="the customer texted us")
+    return InboundOutcome.FLAGGED
+
+
+def _customers_by_phone(phone: str) -> list[Customer]:
+    """The customers at this phone, locked, the one with the latest booking first."""
+    ordered_ids = list(
+        Customer.objects.filter(phone=phone)
+        .annotate(last_booking_at=Max("bookings__created_at"))
+        .order_by(F("last_booking_at").desc(nulls_last=True), "-created_at")
+        .values_list("pk", flat=True)
+    )
+    locked = Customer.objects.select_for_update().in_bulk(ordered_ids)
+    return [locked[pk] for pk in ordered_ids if pk in locked]
+
+
+def _keyword(body: str) -> str:
+    """The message as a keyword: trimmed, upper-case, without trailing punctuation ('Stop.' is STOP)."""
+    return re.sub(r"[\s.!]+$", "", (body or "").strip()).upper()
