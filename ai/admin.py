@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.text import Truncator
 
 from ai.models import Conversation, Knowledge, Message
 from ai.services import conversation_mark_handled
@@ -113,7 +114,7 @@ class MessageAdmin(ReadOnlyMessageMixin, StationScopedAdmin):
 
     @admin.display(description="Message")
     def excerpt(self, obj: Message) -> str:
-        return obj.content if len(obj.content) <= 80 else f"{obj.content[:77]}..."
+        return Truncator(obj.content).chars(80)
 
 
 @admin.register(Knowledge)

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
@@ -531,7 +532,7 @@ class MessageAdmin(ViewOnlyMixin, StationScopedAdmin):
 
     @admin.display(description="Message")
     def excerpt(self, obj: Message) -> str:
-        return obj.body if len(obj.body) <= 80 else f"{obj.body[:77]}..."
+        return Truncator(obj.body).chars(80)
 
 
 @admin.register(Review)
@@ -564,7 +565,7 @@ class ReviewAdmin(ReviewActions, StationScopedAdmin):
 
     @admin.display(description="Review")
     def excerpt(self, obj: Review) -> str:
-        return obj.content if len(obj.content) <= 80 else f"{obj.content[:77]}..."
+        return Truncator(obj.content).chars(80)
 
 
 @admin.register(StripeEvent)

@@ -34,6 +34,17 @@ class QuoteLine:
     unit_cents: int
     total_cents: int
 
+    @classmethod
+    def priced(cls, *, code: str, label: str, quantity: int, unit_cents: int) -> "QuoteLine":
+        """A line whose total is quantity times the unit price."""
+        return cls(
+            code=code,
+            label=label,
+            quantity=quantity,
+            unit_cents=unit_cents,
+            total_cents=quantity * unit_cents,
+        )
+
     def as_dict(self) -> dict:
         return {
             "code": self.code,
@@ -120,12 +131,8 @@ def _item_lines(quantities: dict[str, int], *, guests_choosing_proteins: int) ->
             code="too_many_upgrades",
         )
     return [
-        QuoteLine(
-            code=code,
-            label=found[code].name,
-            quantity=quantity,
-            unit_cents=found[code].price_cents,
-            total_cents=quantity * found[code].price_cents,
+        QuoteLine.priced(
+            code=code, label=found[code].name, quantity=quantity, unit_cents=found[code].price_cents
         )
         for code, quantity in quantities.items()
     ]
@@ -155,32 +162,23 @@ def quote_compute(
 
     policy = current_policy(on_date)
     lines = [
-        QuoteLine(
-            code="adult",
-            label="Adults (13+)",
-            quantity=party_adults,
-            unit_cents=policy.adult_price_cents,
-            total_cents=party_adults * policy.adult_price_cents,
+        QuoteLine.priced(
+            code="adult", label="Adults (13+)", quantity=party_adults, unit_cents=policy.adult_price_cents
         )
     ]
     if party_kids:
         lines.append(
-            QuoteLine(
-                code="kid",
-                label="Kids (6-12)",
-                quantity=party_kids,
-                unit_cents=policy.kid_price_cents,
-                total_cents=party_kids * policy.kid_price_cents,
+            QuoteLine.priced(
+                code="kid", label="Kids (6-12)", quantity=party_kids, unit_cents=policy.kid_price_cents
             )
         )
     if party_toddlers:
         lines.append(
-            QuoteLine(
+            QuoteLine.priced(
                 code="toddler",
                 label="Toddlers (5 and under)",
                 quantity=party_toddlers,
                 unit_cents=policy.toddler_price_cents,
-                total_cents=party_toddlers * policy.toddler_price_cents,
             )
         )
     lines += _item_lines(quantities, guests_choosing_proteins=party_adults + party_kids)
@@ -190,12 +188,11 @@ def quote_compute(
     if minimum_applied:
         difference = policy.party_minimum_cents - food_cents
         lines.append(
-            QuoteLine(
+            QuoteLine.priced(
                 code="party_minimum_adjustment",
                 label=f"Party minimum ({format_cents(policy.party_minimum_cents)} of food)",
                 quantity=1,
                 unit_cents=difference,
-                total_cents=difference,
             )
         )
         food_cents = policy.party_minimum_cents
