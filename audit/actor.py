@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from uuid import UUID
 
+from myhibachi.text import storable_text
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -21,7 +23,7 @@ class Actor:
     def customer(
         cls, *, label: str = "customer", ip_address: str | None = None, user_agent: str = ""
     ) -> "Actor":
-        return cls(type="customer", label=label, ip_address=ip_address, user_agent=user_agent[:255])
+        return cls(type="customer", label=label, ip_address=ip_address, user_agent=_user_agent(user_agent))
 
     @classmethod
     def staff(cls, user, *, role: str = "", ip_address: str | None = None, user_agent: str = "") -> "Actor":
@@ -31,7 +33,7 @@ class Actor:
             label=user.email,
             role=role,
             ip_address=ip_address,
-            user_agent=user_agent[:255],
+            user_agent=_user_agent(user_agent),
         )
 
     @classmethod
@@ -49,3 +51,8 @@ class Actor:
                 role = "super_admin" if user.is_superuser else ""
             return cls.staff(user, role=role, ip_address=ip_address, user_agent=user_agent)
         return cls.customer(ip_address=ip_address, user_agent=user_agent)
+
+
+def _user_agent(value: str) -> str:
+    """The header as a text column can hold it: no NUL (PostgreSQL refuses it), 255 characters."""
+    return storable_text(value)[:255]

@@ -9,6 +9,7 @@ from django.db import models
 
 from audit.actor import Actor
 from audit.models import AuditLog, SecurityEvent
+from myhibachi.text import storable_text
 
 ENCRYPTED_PLACEHOLDER = "[encrypted]"
 
@@ -27,6 +28,10 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 
 def _json_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        # jsonb takes no NUL (nor a lone surrogate): a value taken from a request (a token's
+        # prefix, a header) is still recorded, with U+FFFD in its place, not a failed write.
+        return storable_text(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID | decimal.Decimal):
@@ -34,7 +39,7 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_safe(item) for item in value]
     if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
+        return {_json_safe(key): _json_safe(item) for key, item in value.items()}
     return value
 
 

@@ -1,7 +1,12 @@
-"""The API's shared pieces: the one error shape and the public throttle."""
+"""The API's shared pieces: the one error shape, the JSON parser and the public throttle."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousMultipartForm,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -11,6 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from myhibachi.errors import ServiceError
+from myhibachi.text import unstorable_text_error
 
 
 def error_response(
@@ -50,6 +56,14 @@ def exception_handler(exc, context):
             "The request body is too large.",
             status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent | SuspiciousMultipartForm):
+        # Django's refusals to read a request (past DATA_UPLOAD_MAX_NUMBER_FIELDS or _FILES, a
+        # broken multipart body): a 400 like Django's own, in our shape rather than its page.
+        return error_response(
+            "malformed_request",
+            "The request cannot be read: too many parameters or files, or a broken multipart body.",
+            status_code=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):
@@ -77,14 +91,46 @@ def exception_handler(exc, context):
     )
 
 
+def refuse_unstorable_text(data) -> None:
+    """A 400 naming the first string (value or key) of a parsed body that no column can hold.
+
+    One answer for every field of every endpoint, typed or not: no NUL or lone surrogate gets
+    past the parser to a serializer's error message, a service, or the database. Iterative, so
+    a body nested as deeply as the JSON parser allows is walked without a RecursionError.
+    """
+    pending: list[tuple[str, object]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            reason = unstorable_text_error(value)
+            if reason:
+                raise exceptions.ValidationError({path or "non_field_errors": [reason]})
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                reason = unstorable_text_error(key)
+                name = key if reason is None else key.encode("unicode_escape").decode("ascii")
+                name = f"{path}.{name}" if path else name
+                if reason:
+                    raise exceptions.ValidationError({name: [reason]})
+                children.append((name, item))
+            pending.extend(reversed(children))  # popped in the body's order
+        elif isinstance(value, list):
+            children = [(f"{path}.{index}" if path else str(index), item) for index, item in enumerate(value)]
+            pending.extend(reversed(children))
+
+
 class SafeJSONParser(JSONParser):
-    """JSON parser that answers a pathologically nested body with a 400, not a 500."""
+    """JSON parser that answers with a 400, not a 500: for a pathologically nested body, and for a
+    string that no column can hold (a NUL or a lone surrogate, anywhere in the body)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from exc
+        refuse_unstorable_text(data)
+        return data
 
 
 class PublicThrottle(SimpleRateThrottle):

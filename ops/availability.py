@@ -126,8 +126,9 @@ def station_availability(
         busy[(date, slot)].add(chef_id)
 
     days = []
-    date = start
-    while date <= end:
+    # By offset, not by adding a day to the last date: 9999-12-31 has no next day.
+    for offset in range((end - start).days + 1):
+        date = start + datetime.timedelta(days=offset)
         slots = []
         for slot in SLOTS:
             free = tuple(
@@ -146,7 +147,6 @@ def station_availability(
                 )
             )
         days.append(DayAvailability(date=date, slots=tuple(slots)))
-        date += datetime.timedelta(days=1)
     return days
 
 

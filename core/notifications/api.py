@@ -79,9 +79,12 @@ class SmsInboundReceiveApi(APIView):
     )
     def post(self, request: Request) -> HttpResponse:
         try:
-            params = {name: values for name, values in request.data.lists()}
+            data = request.data
         except (exceptions.ParseError, exceptions.UnsupportedMediaType):
-            params = {}
+            data = {}
+        # A form body parses to a QueryDict; an empty body without a form Content-Type to a
+        # plain dict: the signature is then checked over no parameters.
+        params = {name: values for name, values in data.lists()} if hasattr(data, "lists") else {}
         signature = request.META.get("HTTP_X_TWILIO_SIGNATURE", "")
         url = f"{settings.SITE_URL}{request.get_full_path()}"
         if not twilio_signature_valid(

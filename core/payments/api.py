@@ -174,7 +174,17 @@ class FakePaymentIntentSucceedApi(APIView):
     def post(self, request: Request, payment_intent_id: str) -> Response:
         if settings.PRODUCTION or stripe_configured():
             raise NotFoundError("Not found.")
+        if not _is_payment_intent_id(payment_intent_id):
+            raise NotFoundError("No payment has this PaymentIntent.")
         return _process(payment_intent_id=payment_intent_id)
+
+
+PAYMENT_INTENT_ID_MAX_LENGTH = 255  # Payment.stripe_payment_id
+
+
+def _is_payment_intent_id(value: str) -> bool:
+    """Could be a PaymentIntent id: printable ASCII that fits the column (a NUL is a DataError)."""
+    return 0 < len(value) <= PAYMENT_INTENT_ID_MAX_LENGTH and value.isascii() and value.isprintable()
 
 
 def _process(payload: dict | None = None, *, payment_intent_id: str = "") -> Response:

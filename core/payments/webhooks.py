@@ -28,6 +28,7 @@ from core.services.payments import (
     stripe_event_record,
 )
 from myhibachi.errors import NotFoundError, ServiceError
+from myhibachi.text import storable_json
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,13 @@ def stripe_event_verify(*, payload: bytes, signature_header: str | None) -> dict
         event = json.loads(payload)
     except stripe.SignatureVerificationError as error:
         raise WebhookSignatureInvalid(f"Invalid Stripe signature: {error.user_message}") from error
-    except ValueError as error:  # not UTF-8, or not JSON
+    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, or nested past the parser
         raise ServiceError("The body is not a Stripe event.", code=MALFORMED_EVENT) from error
     if not isinstance(event, dict):
         raise ServiceError("The body is not a Stripe event.", code=MALFORMED_EVENT)
-    return event
+    # A signed event is kept, not refused: a NUL ("\\u0000") or a lone surrogate in any of its
+    # strings, which jsonb cannot store, becomes U+FFFD (refused, Stripe would retry it forever).
+    return storable_json(event)
 
 
 EVENT_HANDLERS: dict[str, Callable[[dict], Outcome]] = {

@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit.actor import Actor
-from audit.models import AuditLog
-from audit.services import ENCRYPTED_PLACEHOLDER
+from audit.models import AuditLog, SecurityEvent
+from audit.services import ENCRYPTED_PLACEHOLDER, audit_log_write, security_event_record
 from core.models import Booking
 from identity.admin_scoping import admin_actor
 from identity.models import Role, User, UserRole
@@ -198,3 +198,19 @@ def test_admin_actor_gives_the_primary_role(demo, rf):
         CLIENT_AGENT,
     )
     assert Actor.from_request(request, role="chef").role == "chef"
+
+
+def test_a_nul_taken_from_a_request_is_recorded_not_a_database_error():
+    """jsonb and text columns take no NUL: a token's prefix or a User-Agent with one failed the write."""
+    actor = Actor.customer(user_agent="curl\x00/8", ip_address="203.0.113.7")
+
+    event = security_event_record(
+        type=SecurityEvent.Type.TOKEN_INVALID, details={"token_prefix": "\x00abc", "k\x00": ["x\x00"]}
+    )
+    row = audit_log_write(actor=actor, action="test.nul", resource_type="test", after={"note": "a\x00b"})
+
+    event.refresh_from_db()
+    row.refresh_from_db()
+    assert event.details == {"token_prefix": "\ufffdabc", "k\ufffd": ["x\ufffd"]}
+    assert row.user_agent == "curl\ufffd/8"
+    assert row.after == {"note": "a\ufffdb"}

@@ -313,6 +313,17 @@ def test_bad_availability_questions_are_a_400_naming_the_field(station, api_clie
     assert_error_shape(response, 400, field=field)
 
 
+@pytest.mark.parametrize(("start", "end"), [("9999-12-31", "9999-12-31"), ("9999-12-01", "9999-12-31")])
+def test_availability_up_to_the_last_date_there_is_answers_without_overflow(station, api_client, start, end):
+    """The day after 9999-12-31 does not exist: counting days to it was an OverflowError (a 500)."""
+    response = api_client.get(AVAILABILITY_URL, {"zip_code": "94539", "start": start, "end": end})
+
+    assert response.status_code == 200, response.content
+    days = response.json()["days"]
+    assert days[-1]["date"] == "9999-12-31"
+    assert not any(slot["available"] for day in days for slot in day["slots"])
+
+
 def test_92_days_of_availability_can_be_asked_at_once(station, api_client):
     response = api_client.get(
         AVAILABILITY_URL, {"zip_code": "94539", "start": "2030-01-01", "end": "2030-04-02"}

@@ -226,6 +226,27 @@ def test_a_json_body_is_refused_as_unsigned(customer, api_client):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("content_type", [None, "application/json", "text/plain"])
+def test_an_empty_body_without_a_form_content_type_is_refused_as_unsigned(customer, api_client, content_type):
+    """An empty body parses to a plain dict, not a QueryDict: it was a 500 (no .lists())."""
+    headers = {"CONTENT_TYPE": content_type} if content_type else {}
+
+    response = api_client.generic("POST", URL, b"", **headers)
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "signature_invalid"
+
+
+def test_a_signed_empty_body_is_a_400_naming_the_missing_parameters(customer, api_client, sms_outbox):
+    signature = twilio_signature(url=SIGNED_URL, params={}, auth_token=TOKEN)
+
+    response = api_client.generic("POST", URL, b"", HTTP_X_TWILIO_SIGNATURE=signature)
+
+    assert response.status_code == 400
+    assert {"MessageSid", "From"} <= set(response.json()["error"]["fields"])
+    assert not Message.objects.exists() and not sms_outbox
+
+
 def test_the_openapi_schema_of_the_webhook_generates_without_warnings():
     GENERATOR_STATS.reset()
     generator = SchemaGenerator(patterns=[path("api/v1/", include("core.notifications.urls"))])

@@ -4,8 +4,10 @@ import pytest
 from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIRequestFactory
 
-from core.models import Booking, Payment
+from core.models import Booking, Payment, StripeEvent
+from core.payments.api import FakePaymentIntentSucceedApi
 from core.tokens import manage_token_for
 from tests.core.factories import BookingFactory, PaymentFactory
 from tests.core.payments.conftest import event, intent_object
@@ -143,6 +145,18 @@ def test_the_fake_pay_endpoint_is_a_404_in_production(api_client, fake_gateway, 
 
 def test_the_fake_pay_endpoint_is_a_404_for_an_unknown_intent(api_client, fake_gateway):
     assert api_client.post(succeed_url("pi_fake_unknown")).status_code == 404
+
+
+@pytest.mark.parametrize("payment_intent_id", ["pi_\x00", "pi_" + "x" * 300, "pi_é"])
+def test_the_fake_pay_endpoint_is_a_404_for_what_cannot_be_an_intent_id(fake_gateway, payment_intent_id):
+    """Called past the middleware that refuses a NUL in a URL: a NUL reached the query (a 500)."""
+    request = APIRequestFactory().post(succeed_url("x"))
+
+    response = FakePaymentIntentSucceedApi.as_view()(request, payment_intent_id=payment_intent_id)
+
+    assert response.status_code == 404
+    assert response.data["error"]["code"] == "not_found"
+    assert not StripeEvent.objects.exists()
 
 
 def test_a_real_webhook_delivery_and_the_fake_endpoint_end_the_same(deliver, api_client, fake_gateway):

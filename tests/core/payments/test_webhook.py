@@ -141,6 +141,34 @@ def test_a_signed_body_that_is_not_an_event_is_a_400(deliver):
     assert deliver("not json").status_code == 400
 
 
+def test_a_signed_body_nested_past_the_json_parser_is_a_400(deliver):
+    """json.loads raises RecursionError, not ValueError, for it: that was a 500."""
+    response = deliver("[" * 20_000 + "]" * 20_000)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_event"
+    assert not StripeEvent.objects.exists()
+
+
+def test_a_signed_event_with_a_nul_or_a_lone_surrogate_is_processed_and_stored(deliver, deposit):
+    """jsonb stores neither: the event failed on every delivery (a 500 that Stripe retried forever)."""
+    obj = intent_object(deposit, description="PARTY", statement_descriptor="HIBACHI")
+    body = (
+        json.dumps(event("payment_intent.succeeded", obj, event_id="evt_nul"))
+        .replace("PARTY", "Party\\u0000time")
+        .replace("HIBACHI", "Hibachi \\ud800")
+    )
+
+    response = deliver(body)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "processed"
+    stored = StripeEvent.objects.get(event_id="evt_nul").payload["data"]["object"]
+    assert (stored["description"], stored["statement_descriptor"]) == ("Party\ufffdtime", "Hibachi \ufffd")
+    deposit.refresh_from_db()
+    assert deposit.status == "succeeded"
+
+
 # --- Exactly once, any order --------------------------------------------------------------------
 
 
