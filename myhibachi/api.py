@@ -166,3 +166,14 @@ class PublicThrottle(SimpleRateThrottle):
                 details={"scope": self.scope, "path": request.path},
             )
         return allowed
+
+
+def not_found(request, exception=None):
+    """handler404: the API's 404s in the one error shape; every other page as Django renders it."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": "There is nothing at this address.", "fields": {}}}
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)

@@ -15,3 +15,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("myhibachi.api_urls")),
 ]
+
+handler404 = "myhibachi.api.not_found"

@@ -185,3 +185,17 @@ def test_too_many_form_fields_or_query_parameters_is_a_400_in_the_error_shape(ap
 
     assert_error(form, 400, "malformed_request")
     assert_error(query, 400, "malformed_request")
+
+
+def test_an_unknown_api_address_is_a_404_in_the_error_shape(api_client):
+    response = api_client.get("/api/v1/bookings/manage/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_page_outside_the_api_is_django_s_html_404(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

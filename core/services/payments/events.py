@@ -49,10 +49,33 @@ def _id_of(value: Any) -> str:
 
 
 def _metadata_payment_id(stripe_object: dict) -> uuid.UUID | None:
+    metadata = stripe_object.get("metadata")
+    if not isinstance(metadata, dict):
+        return None  # not ours: we always send an object
     try:
-        return uuid.UUID(str((stripe_object.get("metadata") or {}).get("payment_id", "")))
+        return uuid.UUID(str(metadata.get("payment_id", "")))
     except ValueError:
         return None
+
+
+# The largest amount a Payment row holds (a PostgreSQL integer).
+MAX_AMOUNT_CENTS = 2**31 - 1
+
+
+def _malformed(what: str) -> ServiceError:
+    """A signed event whose object is not shaped as Stripe shapes it: a 400, never a crash."""
+    return ServiceError(f"Malformed Stripe event: {what}.", code=MALFORMED_EVENT)
+
+
+def _checked_refund(refund: Any) -> dict:
+    if not isinstance(refund, dict):
+        raise _malformed("a refund is not an object")
+    if not isinstance(refund.get("id"), str) or not refund["id"] or len(refund["id"]) > 255:
+        raise _malformed("a refund has no id")
+    amount = refund.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT_CENTS:
+        raise _malformed("a refund amount is not a positive number of cents")
+    return refund
 
 
 def _payment_for_intent(payment_intent: dict) -> Payment | None:
@@ -130,6 +153,7 @@ def payment_refund_reconcile(*, refund: dict) -> Outcome:
     Order-independent: a refund not made by us (the Stripe dashboard) becomes a row of its own,
     linked to the payment through its payment_intent; it may arrive before that payment's success.
     """
+    refund = _checked_refund(refund)
     row = _refund_row_for(refund)
     if row is None:
         intent_id = _id_of(refund.get("payment_intent"))
@@ -180,13 +204,19 @@ def payment_refund_reconcile(*, refund: dict) -> Outcome:
 def payment_charge_refunded_apply(*, charge: dict) -> Outcome:
     """charge.refunded: each refund listed on the charge; without the list, its refunded amount."""
     intent_id = _id_of(charge.get("payment_intent"))
-    listed = (charge.get("refunds") or {}).get("data") or []
+    refunds = charge.get("refunds") or {}
+    listed = (refunds.get("data") or []) if isinstance(refunds, dict) else None
+    if not isinstance(listed, list):
+        raise _malformed("a charge's refunds are not a list")
+    amount_refunded = charge.get("amount_refunded") or 0
+    if isinstance(amount_refunded, bool) or not isinstance(amount_refunded, int):
+        raise _malformed("a charge's refunded amount is not a number of cents")
     if listed:
         outcomes = [
             payment_refund_reconcile(
                 refund={**refund, "payment_intent": _id_of(refund.get("payment_intent")) or intent_id}
             )
-            for refund in listed
+            for refund in map(_checked_refund, listed)
         ]
         return Outcome(any(o.ours for o in outcomes), "; ".join(o.note for o in outcomes))
     # Recent API versions leave the refunds out of the charge: settle our pending refund rows of
@@ -201,7 +231,7 @@ def payment_charge_refunded_apply(*, charge: dict) -> Outcome:
     if original is None:
         return Outcome(False, "no payment of ours has this charge's PaymentIntent")
     booking, original = _locked_pair(original)
-    remaining = int(charge.get("amount_refunded") or 0) - _refunded_cents(original)
+    remaining = amount_refunded - _refunded_cents(original)
     settled = 0
     for row in (
         original.refunds.select_for_update().filter(status=Payment.Status.PENDING).order_by("created_at")

@@ -433,3 +433,36 @@ def test_a_repeated_delivery_costs_two_queries(deliver, deposit, django_assert_n
 
     with django_assert_num_queries(2):  # INSERT ... ON CONFLICT DO NOTHING, then read it back
         deliver(payload)
+
+
+@pytest.mark.parametrize(
+    ("event_type", "obj"),
+    [
+        (
+            "refund.updated",
+            {"object": "refund", "amount": 100, "status": "succeeded", "payment_intent": "pi_dep"},
+        ),
+        ("refund.updated", refund_object(refund_id="re_big", payment_intent="pi_dep", amount=2**31)),
+        ("refund.updated", refund_object(refund_id="re_neg", payment_intent="pi_dep", amount=-5)),
+        ("refund.updated", refund_object(refund_id="re_str", payment_intent="pi_dep", amount="100")),
+        ("charge.refunded", {"object": "charge", "payment_intent": "pi_dep", "refunds": ["re_1"]}),
+        ("charge.refunded", {"object": "charge", "payment_intent": "pi_dep", "refunds": {"data": "re_1"}}),
+        ("charge.refunded", {"object": "charge", "payment_intent": "pi_dep", "amount_refunded": "all"}),
+    ],
+)
+def test_a_signed_event_of_the_wrong_shape_is_a_400_and_changes_nothing(deliver, deposit, event_type, obj):
+    response = deliver(event(event_type, obj))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_event"
+    assert not Payment.objects.filter(kind="refund").exists()
+    deposit.refresh_from_db()
+    assert deposit.status == "pending"
+
+
+def test_a_payment_success_whose_metadata_is_not_an_object_is_matched_by_its_intent_id(deliver, deposit):
+    response = deliver(event("payment_intent.succeeded", {**intent_object(deposit), "metadata": "ours?"}))
+
+    assert response.status_code == 200
+    deposit.refresh_from_db()
+    assert deposit.status == "succeeded"
