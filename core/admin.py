@@ -244,10 +244,6 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
         # assigns a chef and gives the reference.
         return False
 
-    def get_queryset(self, request):
-        # The change page shows the customer, station and chef (and the actions read them).
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
     def _shows_address(self, request, obj: Booking | None) -> bool:
         return staff_may(request, "booking.view_address", station_id=obj.station_id if obj else None)
 
@@ -491,13 +487,7 @@ class MessageThreadAdmin(StationScopedAdmin):
     readonly_fields = ("created_at", "updated_at")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            # __str__ names the customer, on the change page as well as the list.
-            .select_related(*self.list_select_related)
-            .annotate(_message_count=Count("messages"))
-        )
+        return super().get_queryset(request).annotate(_message_count=Count("messages"))
 
     @admin.display(description="Messages", ordering="_message_count")
     def message_count(self, obj: MessageThread) -> int:
@@ -525,10 +515,6 @@ class MessageAdmin(ViewOnlyMixin, StationScopedAdmin):
         "updated_at",
     )
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        # __str__ of the thread names the customer.
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
     @admin.display(description="Message")
     def excerpt(self, obj: Message) -> str:
@@ -558,10 +544,6 @@ class ReviewAdmin(ReviewActions, StationScopedAdmin):
     def has_add_permission(self, request) -> bool:
         # Reviews come from customers after their event.
         return False
-
-    def get_queryset(self, request):
-        # __str__ names the customer.
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
     @admin.display(description="Review")
     def excerpt(self, obj: Review) -> str:

@@ -205,10 +205,6 @@ class CampaignDeliveryAdmin(StationScopedAdmin):
     fields = ("campaign", "customer", "channel", "status", "sent_at", "provider_id", "created_at")
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        # __str__ names the campaign and the customer, on the change page as well as the list.
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
     def has_add_permission(self, request) -> bool:
         return False
 

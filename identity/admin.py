@@ -310,10 +310,6 @@ class RolePermissionAdmin(StationScopedAdmin):
     autocomplete_fields = ("permission",)
     readonly_fields = ("created_at", "updated_at")
 
-    def get_queryset(self, request):
-        # __str__ names the role and the permission, on the change page as well as the list.
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
 
 @admin.register(UserRole)
 class UserRoleAdmin(StationScopedAdmin):
@@ -324,10 +320,6 @@ class UserRoleAdmin(StationScopedAdmin):
     list_select_related = ("user", "role", "station")
     autocomplete_fields = ("user",)
     readonly_fields = ("created_at", "updated_at")
-
-    def get_queryset(self, request):
-        # __str__ names the user, the role and the station, on the change page as well as the list.
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "role":

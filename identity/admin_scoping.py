@@ -237,7 +237,12 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     # --- rows -----------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return scope_queryset(request.user, super().get_queryset(request), self.station_path)
+        queryset = scope_queryset(request.user, super().get_queryset(request), self.station_path)
+        # Django joins list_select_related on the changelist only; change pages, actions and
+        # __str__ of the object read the same relations, so every page joins them.
+        if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
 
     def get_object(self, request, object_id, from_field=None):
         # Who may not see this model at all is refused before any row is looked up: a 403,

@@ -53,10 +53,6 @@ class ChefAvailabilityAdmin(StationScopedAdmin):
     date_hierarchy = "date"
     fields = ("chef", "date", "slot", "is_available", "note")
 
-    def get_queryset(self, request):
-        # __str__ names the chef, on the change page as well as the list.
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
     @admin.display(description="Station", ordering="chef__station__name")
     def station(self, obj: ChefAvailability) -> str:
         return obj.chef.station.name

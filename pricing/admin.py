@@ -110,10 +110,6 @@ class TravelFeeConfigAdmin(StationScopedAdmin):
     date_hierarchy = "effective_from"
     fields = ("station", "effective_from", "free_miles", "price_per_mile_cents", "max_distance_miles", "note")
 
-    def get_queryset(self, request):
-        # __str__ names the station code, on the change page as well as the list.
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
     @admin.display(description="Per mile", ordering="price_per_mile_cents")
     def price_per_mile(self, obj: TravelFeeConfig) -> str:
         return format_cents(obj.price_per_mile_cents)
