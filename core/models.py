@@ -141,6 +141,11 @@ class Booking(UUIDModel):
     party_toddlers = models.PositiveSmallIntegerField(default=0)
     items = models.JSONField(default=list, blank=True, help_text="Upgrades and add-ons: [{code, quantity}]")
     quote = models.JSONField(default=dict, blank=True, help_text="The itemized quote at booking time.")
+    # The customer's choice of base proteins for the chef: {protein code: servings}. Every adult
+    # and kid picks two; each upgrade replaces one. Set through booking_set_proteins only.
+    proteins = models.JSONField(
+        default=dict, blank=True, help_text="Base protein servings chosen by the customer: {code: count}."
+    )
     deposit_due_cents = models.IntegerField()
     total_due_cents = models.IntegerField()
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DEPOSIT_PENDING)

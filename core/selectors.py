@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
 from ops.availability import slot_starts_at
+from pricing.models import AddonItem
+from pricing.quote import PROTEINS_PER_GUEST
 
 # DOMAIN.md "Booking lifecycle": the customer cancels with a refund 4 or more days ahead,
 # and reschedules through the manage link up to 72 hours ahead.
@@ -139,3 +141,32 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         payments=list(booking_payments(booking=booking)),
         actions=booking_customer_actions(booking=booking, now=now),
     )
+
+
+# --- The guests' protein choices (the manage page; booking_set_proteins) -----------------
+
+
+def booking_change_deadline(booking: Booking) -> datetime.datetime:
+    """Until when the customer may reschedule, change the party or choose proteins online."""
+    return booking_starts_at(booking) - CUSTOMER_RESCHEDULE_NOTICE
+
+
+def booking_proteins_open(*, booking: Booking, now: datetime.datetime | None = None) -> bool:
+    """Whether the customer may still choose proteins: an upcoming party, before the 72-hour cutoff."""
+    return booking_action_allowed(booking.status, BookingAction.RESCHEDULE) and (
+        now or timezone.now()
+    ) <= booking_change_deadline(booking)
+
+
+def booking_protein_servings_expected(*, booking: Booking) -> int:
+    """Base protein servings the party picks: two per adult and kid, less one per upgrade serving."""
+    quantities: dict[str, int] = {}
+    for item in booking.items or []:
+        quantities[item["code"]] = quantities.get(item["code"], 0) + int(item["quantity"])
+    upgrade_codes = set(
+        AddonItem.objects.filter(code__in=quantities, kind=AddonItem.Kind.UPGRADE).values_list(
+            "code", flat=True
+        )
+    )
+    upgrades = sum(quantity for code, quantity in quantities.items() if code in upgrade_codes)
+    return max(0, PROTEINS_PER_GUEST * (booking.party_adults + booking.party_kids) - upgrades)

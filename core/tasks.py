@@ -13,6 +13,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from core.services import messaging, reminders
+from core.services.manage_links import customer_manage_links_send
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 SWEEP_RETRIES = {
@@ -74,3 +75,9 @@ def booking_event_notify(
 )
 def notification_deliver(notification_id: str) -> str | None:
     return messaging.notification_deliver(notification_id=UUID(notification_id))
+
+
+@shared_task(name="core.manage_links_send", **SWEEP_RETRIES)
+def manage_links_send(email: str) -> int:
+    """The lost-link email; enqueued for every request, so the answer takes as long for anyone."""
+    return customer_manage_links_send(email=email)

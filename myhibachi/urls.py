@@ -7,6 +7,7 @@ from myhibachi.health import healthz
 admin.site.site_header = "My Hibachi staff"
 admin.site.site_title = "My Hibachi staff"
 admin.site.index_title = "Staff panel"
+admin.site.site_url = "/"  # "View site": the customer website
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("myhibachi.api_urls")),
+    path("", include("website.urls")),
 ]
 
 handler404 = "myhibachi.api.not_found"

@@ -4,6 +4,7 @@
     lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...
     chef_claim.py   claiming a free chef for a slot under concurrency (create and reschedule)
     validation.py   the input checks: slot, date, address, contact details, a refund
+    proteins.py     booking_set_proteins: the guests' protein choices for the chef
     audit_trail.py  what a booking's audit rows snapshot, and writing them
     errors.py       the error codes the API and the admin rely on
 
@@ -27,6 +28,7 @@ from core.services.bookings.lifecycle import (
     booking_mark_no_show,
     booking_reschedule,
 )
+from core.services.bookings.proteins import booking_set_proteins
 
 __all__ = [
     "DUPLICATE_BOOKING",
@@ -42,4 +44,5 @@ __all__ = [
     "booking_create",
     "booking_mark_no_show",
     "booking_reschedule",
+    "booking_set_proteins",
 ]

@@ -1,0 +1,251 @@
+"""The manage page: everything about one booking, through its signed link, and what may be done now.
+
+Each form posts to its own URL and comes back to the page (?done=…): no customer session, the
+link is the key. The services decide what is allowed; the page shows the same rules they apply
+(core.selectors), with their deadlines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.models import Booking
+from core.selectors import (
+    CUSTOMER_REFUND_NOTICE,
+    CUSTOMER_RESCHEDULE_NOTICE,
+    booking_change_deadline,
+    booking_manage_view,
+    booking_paid_cents,
+    booking_protein_servings_expected,
+    booking_proteins_open,
+)
+from core.services.bookings import SLOT_UNAVAILABLE, booking_cancel, booking_reschedule, booking_set_proteins
+from core.services.payments.ledger import booking_balance_due_cents
+from core.services.reviews import review_create
+from core.tasks import manage_links_send
+from myhibachi.errors import ConflictError, ServiceError
+from pricing.selectors import PricingUnavailable, menu_read
+from website.calendar_file import booking_ics
+from website.forms import CalendarForm, CancelForm, LostLinkForm, ProteinsForm, RescheduleForm, ReviewForm
+from website.throttle import throttled_response
+from website.views.booking import calendar_for
+from website.views.common import booking_for_token, customer_actor, field_errors
+from website.views.pay import BALANCE, DEPOSIT, _what_is_due
+
+DONE_NOTICES = {
+    "rescheduled": _("Your booking has moved. We've emailed you the new date."),
+    "cancelled": _("Your booking is cancelled."),
+    "cancellation_requested": _("We've received your cancellation request; our team will be in touch."),
+    "proteins": _("Thank you: your chef will bring these proteins."),
+    "reviewed": _("Thank you for your review! It will appear once our team has read it."),
+}
+
+
+def _actor(request: HttpRequest, booking: Booking):
+    return customer_actor(request, label=f"customer of {booking.reference}")
+
+
+def _proteins() -> list[dict]:
+    try:
+        return menu_read()["proteins"]
+    except PricingUnavailable:
+        return []
+
+
+def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]:
+    view = booking_manage_view(booking=booking)
+    due = _what_is_due(booking)
+    context: dict[str, Any] = {
+        "booking": booking,
+        "token": token,
+        "view": view,
+        "actions": view.actions,
+        "lines": (booking.quote or {}).get("lines", []),
+        "quote": booking.quote or {},
+        "paid_cents": booking_paid_cents(booking=booking),
+        "balance_cents": booking_balance_due_cents(booking),
+        "pay_deposit": due == DEPOSIT,
+        "pay_balance": due == BALANCE,
+        "change_deadline": booking_change_deadline(booking),
+        "refund_notice_days": CUSTOMER_REFUND_NOTICE.days,
+        "change_notice_hours": int(CUSTOMER_RESCHEDULE_NOTICE.total_seconds() // 3600),
+        "proteins_open": booking_proteins_open(booking=booking),
+        "proteins_expected": booking_protein_servings_expected(booking=booking),
+        "is_active": booking.status in Booking.ACTIVE_STATUSES,
+    }
+    proteins = _proteins()
+    names = {protein["code"]: protein["name"] for protein in proteins}
+    context["protein_choices"] = [
+        {"name": names.get(code, code), "count": count} for code, count in (booking.proteins or {}).items()
+    ]
+    context.setdefault("proteins_form", ProteinsForm(proteins=proteins, current=booking.proteins or {}))
+    context.setdefault("review_form", ReviewForm())
+    context.update(extra)
+    return context
+
+
+@require_GET
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(request, token)
+    notice = DONE_NOTICES.get(request.GET.get("done", ""))
+    return render(request, "site/manage.html", manage_context(booking, token, notice=notice))
+
+
+def _back(token: str, done: str) -> HttpResponse:
+    return redirect(f"{reverse('website:manage', args=[token])}?done={done}")
+
+
+@require_POST
+def proteins(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(request, token)
+    if limited := throttled_response(request, "manage"):
+        return limited
+    form = ProteinsForm(request.POST, proteins=_proteins(), current=booking.proteins or {})
+    status = 400
+    if form.is_valid():
+        try:
+            booking_set_proteins(booking=booking, proteins=form.counts(), actor=_actor(request, booking))
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _back(token, "proteins")
+    booking.refresh_from_db()
+    context = manage_context(booking, token, proteins_form=form)
+    return render(request, "site/manage.html", context, status=status)
+
+
+@require_POST
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(request, token)
+    if limited := throttled_response(request, "manage"):
+        return limited
+    form = ReviewForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            review_create(
+                booking=booking,
+                rating=form.cleaned_data["rating"],
+                content=form.cleaned_data["content"],
+                actor=_actor(request, booking),
+            )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except ServiceError as exc:
+            for name, message in field_errors(exc, {"rating": "rating", "content": "content"}).items():
+                form.add_error(None if name == "__all__" else name, message)
+        else:
+            return _back(token, "reviewed")
+    return render(
+        request, "site/manage.html", manage_context(booking, token, review_form=form), status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(request, token)
+    form = RescheduleForm(request.POST or None)
+    taken, status = "", 200
+    if request.method == "POST":
+        if limited := throttled_response(request, "manage"):
+            return limited
+        status = 400
+        if form.is_valid():
+            date, slot = form.cleaned_data["when"]
+            try:
+                booking_reschedule(
+                    booking=booking, date=date, slot=slot, actor=_actor(request, booking), by_customer=True
+                )
+            except ConflictError as exc:
+                form.add_error("when", exc.message)
+                status = 409
+                if exc.code == SLOT_UNAVAILABLE:
+                    taken = form.when_text()
+            except ServiceError as exc:
+                form.add_error("when", exc.message)
+            else:
+                return _back(token, "rescheduled")
+    month_form = CalendarForm({"zip_code": booking.zone, "month": request.GET.get("month", "")})
+    month = month_form.first_of_month(booking.date) if month_form.is_valid() else booking.date
+    context = manage_context(
+        booking,
+        token,
+        form=form,
+        calendar=calendar_for(station=booking.station, month=month, taken=taken),
+        chosen="" if taken else form.when_text(),
+        query={"month": month.strftime("%Y-%m")},
+    )
+    template = (
+        "site/_calendar.html" if request.headers.get("HX-Target") == "calendar" else "site/reschedule.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(request, token)
+    form = CancelForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if limited := throttled_response(request, "manage"):
+            return limited
+        status = 400
+        if form.is_valid():
+            try:
+                booking = booking_cancel(
+                    booking=booking,
+                    actor=_actor(request, booking),
+                    reason=form.cleaned_data["reason"],
+                    by_customer=True,
+                )
+            except ConflictError as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return _back(token, booking.status)
+    return render(request, "site/cancel.html", manage_context(booking, token, form=form), status=status)
+
+
+@require_GET
+def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
+    booking = booking_for_token(request, token)
+    view = booking_manage_view(booking=booking)
+    body = booking_ics(
+        booking=booking,
+        starts_at=view.starts_at,
+        manage_url=request.build_absolute_uri(reverse("website:manage", args=[token])),
+        summary=_("My Hibachi party (%(reference)s)") % {"reference": booking.reference},
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="my-hibachi-{booking.reference}.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def lost_link(request: HttpRequest) -> HttpResponse:
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST":
+        if limited := throttled_response(request, "manage"):
+            return limited
+        if form.is_valid():
+            # Enqueued whether or not we know the address: the same answer, in the same time.
+            manage_links_send.delay(form.cleaned_data["email"])
+            return redirect("website:lost-link-sent")
+    return render(request, "site/lost_link.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def lost_link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/lost_link_sent.html")
