@@ -212,6 +212,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Development and tests serve straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # --- Customer website (website/) ------------------------------------------------------
 # Another origin that may call the JSON API from a browser (a separately hosted front end):

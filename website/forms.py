@@ -100,13 +100,14 @@ class CalendarForm(forms.Form):
     zip_code = ZipCodeField()
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False, widget=forms.HiddenInput)
 
-    def first_of_month(self, today: datetime.date) -> datetime.date:
+    def first_of_month(self) -> datetime.date | None:
+        """The first of the month asked for, or None (then the calendar chooses)."""
         value = self.cleaned_data.get("month") or ""
         try:
             year, month = (int(part) for part in value.split("-"))
             return datetime.date(year, month, 1)
         except ValueError:
-            return today.replace(day=1)
+            return None
 
 
 def when_value(date: datetime.date, slot: datetime.time) -> str:
@@ -152,7 +153,10 @@ class BookingForm(PartyForm):
         widget=forms.TextInput(attrs={"autocomplete": "address-level1", "maxlength": 2}),
     )
     special_requests = forms.CharField(
-        label=_("Special requests (optional)"), required=False, max_length=2000, widget=forms.Textarea
+        label=_("Special requests (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     sms_consent = forms.BooleanField(required=False)
     email_consent = forms.BooleanField(required=False)
@@ -226,7 +230,9 @@ class ReviewForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    content = forms.CharField(label=_("Your review"), required=False, max_length=2000, widget=forms.Textarea)
+    content = forms.CharField(
+        label=_("Your review"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ProteinsForm(forms.Form):
@@ -271,7 +277,9 @@ class ContactForm(forms.Form):
         label=_("Adults (13+)"), min_value=1, max_value=MAX_PARTY, required=False
     )
     zip_code = ZipCodeField(required=False)
-    message = forms.CharField(label=_("Your message"), max_length=2000, widget=forms.Textarea)
+    message = forms.CharField(
+        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -23,7 +23,7 @@ from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from core.tokens import manage_token_for
 from identity.models import Station
 from myhibachi.errors import ConflictError, ServiceError
-from ops.availability import station_today
+from ops.availability import MIN_HOURS_AHEAD, station_today
 from pricing.distance import serving_station_for_zip
 from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar import MonthCalendar, month_calendar
@@ -39,7 +39,9 @@ def _station_for(zip_code: str) -> Station:
 
 
 def calendar_for(*, station: Station, month: datetime.date | None, taken: str = "") -> MonthCalendar:
-    return month_calendar(station=station, month=month or station_today(station), taken=taken)
+    """The month asked for, else the month of the first date that can be booked."""
+    first_bookable = station_today(station) + datetime.timedelta(days=MIN_HOURS_AHEAD // 24)
+    return month_calendar(station=station, month=month or first_bookable, taken=taken)
 
 
 def page_query(query: QueryDict, **changes: Any) -> str:
@@ -87,8 +89,7 @@ def book(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             where.add_error("zip_code", exc.message)
         else:
-            today = station_today(station)
-            context["calendar"] = calendar_for(station=station, month=where.first_of_month(today))
+            context["calendar"] = calendar_for(station=station, month=where.first_of_month())
             context["station"] = station
             context["form"] = BookingForm(
                 initial={**_initial_from_query(request.GET, items), "zip_code": zip_code},

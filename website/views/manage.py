@@ -176,7 +176,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 return _back(token, "rescheduled")
     month_form = CalendarForm({"zip_code": booking.zone, "month": request.GET.get("month", "")})
-    month = month_form.first_of_month(booking.date) if month_form.is_valid() else booking.date
+    month = (month_form.first_of_month() if month_form.is_valid() else None) or booking.date
     context = manage_context(
         booking,
         token,
