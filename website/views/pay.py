@@ -61,6 +61,9 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             return limited
         if not fake_payments_enabled():
             raise Http404("Card payments go through Stripe here.")
+        if request.POST.get("kind") != kind:
+            # A second click on "Pay deposit" after the deposit went through must not pay the balance.
+            return redirect("website:manage", token=token)
     context: dict[str, Any] = {
         "booking": booking,
         "token": token,
