@@ -89,7 +89,9 @@ def test_with_stripe_configured_the_page_loads_the_payment_element_and_allows_st
     assert f"/manage/{pay_url(booking).split('/')[2]}/paid/?kind=deposit" in page  # return_url
     assert "script-src 'self' https://js.stripe.com" in response["Content-Security-Policy"]
     assert "stripe" not in home["Content-Security-Policy"]
-    assert client.post(pay_url(booking), {"kind": "deposit"}).status_code == 404  # no test card when Stripe is live
+    assert (
+        client.post(pay_url(booking), {"kind": "deposit"}).status_code == 404
+    )  # no test card when Stripe is live
 
 
 def test_the_confirmation_keeps_polling_until_the_webhook_has_recorded_the_payment(client, make_booking):

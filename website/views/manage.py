@@ -154,7 +154,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_token(request, token)
-    form = RescheduleForm(request.POST or None)
+    form = RescheduleForm(request.POST if request.method == "POST" else None)
     taken, status = "", 200
     if request.method == "POST":
         if limited := throttled_response(request, "manage"):
@@ -194,7 +194,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_token(request, token)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if limited := throttled_response(request, "manage"):
@@ -235,7 +235,7 @@ def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def lost_link(request: HttpRequest) -> HttpResponse:
-    form = LostLinkForm(request.POST or None)
+    form = LostLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if limited := throttled_response(request, "manage"):
             return limited

@@ -60,7 +60,7 @@ CONTACT_FIELD_MAP = {"email": "email", "phone": "phone", "zip_code": "zip_code",
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if limited := throttled_response(request, "leads"):
             return limited
