@@ -32,7 +32,7 @@ from core.serializers import (
     ReviewCreateInputSerializer,
     ReviewPublicOutputSerializer,
 )
-from core.services.bookings import booking_cancel, booking_create, booking_reschedule
+from core.services.bookings import BookingRequest, booking_cancel, booking_create, booking_reschedule
 from core.services.payments import payment_deposit_intent
 from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
@@ -157,16 +157,18 @@ class BookingCreateApi(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         booking = booking_create(
-            customer=data["customer"],
-            date=data["date"],
-            slot=data["slot"],
-            address=data["address"],
-            party_adults=data["party_adults"],
-            party_kids=data["party_kids"],
-            party_toddlers=data["party_toddlers"],
-            items=data["items"],
-            special_requests=data["special_requests"],
-            source=Booking.Source.WEBSITE,
+            request=BookingRequest(
+                customer=data["customer"],
+                date=data["date"],
+                slot=data["slot"],
+                address=data["address"],
+                party_adults=data["party_adults"],
+                party_kids=data["party_kids"],
+                party_toddlers=data["party_toddlers"],
+                items=data["items"],
+                special_requests=data["special_requests"],
+                source=Booking.Source.WEBSITE,
+            ),
             actor=customer_actor(request, label=data["customer"]["email"]),
             idempotency_key=key or None,
         )
