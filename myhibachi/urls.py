@@ -18,4 +18,4 @@ urlpatterns = [
     path("", include("website.urls")),
 ]
 
-handler404 = "myhibachi.api.not_found"
+handler404 = "kernel.api.not_found"

@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass
 
 from identity.models import Station
-from ops.availability import MAX_DAYS_AHEAD, station_availability, station_today, station_zone
+from ops.availability import station_availability, station_today, station_zone
+from ops.policy import booking_rules
 from website.forms import when_value
 
 
@@ -66,7 +67,9 @@ def month_calendar(
     """The month's days (Monday first) with their slots; months outside the booking window clamp to it."""
     today = station_today(station, now=now)
     first_month = today.replace(day=1)
-    last_month = (today + datetime.timedelta(days=MAX_DAYS_AHEAD)).replace(day=1)
+    last_month = (today + datetime.timedelta(days=booking_rules(station).booking_max_ahead.days)).replace(
+        day=1
+    )
     month = min(max(month.replace(day=1), first_month), last_month)
     last_day = _add_months(month, 1) - datetime.timedelta(days=1)
     start = max(month, today)

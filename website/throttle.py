@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from myhibachi.api import PublicThrottle
+from audit.throttling import PublicThrottle
 
 
 def throttled_response(request: HttpRequest, scope: str) -> HttpResponse | None:

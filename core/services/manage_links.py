@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from core.models import Booking
 from core.notifications.email import email_send
 from core.notifications.render import _render_text, _tidy, base_context, date_label, manage_url, time_label
-from identity.contact import normalize_email
+from kernel.contact import normalize_email
 
 SUBJECT = "Your My Hibachi booking links"
 

@@ -8,7 +8,7 @@ import time_machine
 from audit.models import AuditLog
 from core.models import Booking
 from core.services.bookings import booking_set_proteins
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from tests.core.conftest import LA, SIX_PM, event_date
 from tests.core.factories import BookingFactory
 

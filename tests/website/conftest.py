@@ -48,8 +48,9 @@ def make_booking(chef) -> Callable[..., Booking]:
     """A booking made through booking_create (deposit_pending), `days` ahead by default 14."""
 
     def make(days: int = 14, **overrides: Any) -> Booking:
-        request = booking_request(date=event_date(days), **overrides)
-        return booking_create(**request, actor=Actor.customer(label="pytest"))
+        return booking_create(
+            request=booking_request(date=event_date(days), **overrides), actor=Actor.customer(label="pytest")
+        )
 
     return make
 

@@ -147,7 +147,7 @@ def test_the_cancel_page_states_the_refund_before_the_customer_confirms(client, 
 
     page = client.get(manage_url(booking, "cancel")).content.decode()
 
-    assert "4 or more days away: we will refund $100.00" in page
+    assert "4 days or more away: we will refund $100.00" in page
     assert "Yes, cancel my booking" in page
 
 

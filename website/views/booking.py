@@ -14,16 +14,16 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.models import Booking
-from core.services.bookings import SLOT_UNAVAILABLE, booking_create
+from core.services.bookings import SLOT_UNAVAILABLE, BookingRequest, booking_create
 from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from core.tokens import manage_token_for
 from identity.models import Station
-from myhibachi.errors import ConflictError, ServiceError
-from ops.availability import MIN_HOURS_AHEAD, station_today
+from kernel.errors import ConflictError, ServiceError
+from ops.availability import station_today
+from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar import MonthCalendar, month_calendar
@@ -40,7 +40,9 @@ def _station_for(zip_code: str) -> Station:
 
 def calendar_for(*, station: Station, month: datetime.date | None, taken: str = "") -> MonthCalendar:
     """The month asked for, else the month of the first date that can be booked."""
-    first_bookable = station_today(station) + datetime.timedelta(days=MIN_HOURS_AHEAD // 24)
+    first_bookable = station_today(station) + datetime.timedelta(
+        days=booking_rules(station).booking_min_lead.days
+    )
     return month_calendar(station=station, month=month or first_bookable, taken=taken)
 
 
@@ -140,7 +142,7 @@ def _book_post(request: HttpRequest, *, items: list[dict], menu: dict) -> HttpRe
 def _create(request: HttpRequest, form: BookingForm) -> Booking:
     data = form.cleaned_data
     date, slot = data["when"]
-    return booking_create(
+    booking_request = BookingRequest(
         customer={
             "first_name": data["first_name"],
             "last_name": data["last_name"],
@@ -161,11 +163,11 @@ def _create(request: HttpRequest, form: BookingForm) -> Booking:
         },
         special_requests=data["special_requests"],
         source=Booking.Source.WEBSITE,
-        actor=customer_actor(request, label=data["email"]),
-        idempotency_key=f"site:{data['idempotency_key']}",
         **form.party(),
     )
-
-
-def book_url_for(zip_code: str, month: datetime.date) -> str:
-    return f"{reverse('website:book')}?{urlencode({'zip_code': zip_code, 'month': month.strftime('%Y-%m')})}"
+    return booking_create(
+        request=booking_request,
+        actor=customer_actor(request, label=data["email"]),
+        # One key per rendered form, namespaced so that it never meets an API client's key.
+        idempotency_key=f"site:{data['idempotency_key']}",
+    )

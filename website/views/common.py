@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from audit.actor import Actor
-from core.api import client_ip
 from core.models import Booking
 from core.tokens import booking_from_manage_token
-from myhibachi.errors import NotFoundError, ServiceError
+from kernel.client_ip import client_ip
+from kernel.errors import NotFoundError, ServiceError
 
 
 def customer_actor(request: HttpRequest, *, label: str) -> Actor:

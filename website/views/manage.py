@@ -17,8 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.models import Booking
 from core.selectors import (
-    CUSTOMER_REFUND_NOTICE,
-    CUSTOMER_RESCHEDULE_NOTICE,
     booking_change_deadline,
     booking_manage_view,
     booking_paid_cents,
@@ -29,7 +27,8 @@ from core.services.bookings import SLOT_UNAVAILABLE, booking_cancel, booking_res
 from core.services.payments.ledger import booking_balance_due_cents
 from core.services.reviews import review_create
 from core.tasks import manage_links_send
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
+from ops.policy import booking_rules
 from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar_file import booking_ics
 from website.forms import CalendarForm, CancelForm, LostLinkForm, ProteinsForm, RescheduleForm, ReviewForm
@@ -73,8 +72,7 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
         "pay_deposit": due == DEPOSIT,
         "pay_balance": due == BALANCE,
         "change_deadline": booking_change_deadline(booking),
-        "refund_notice_days": CUSTOMER_REFUND_NOTICE.days,
-        "change_notice_hours": int(CUSTOMER_RESCHEDULE_NOTICE.total_seconds() // 3600),
+        "rules": booking_rules(booking.station).as_context(),
         "proteins_open": booking_proteins_open(booking=booking),
         "proteins_expected": booking_protein_servings_expected(booking=booking),
         "is_active": booking.status in Booking.ACTIVE_STATUSES,

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ai.models import Knowledge
 from core.selectors import reviews_public
 from crm.models import Lead
-from identity.contact import normalize_phone
+from kernel.contact import normalize_phone
+from kernel.errors import ServiceError
 from leads.models import LeadEvent
 from leads.services import lead_capture
-from myhibachi.errors import ServiceError
 from pricing.selectors import PricingUnavailable, menu_read, stations_active
 from website.forms import ContactForm
 from website.throttle import throttled_response

@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.models import Booking
-from core.payments.gateway import PaymentGatewayError, stripe_configured
+from core.payments.gateway import PaymentGatewayError
+from core.payments.gateway_factory import stripe_configured
 from core.payments.webhooks import fake_payment_intent_succeed
 from core.selectors import booking_manage_view
 from core.services.payments import payment_balance_intent, payment_deposit_intent
 from core.services.payments.ledger import booking_balance_due_cents
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from website.middleware import allow_stripe
 from website.throttle import throttled_response
 from website.views.common import booking_for_token

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.quote import quote_compute
 from pricing.selectors import PricingUnavailable, menu_read
 from website.forms import QuoteForm

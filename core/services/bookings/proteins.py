@@ -10,7 +10,7 @@ from audit.actor import Actor
 from audit.services import audit_log_write
 from core.models import Booking
 from core.selectors import booking_protein_servings_expected, booking_proteins_open
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from pricing.models import MenuItem
 
 PROTEINS_CLOSED = "proteins_closed"
