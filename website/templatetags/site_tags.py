@@ -26,6 +26,14 @@ def slot_time(value: datetime.time) -> str:
     return f"{hour}:{value.minute:02d} {'PM' if value.hour >= 12 else 'AM'}"
 
 
+@register.filter
+def slot_time_short(value: datetime.time) -> str:
+    """18:00 -> "6 PM", 18:30 -> "6:30 PM": the calendar's buttons fit four to a phone's row."""
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes} {'PM' if value.hour >= 12 else 'AM'}"
+
+
 @register.inclusion_tag("site/_field.html")
 def field(bound: BoundField, hint: str = "") -> dict:
     """A labelled input whose error (and hint) the input names in aria-describedby."""

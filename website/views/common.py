@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 
 from audit.actor import Actor
 from core.models import Booking
@@ -31,3 +35,11 @@ def field_errors(exc: ServiceError, field_map: dict[str, str]) -> dict[str, str]
     field = exc.field or ""
     name = field_map.get(field) or field_map.get(field.split(".")[-1]) or "__all__"
     return {name: exc.message}
+
+
+def render_for_booking(
+    request: HttpRequest, template: str, context: dict[str, Any], *, booking: Booking, status: int = 200
+) -> HttpResponse:
+    """Render with dates and times in the booking's station time zone (where the party happens)."""
+    with timezone.override(booking.station.timezone):
+        return render(request, template, context, status=status)

@@ -34,7 +34,7 @@ from website.calendar_file import booking_ics
 from website.forms import CalendarForm, CancelForm, LostLinkForm, ProteinsForm, RescheduleForm, ReviewForm
 from website.throttle import throttled_response
 from website.views.booking import calendar_for
-from website.views.common import booking_for_token, customer_actor, field_errors
+from website.views.common import booking_for_token, customer_actor, field_errors, render_for_booking
 from website.views.pay import BALANCE, DEPOSIT, _what_is_due
 
 DONE_NOTICES = {
@@ -92,7 +92,9 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_token(request, token)
     notice = DONE_NOTICES.get(request.GET.get("done", ""))
-    return render(request, "site/manage.html", manage_context(booking, token, notice=notice))
+    return render_for_booking(
+        request, "site/manage.html", manage_context(booking, token, notice=notice), booking=booking
+    )
 
 
 def _back(token: str, done: str) -> HttpResponse:
@@ -118,7 +120,7 @@ def proteins(request: HttpRequest, token: str) -> HttpResponse:
             return _back(token, "proteins")
     booking.refresh_from_db()
     context = manage_context(booking, token, proteins_form=form)
-    return render(request, "site/manage.html", context, status=status)
+    return render_for_booking(request, "site/manage.html", context, status=status, booking=booking)
 
 
 @require_POST
@@ -144,9 +146,8 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None if name == "__all__" else name, message)
         else:
             return _back(token, "reviewed")
-    return render(
-        request, "site/manage.html", manage_context(booking, token, review_form=form), status=status
-    )
+    context = manage_context(booking, token, review_form=form)
+    return render_for_booking(request, "site/manage.html", context, status=status, booking=booking)
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,7 +187,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     template = (
         "site/_calendar.html" if request.headers.get("HX-Target") == "calendar" else "site/reschedule.html"
     )
-    return render(request, template, context, status=status)
+    return render_for_booking(request, template, context, status=status, booking=booking)
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +214,9 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 return _back(token, booking.status)
-    return render(request, "site/cancel.html", manage_context(booking, token, form=form), status=status)
+    return render_for_booking(
+        request, "site/cancel.html", manage_context(booking, token, form=form), status=status, booking=booking
+    )
 
 
 @require_GET

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,7 +27,7 @@ from core.services.payments.ledger import booking_balance_due_cents
 from kernel.errors import ServiceError
 from website.middleware import allow_stripe
 from website.throttle import throttled_response
-from website.views.common import booking_for_token
+from website.views.common import booking_for_token, render_for_booking
 
 DEPOSIT, BALANCE = "deposit", "balance"
 
@@ -76,10 +76,10 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
         intent = _intent(booking, kind)
     except PaymentGatewayError:
         context["error"] = "gateway"
-        return render(request, "site/pay.html", context, status=503)
+        return render_for_booking(request, "site/pay.html", context, status=503, booking=booking)
     except ServiceError as exc:
         context["error_message"] = exc.message
-        return render(request, "site/pay.html", context, status=409)
+        return render_for_booking(request, "site/pay.html", context, status=409, booking=booking)
     if intent is None:
         return redirect("website:manage", token=token)
     context["intent"] = intent
@@ -92,7 +92,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
         context["return_url"] = request.build_absolute_uri(
             f"{reverse('website:paid', args=[token])}?kind={kind}"
         )
-    return render(request, "site/pay.html", context)
+    return render_for_booking(request, "site/pay.html", context, booking=booking)
 
 
 @require_GET
@@ -111,4 +111,4 @@ def paid(request: HttpRequest, token: str) -> HttpResponse:
         "waiting": not failed and _what_is_due(booking) == kind,
     }
     template = "site/_paid_status.html" if request.headers.get("HX-Request") == "true" else "site/paid.html"
-    return render(request, template, context)
+    return render_for_booking(request, template, context, booking=booking)
