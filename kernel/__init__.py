@@ -2,6 +2,7 @@
 
 errors.py            ServiceError / NotFoundError / ConflictError: what services raise for users
 api.py               the one error shape, the exception handler, the safe JSON parser
+money.py             integer cents: rounding half-up, dollars typed by staff, display
 text.py              text PostgreSQL cannot hold (NUL, lone surrogates)
 contact.py           emails lower-cased, phones in E.164
 client_ip.py         the client's IP address, proxy-aware (throttles, security events, audit)

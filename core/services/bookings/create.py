@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write
+from core.availability import booking_window_error
 from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
 from core.models import Booking
 from core.notifications.dispatch import notify_booking_received
@@ -40,7 +41,6 @@ from core.services.bookings.validation import (
 )
 from core.services.customers import customer_find_or_create
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import booking_window_error
 from ops.policy import booking_rules
 from ops.slots import slot_label
 from pricing.quote import quote_compute

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.actor import Actor
+from core.availability import booking_window_error, free_chefs_queryset
 from core.hooks import BookingRefundDue, booking_refund_due
 from core.models import (
     BOOKING_TRANSITIONS,
@@ -38,7 +39,6 @@ from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import DUPLICATE_BOOKING, INVALID_TRANSITION, _slot_unavailable
 from core.services.bookings.validation import _checked_date, _checked_refund, _checked_slot
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import booking_window_error, free_chefs_queryset
 from ops.models import Chef
 from ops.policy import booking_rules, duration_words
 from ops.slots import slot_label

@@ -26,7 +26,7 @@ from core.services.payments.rows import (
     payment_metadata,
 )
 from kernel.errors import ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from core.services.payments.rows import (
 )
 from core.services.payments.settlement import _booking_flag, _refund_succeed
 from kernel.errors import ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 logger = logging.getLogger(__name__)
 
