@@ -1,7 +1,7 @@
 """The payment gateway's interface: what the payment services need from a card processor.
 
 Two implementations, `StripeGateway` (stripe_gateway.py, the official library) and `FakeGateway`
-(fake_gateway.py, no network), import this module; gateway_factory.py chooses one. This module
+(fake_gateway.py, no network), import this module; factory.py chooses one. This module
 imports neither, so the interface and its implementations form no circle. Every call that
 creates something takes an idempotency key derived from our own row, so that a retry after a
 timeout returns what the first call created.
@@ -10,6 +10,7 @@ timeout returns what the first call created.
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kernel.error_codes import PaymentErrors
 from kernel.errors import ServiceError
 
 
@@ -17,7 +18,7 @@ class PaymentGatewayError(ServiceError):
     """The processor could not be reached or refused the call; nothing we wrote is lost."""
 
     status_code = 503
-    default_code = "payment_provider_unavailable"
+    default_code = PaymentErrors.PAYMENT_PROVIDER_UNAVAILABLE
 
 
 @dataclass(frozen=True)
