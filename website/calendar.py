@@ -1,6 +1,6 @@
 """The availability calendar as the pages draw it: one month, in weeks, from the availability engine.
 
-Which slots can be booked is ops.availability's answer (window, chefs free); this module only
+Which slots can be booked is core.availability's answer (window, chefs free); this module only
 lays a month of it out and says which months can be paged to.
 """
 
@@ -10,8 +10,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from core.availability import station_availability, station_today, station_zone
 from identity.models import Station
-from ops.availability import station_availability, station_today, station_zone
 from ops.policy import booking_rules
 from website.forms import when_value
 

@@ -74,7 +74,7 @@ def test_a_cancelled_booking_has_nothing_to_pay(client, make_booking):
 def test_with_stripe_configured_the_page_loads_the_payment_element_and_allows_stripe_only_there(
     client, make_booking, settings, monkeypatch
 ):
-    from core.payments.fake_gateway import FakeGateway
+    from core.payment_gateway.fake_gateway import FakeGateway
 
     settings.STRIPE_SECRET_KEY = "sk_test_configured"
     monkeypatch.setattr("core.services.payments.intents.get_gateway", FakeGateway)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import template
 from django.forms import BoundField
 
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 register = template.Library()
 

@@ -16,13 +16,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.availability import station_today
 from core.models import Booking
 from core.services.bookings import SLOT_UNAVAILABLE, BookingRequest, booking_create
 from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from core.tokens import manage_token_for
 from identity.models import Station
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import station_today
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 from pricing.selectors import PricingUnavailable, menu_read

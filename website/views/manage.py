@@ -26,8 +26,8 @@ from core.selectors import (
 from core.services.bookings import SLOT_UNAVAILABLE, booking_cancel, booking_reschedule, booking_set_proteins
 from core.services.payments.ledger import booking_balance_due_cents
 from core.services.reviews import review_create
-from core.tasks import manage_links_send
 from kernel.errors import ConflictError, ServiceError
+from kernel.queue import enqueue
 from ops.policy import booking_rules
 from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar_file import booking_ics
@@ -242,7 +242,7 @@ def lost_link(request: HttpRequest) -> HttpResponse:
             return limited
         if form.is_valid():
             # Enqueued whether or not we know the address: the same answer, in the same time.
-            manage_links_send.delay(form.cleaned_data["email"])
+            enqueue("core.manage_links_send", form.cleaned_data["email"])
             return redirect("website:lost-link-sent")
     return render(request, "site/lost_link.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.models import Booking
-from core.payments.gateway import PaymentGatewayError
-from core.payments.gateway_factory import stripe_configured
+from core.payment_gateway.factory import stripe_configured
+from core.payment_gateway.gateway import PaymentGatewayError
 from core.payments.webhooks import fake_payment_intent_succeed
 from core.selectors import booking_manage_view
 from core.services.payments import payment_balance_intent, payment_deposit_intent
