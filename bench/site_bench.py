@@ -88,6 +88,7 @@ def main() -> None:
     confirmed_token, pending_token = manage_token_for(confirmed), manage_token_for(pending)
     month = (timezone.localdate() + datetime.timedelta(days=7)).strftime("%Y-%m")
     start = timezone.localdate() + datetime.timedelta(days=3)
+    end = start + datetime.timedelta(days=30)
     quote = "party_adults=10&party_kids=2&zip_code=94539&item_filet_mignon=2"
 
     # (page name, page URL, the API call it parallels or None)
@@ -115,7 +116,7 @@ def main() -> None:
             f"/book/?zip_code=94539&month={month}",
             (
                 "get",
-                f"/api/v1/availability/?zip_code=94539&start={start}&end={start + datetime.timedelta(days=30)}",
+                f"/api/v1/availability/?zip_code=94539&start={start}&end={end}",
                 {},
             ),
         ),
@@ -133,7 +134,10 @@ def main() -> None:
     css = _gzip_size(_static("website/site.css"))
     htmx = _gzip_size(_static("website/htmx-2.0.11.min.js"))
     print(f"Static, gzip: site.css {css} B, htmx {htmx} B (cached across pages)\n")
-    header = f"{'page':<16}{'HTML gz':>9}{'+CSS+JS gz':>12}{'budget':>8}   {'p50 ms':>7}{'p95 ms':>8}   API endpoint p50/p95 ms"
+    header = (
+        f"{'page':<16}{'HTML gz':>9}{'+CSS+JS gz':>12}{'budget':>8}   {'p50 ms':>7}{'p95 ms':>8}"
+        "   API endpoint p50/p95 ms"
+    )
     print(header)
     print("-" * len(header))
     for name, url, api in pages:
