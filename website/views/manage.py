@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import Booking
@@ -37,12 +38,15 @@ from website.views.booking import calendar_for
 from website.views.common import booking_for_token, customer_actor, field_errors, render_for_booking
 from website.views.pay import BALANCE, DEPOSIT, _what_is_due
 
+# Lazy: translated when a page shows them, in the language of that request.
 DONE_NOTICES = {
-    "rescheduled": _("Your booking has moved. We've emailed you the new date."),
-    "cancelled": _("Your booking is cancelled."),
-    "cancellation_requested": _("We've received your cancellation request; our team will be in touch."),
-    "proteins": _("Thank you: your chef will bring these proteins."),
-    "reviewed": _("Thank you for your review! It will appear once our team has read it."),
+    "rescheduled": gettext_lazy("Your booking has moved. We've emailed you the new date."),
+    "cancelled": gettext_lazy("Your booking is cancelled."),
+    "cancellation_requested": gettext_lazy(
+        "We've received your cancellation request; our team will be in touch."
+    ),
+    "proteins": gettext_lazy("Thank you: your chef will bring these proteins."),
+    "reviewed": gettext_lazy("Thank you for your review! It will appear once our team has read it."),
 }
 
 
