@@ -168,3 +168,53 @@ def test_the_api_allows_no_other_origin_by_default(client, station):
     )
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_the_500_page_renders_in_the_site_look_without_a_request_context(db):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in page and "site.css" in page
+
+
+def test_a_server_error_answers_the_site_500_page(client, station, monkeypatch, settings):
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("website.views.pages.menu_read", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/")
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_without_a_pricing_policy_the_quote_page_says_we_will_be_right_back(client, db):
+    response = client.get("/quote/")
+
+    assert response.status_code == 503
+    assert "We'll be right back" in response.content.decode()
+
+
+def test_the_home_page_reads_a_constant_number_of_queries(client, station, django_assert_max_num_queries):
+    for _ in range(5):
+        ReviewFactory(booking=BookingFactory(station=station, status="completed"), status="approved")
+
+    with django_assert_max_num_queries(8):
+        client.get("/")
+
+
+def test_the_booking_calendar_reads_a_constant_number_of_queries(
+    client, station, django_assert_max_num_queries
+):
+    from tests.ops.factories import ChefFactory
+
+    for _ in range(4):
+        ChefFactory(station=station)
+
+    with django_assert_max_num_queries(10):
+        client.get("/book/", {"zip_code": "94539"})
