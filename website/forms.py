@@ -215,7 +215,10 @@ class RescheduleForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
         label=_("Yes, cancel my booking"),
