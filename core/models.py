@@ -143,7 +143,7 @@ class Booking(UUIDModel):
     quote = models.JSONField(default=dict, blank=True, help_text="The itemized quote at booking time.")
     # The customer's choice of base proteins for the chef: {protein code: servings}. Every adult
     # and kid picks two; each upgrade replaces one. Set through booking_set_proteins only.
-    proteins = models.JSONField(
+    protein_counts = models.JSONField(
         default=dict, blank=True, help_text="Base protein servings chosen by the customer: {code: count}."
     )
     deposit_due_cents = models.IntegerField()

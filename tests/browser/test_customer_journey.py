@@ -118,7 +118,7 @@ def test_quote_book_pay_manage_reschedule_pay_balance_and_cancel(site, page_for,
     page.get_by_role("button", name="Save proteins").click()
     page.get_by_text("your chef will bring these proteins").wait_for()
     booking.refresh_from_db()
-    assert booking.proteins == {"chicken": 10, "shrimp": 10}
+    assert booking.protein_counts == {"chicken": 10, "shrimp": 10}
 
     # Pay the balance.
     page.get_by_role("link", name="Pay balance").click()

@@ -31,7 +31,7 @@ def test_proteins_add_up_to_two_per_adult_and_kid_less_one_per_upgrade(booking, 
     booking_set_proteins(booking=booking, proteins={"chicken": 10, "shrimp": 10}, actor=customer_actor)
 
     booking.refresh_from_db()
-    assert booking.proteins == {"chicken": 10, "shrimp": 10}
+    assert booking.protein_counts == {"chicken": 10, "shrimp": 10}
 
 
 def test_proteins_that_do_not_add_up_are_refused(booking, customer_actor):
@@ -56,8 +56,8 @@ def test_the_change_is_audited_with_before_and_after(booking, customer_actor):
     )
 
     last = AuditLog.objects.filter(action="booking.set_proteins").order_by("-created_at").first()
-    assert last.before == {"proteins": {"chicken": 20}}
-    assert last.after == {"proteins": {"chicken": 10, "tofu": 10}}
+    assert last.before == {"protein_counts": {"chicken": 20}}
+    assert last.after == {"protein_counts": {"chicken": 10, "tofu": 10}}
 
 
 def test_setting_the_same_proteins_again_writes_nothing(booking, customer_actor):
@@ -92,7 +92,7 @@ def test_staff_can_change_proteins_inside_72_hours(booking, staff_actor):
         booking_set_proteins(booking=booking, proteins={"tofu": 20}, actor=staff_actor, by_customer=False)
 
     booking.refresh_from_db()
-    assert booking.proteins == {"tofu": 20}
+    assert booking.protein_counts == {"tofu": 20}
 
 
 def test_a_cancelled_booking_takes_no_protein_choice(booking, customer_actor):

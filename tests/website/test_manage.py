@@ -198,7 +198,7 @@ def test_the_customer_chooses_the_proteins_and_they_are_audited(client, make_boo
 
     assert response.status_code == 302 and response["Location"].endswith("?done=proteins")
     booking.refresh_from_db()
-    assert booking.proteins == {"chicken": 8, "ny_strip_steak": 6, "shrimp": 6}
+    assert booking.protein_counts == {"chicken": 8, "ny_strip_steak": 6, "shrimp": 6}
     assert AuditLog.objects.filter(action="booking.set_proteins", resource_id=str(booking.pk)).exists()
     page = client.get(response["Location"]).content.decode()
     assert "Chicken \u00d7 8" in page
@@ -212,7 +212,7 @@ def test_proteins_that_do_not_add_up_are_refused_with_the_count_to_reach(client,
     assert response.status_code == 400
     assert "Choose 20 proteins in all" in response.content.decode()
     booking.refresh_from_db()
-    assert booking.proteins == {}
+    assert booking.protein_counts == {}
 
 
 def test_proteins_cannot_be_changed_by_the_customer_inside_72_hours(client, station):
@@ -225,7 +225,7 @@ def test_proteins_cannot_be_changed_by_the_customer_inside_72_hours(client, stat
     assert "Save proteins" not in page
     assert response.status_code == 409
     booking.refresh_from_db()
-    assert booking.proteins == {}
+    assert booking.protein_counts == {}
 
 
 # --- Review --------------------------------------------------------------------------------

@@ -84,9 +84,10 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
     proteins = _proteins()
     names = {protein["code"]: protein["name"] for protein in proteins}
     context["protein_choices"] = [
-        {"name": names.get(code, code), "count": count} for code, count in (booking.proteins or {}).items()
+        {"name": names.get(code, code), "count": count}
+        for code, count in (booking.protein_counts or {}).items()
     ]
-    context.setdefault("proteins_form", ProteinsForm(proteins=proteins, current=booking.proteins or {}))
+    context.setdefault("proteins_form", ProteinsForm(proteins=proteins, current=booking.protein_counts or {}))
     context.setdefault("review_form", ReviewForm())
     context.update(extra)
     return context
@@ -110,7 +111,7 @@ def proteins(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_token(request, token)
     if limited := throttled_response(request, "manage"):
         return limited
-    form = ProteinsForm(request.POST, proteins=_proteins(), current=booking.proteins or {})
+    form = ProteinsForm(request.POST, proteins=_proteins(), current=booking.protein_counts or {})
     status = 400
     if form.is_valid():
         try:

@@ -59,17 +59,17 @@ def booking_set_proteins(
             field="proteins",
         )
 
-    before = dict(booking.proteins or {})
+    before = dict(booking.protein_counts or {})
     if before == counts:
         return booking
-    booking.proteins = counts
-    booking.save(update_fields=["proteins", "updated_at"])
+    booking.protein_counts = counts
+    booking.save(update_fields=["protein_counts", "updated_at"])
     audit_log_write(
         actor=actor,
         action="booking.set_proteins",
         instance=booking,
         station_id=booking.station_id,
-        before={"proteins": before},
-        after={"proteins": counts},
+        before={"protein_counts": before},
+        after={"protein_counts": counts},
     )
     return booking
