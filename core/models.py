@@ -242,6 +242,9 @@ class Payment(UUIDModel):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     method = models.CharField(max_length=20, choices=Method.choices)
     amount_cents = models.PositiveIntegerField()
+    # The part of amount_cents that is the customer's tip for the chef (paid with the balance):
+    # its own line, paid to the chef, never counted towards the booking's total.
+    tip_cents = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     stripe_payment_id = models.CharField(max_length=255, blank=True, db_index=True)
     refund_of = models.ForeignKey(
@@ -263,6 +266,10 @@ class Payment(UUIDModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="check_payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tip_cents__lte=models.F("amount_cents")),
+                name="check_payment_tip_within_amount",
             ),
             models.UniqueConstraint(
                 fields=["idempotency_key"],

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.availability import slot_starts_at
@@ -45,9 +45,9 @@ def booking_deposit_paid_cents(*, booking: Booking) -> int:
 
 
 def booking_net_paid_cents(booking: Booking) -> int:
-    """Deposits and balances received minus refunds that succeeded (one query)."""
+    """Deposits and balances received, tips left out, minus refunds that succeeded (one query)."""
     totals = Payment.objects.filter(booking=booking).aggregate(
-        paid=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+        paid=Sum(F("amount_cents") - F("tip_cents"), filter=MONEY_RECEIVED, default=0),
         refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
     )
     return totals["paid"] - totals["refunded"]
@@ -59,12 +59,32 @@ def booking_paid_cents(*, booking: Booking) -> int:
 
 
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
-    """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
+    """What a customer cancelling before the refund notice gets back: deposit, any balance and tip paid.
 
     DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
-    was paid ahead, so it is refunded too.
+    was paid ahead, so it is refunded too, with the tip for a party that will not happen: all the
+    money received and not given back yet (one query).
     """
-    return booking_deposit_paid_cents(booking=booking) + booking_balance_paid_cents(booking=booking)
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        received=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+        refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
+    )
+    return max(0, totals["received"] - totals["refunded"])
+
+
+def booking_tips_held_cents(*, booking: Booking) -> int:
+    """Tips received with the booking's payments and not given back (one query).
+
+    Refunds are counted against the booking's money first: what is held beyond the money paid
+    towards the total is tip.
+    """
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        received=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+        tips=Sum("tip_cents", filter=MONEY_RECEIVED, default=0),
+        refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
+    )
+    held = totals["received"] - totals["refunded"]
+    return max(0, min(totals["tips"], held))
 
 
 def booking_balance_paid_cents(*, booking: Booking) -> int:

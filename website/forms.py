@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.money import dollars_to_cents, format_cents
 from ops.slots import SLOTS, slot_label
 
 MAX_PARTY = 100
@@ -260,6 +261,42 @@ class ProteinsForm(forms.Form):
             protein["code"]: self.cleaned_data.get(self.PREFIX + protein["code"]) or 0
             for protein in self.proteins
         }
+
+
+NO_TIP, OTHER_TIP = "none", "other"
+
+
+class TipForm(forms.Form):
+    """The optional tip for the chef, paid with the balance: a suggested percentage or an amount."""
+
+    tip = forms.ChoiceField(label=_("Tip for your chef"), widget=forms.RadioSelect, initial=NO_TIP)
+    tip_amount = forms.DecimalField(
+        label=_("Another amount ($)"), required=False, min_value=0, max_digits=8, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, suggestions: list[tuple[int, int]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.suggestions = dict(suggestions)
+        self.fields["tip"].choices = [
+            (NO_TIP, _("No tip")),
+            *((str(percent), f"{percent}% ({format_cents(cents)})") for percent, cents in suggestions),
+            (OTHER_TIP, _("Another amount")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("tip") == OTHER_TIP and data.get("tip_amount") is None:
+            self.add_error("tip_amount", _("Enter the amount of the tip."))
+        return data
+
+    def tip_cents(self) -> int:
+        """The chosen tip in cents (0 for none); the form must be valid."""
+        choice = self.cleaned_data["tip"]
+        if choice == OTHER_TIP:
+            return dollars_to_cents(self.cleaned_data["tip_amount"])
+        if choice == NO_TIP:
+            return 0
+        return self.suggestions[int(choice)]
 
 
 class LostLinkForm(forms.Form):

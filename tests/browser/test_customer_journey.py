@@ -1,6 +1,6 @@
 """The customer's whole journey in a real headless Chromium, at a phone and a desktop size:
 quote -> book -> pay the deposit (fake gateway) -> confirmation -> the manage link from the email
--> reschedule -> proteins -> pay the balance -> cancel; the quote and booking forms with
+-> reschedule -> proteins -> pay the balance with a tip -> cancel; the quote and booking forms with
 JavaScript off; axe-core on every page (no serious or critical violation)."""
 
 from __future__ import annotations
@@ -120,13 +120,18 @@ def test_quote_book_pay_manage_reschedule_pay_balance_and_cancel(site, page_for,
     booking.refresh_from_db()
     assert booking.protein_counts == {"chicken": 10, "shrimp": 10}
 
-    # Pay the balance.
+    # Pay the balance, with a 20 % tip for the chef.
     page.get_by_role("link", name="Pay balance").click()
+    page.locator("input[name=tip][value='20']").check()
+    page.get_by_role("button", name="Update the amount").click()
+    page.get_by_text("+ tip for your chef").wait_for()
     checker.check("pay-balance")
     page.get_by_role("button", name="Pay balance").click()
     page.get_by_role("heading", name="Thank you: you're all paid").wait_for()
     paid = Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED)
-    assert sum(payment.amount_cents for payment in paid) == booking.total_due_cents
+    tip = booking.total_due_cents * 20 // 100
+    assert sum(payment.amount_cents - payment.tip_cents for payment in paid) == booking.total_due_cents
+    assert sum(payment.tip_cents for payment in paid) == tip
 
     # Cancel, with the refund stated first.
     page.get_by_role("link", name="See your booking").click()

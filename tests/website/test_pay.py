@@ -117,3 +117,56 @@ def test_a_bad_token_on_the_payment_step_is_a_friendly_404_and_a_security_event(
     assert response.status_code == 404
     assert "We couldn't find that page" in response.content.decode()
     assert SecurityEvent.objects.filter(type=SecurityEvent.Type.TOKEN_INVALID).count() == 1
+
+
+def test_the_balance_step_offers_the_suggested_tips_from_the_policy(client, make_booking):
+    booking = make_booking()
+    client.post(pay_url(booking), {"kind": "deposit"})
+    booking.refresh_from_db()
+
+    page = client.get(pay_url(booking)).content.decode()
+
+    assert "Tip for your chef" in page
+    for percent in (20, 25, 30, 35):
+        assert f"{percent}% (${booking.total_due_cents * percent / 10000:,.2f})" in page
+    assert "No tip" in page and "Another amount" in page
+
+
+def test_a_tip_is_paid_with_the_balance_as_its_own_amount(client, make_booking):
+    booking = make_booking()
+    client.post(pay_url(booking), {"kind": "deposit"})
+    booking.refresh_from_db()
+    balance = booking.total_due_cents - 10000
+    tip = booking.total_due_cents * 25 // 100
+
+    page = client.get(pay_url(booking), {"tip": "25"}).content.decode()
+    response = client.post(pay_url(booking), {"kind": "balance", "tip": "25"})
+
+    assert f"Amount due now: ${(balance + tip) / 100:,.2f}" in page
+    assert response.status_code == 302
+    payment = Payment.objects.get(booking=booking, kind=Payment.Kind.BALANCE, status=Payment.Status.SUCCEEDED)
+    assert (payment.amount_cents, payment.tip_cents) == (balance + tip, tip)
+    booking.refresh_from_db()
+    assert not booking.flagged_for_staff  # the tip is not an overpayment
+    assert 'data-testid="balance">$0.00<' in client.get(manage_url(booking)).content.decode()
+
+
+def test_another_tip_amount_in_dollars(client, make_booking):
+    booking = make_booking()
+    client.post(pay_url(booking), {"kind": "deposit"})
+
+    client.post(pay_url(booking), {"kind": "balance", "tip": "other", "tip_amount": "42.50"})
+
+    payment = Payment.objects.get(booking=booking, kind=Payment.Kind.BALANCE, status=Payment.Status.SUCCEEDED)
+    assert payment.tip_cents == 4250
+
+
+def test_another_amount_without_an_amount_is_refused_at_the_field(client, make_booking):
+    booking = make_booking()
+    client.post(pay_url(booking), {"kind": "deposit"})
+
+    response = client.get(pay_url(booking), {"tip": "other"})
+
+    assert response.status_code == 400
+    assert 'id="id_tip_amount-error"' in response.content.decode()
+    assert not Payment.objects.filter(kind=Payment.Kind.BALANCE).exists()

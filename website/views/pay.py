@@ -25,6 +25,8 @@ from core.selectors import booking_manage_view
 from core.services.payments import payment_balance_intent, payment_deposit_intent
 from core.services.payments.ledger import booking_balance_due_cents
 from kernel.errors import ServiceError
+from pricing.quote import gratuity_suggestions
+from website.forms import TipForm
 from website.middleware import allow_stripe
 from website.throttle import throttled_response
 from website.views.common import booking_for_token, render_for_booking
@@ -45,10 +47,19 @@ def _what_is_due(booking: Booking) -> str | None:
     return None
 
 
-def _intent(booking: Booking, kind: str) -> dict[str, Any] | None:
+def _intent(booking: Booking, kind: str, *, tip_cents: int = 0) -> dict[str, Any] | None:
     if kind == DEPOSIT:
         return payment_deposit_intent(booking=booking)
-    return payment_balance_intent(booking=booking)
+    return payment_balance_intent(booking=booking, tip_cents=tip_cents)
+
+
+def _tip_form(request: HttpRequest, booking: Booking) -> TipForm:
+    """The balance's tip choice: from the GET form, carried along in the POST of the test card."""
+    data = request.POST if request.method == "POST" else request.GET
+    return TipForm(
+        data if "tip" in data else None,
+        suggestions=gratuity_suggestions(total_cents=booking.total_due_cents),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,17 +83,28 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
         "view": booking_manage_view(booking=booking),
         "fake": fake_payments_enabled(),
     }
+    tip_cents = 0
+    if kind == BALANCE:
+        tip_form = context["tip_form"] = _tip_form(request, booking)
+        if tip_form.is_bound:
+            if not tip_form.is_valid():
+                return render_for_booking(request, "site/pay.html", context, status=400, booking=booking)
+            tip_cents = tip_form.tip_cents()
     try:
-        intent = _intent(booking, kind)
+        intent = _intent(booking, kind, tip_cents=tip_cents)
     except PaymentGatewayError:
         context["error"] = "gateway"
         return render_for_booking(request, "site/pay.html", context, status=503, booking=booking)
     except ServiceError as exc:
+        if exc.field == "tip_cents":
+            context["tip_form"].add_error("tip_amount", exc.message)
+            return render_for_booking(request, "site/pay.html", context, status=400, booking=booking)
         context["error_message"] = exc.message
         return render_for_booking(request, "site/pay.html", context, status=409, booking=booking)
     if intent is None:
         return redirect("website:manage", token=token)
     context["intent"] = intent
+    context["tip_cents"], context["due_cents"] = tip_cents, intent["amount_cents"] - tip_cents
 
     if request.method == "POST":
         fake_payment_intent_succeed(payment_intent_id=intent["payment_intent_id"])
