@@ -147,6 +147,16 @@ class Booking(UUIDModel):
     previous_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEBSITE)
     special_requests = models.TextField(blank=True)
+    # The day-of contact given with this booking (docs/business-rules.md "Customers and
+    # contact details"): used for this booking's messages only, never copied onto the customer,
+    # whose stored details an unverified form must not change. Blank phone: the customer's.
+    contact_first_name = models.CharField(max_length=100, blank=True)
+    contact_last_name = models.CharField(max_length=100, blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +15105551234")
+    contact_sms_consent = models.BooleanField(
+        default=False, help_text="Texts about this booking may go to the day-of contact's phone."
+    )
+    contact_sms_consent_at = models.DateTimeField(null=True, blank=True)
     deposit_due_at = models.DateTimeField(null=True, blank=True)
     payment_hold = models.BooleanField(
         default=False, help_text="Staff hold: do not cancel automatically while the deposit is unpaid."

@@ -37,7 +37,7 @@ from core.services.bookings.validation import (
     _checked_slot,
 )
 from core.services.customers import customer_find_or_create
-from identity.contact import normalize_email
+from identity.contact import normalize_email, normalize_phone
 from leads.services import lead_convert_on_booking, lead_record_booking_failed
 from myhibachi.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error
@@ -174,6 +174,7 @@ def _booking_create_atomic(
         raise ServiceError(window_error, field="date", code="outside_booking_window")
 
     customer_row = customer_find_or_create(**contact, actor=actor)
+    day_of_phone = normalize_phone(contact["phone"], field="customer.phone") if contact["phone"] else ""
     # The customer's row is locked now: a retry of this very request waited for the first to
     # commit, and must get its booking back rather than a duplicate_booking error.
     if key and (replayed := _idempotent_replay(key, fingerprint)):
@@ -210,6 +211,12 @@ def _booking_create_atomic(
         status=Booking.Status.DEPOSIT_PENDING,
         source=source,
         special_requests=special_requests,
+        # The day-of contact: what this form gave, for this booking's messages only.
+        contact_first_name=contact["first_name"],
+        contact_last_name=contact["last_name"],
+        contact_phone=day_of_phone,
+        contact_sms_consent=bool(day_of_phone and contact["sms_consent"]),
+        contact_sms_consent_at=now if day_of_phone and contact["sms_consent"] else None,
         deposit_due_at=now + DEPOSIT_DUE_AFTER,
         idempotency_key=key,
         idempotency_fingerprint=fingerprint if key else "",

@@ -12,7 +12,11 @@ from django.db.models import F, Max
 
 from audit.actor import Actor
 from core.models import Customer, Message, MessageThread, Notification
-from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
+from core.services.messaging.consent import (
+    booking_contact_sms_consent_revoke,
+    customer_sms_consent_grant,
+    customer_sms_consent_revoke,
+)
 from core.services.messaging.outbound import notification_claim
 from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
 from identity.contact import normalize_phone
@@ -50,8 +54,18 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         phone = normalize_phone(from_phone or "")
     except ServiceError:
         return InboundOutcome.UNKNOWN_NUMBER
+    keyword = _keyword(body)
+    actor = Actor.customer(label="customer by SMS")
+    # A day-of contact's number may belong to no customer: STOP still stops that booking's texts.
+    contact_revoked = (
+        booking_contact_sms_consent_revoke(phone=phone, actor=actor, reason=f"texted {keyword}")
+        if keyword in OPT_OUT_KEYWORDS
+        else 0
+    )
     customers = _customers_by_phone(phone)
     if not customers:
+        if contact_revoked:
+            return InboundOutcome.OPTED_OUT
         logger.info("Inbound SMS from a number no customer has; not stored.")
         return InboundOutcome.UNKNOWN_NUMBER
     if (
@@ -72,8 +86,6 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         status=Message.Status.RECEIVED,
         provider_id=provider_id[:128],
     )
-    keyword = _keyword(body)
-    actor = Actor.customer(label="customer by SMS")
     occurrence = (provider_id or uuid.uuid4().hex)[:64]
 
     if keyword in OPT_OUT_KEYWORDS:
@@ -82,7 +94,7 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
             customer_sms_consent_revoke(customer=each, actor=actor, reason=f"texted {keyword}")
             for each in customers
         ]
-        if any(revoked):  # one confirmation, and only when this text changed something
+        if any(revoked) or contact_revoked:  # one confirmation, only when this text changed something
             notification_claim(
                 kind=Kind.SMS_OPT_OUT,
                 channel=Notification.Channel.SMS,
