@@ -6,6 +6,7 @@ made by the services (and the admin actions that call them), which check and aud
 
 import json
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -16,7 +17,9 @@ from django.utils.text import Truncator
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
+from core.selectors import customer_by_email
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from identity.contact import normalize_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
 from myhibachi.admin_actions import staff_may
 from ops.slots import slot_label
@@ -66,9 +69,24 @@ def _pretty_json(value) -> str:
     return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
 
 
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ("first_name", "last_name", "email", "phone")
+
+    def clean_email(self) -> str:
+        # The one normal form (identity.contact), so that lookups by equality find this row.
+        email = normalize_email(self.cleaned_data["email"])
+        others = Customer.objects.exclude(pk=self.instance.pk)
+        if customer_by_email(email, queryset=others) is not None:
+            raise forms.ValidationError("Another customer has this email address.")
+        return email
+
+
 @admin.register(Customer)
 class CustomerAdmin(StationScopedAdmin):
     station_path = CUSTOMER_STATION_PATHS  # a customer has no station: those of their bookings and leads
+    form = CustomerForm
     list_display = (
         "full_name_display",
         "email",

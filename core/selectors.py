@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
+from core.models import Booking, BookingAction, Customer, Payment, Review, booking_action_allowed
+from identity.contact import normalize_email
 from ops.availability import slot_starts_at
 
 # DOMAIN.md "Booking lifecycle": the customer cancels with a refund 4 or more days ahead,
@@ -139,3 +140,17 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         payments=list(booking_payments(booking=booking)),
         actions=booking_customer_actions(booking=booking, now=now),
     )
+
+
+def customer_by_email(email: str, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
+    """The customer with this email once both are normalised (identity.contact.normalize_email).
+
+    The database narrows the candidates case-insensitively; equality of the normalised forms
+    decides, so that a spelling only PostgreSQL's case folding equates (dotless "\u0131" for "i") is
+    another address.
+    """
+    wanted = normalize_email(email or "")
+    if not wanted:
+        return None
+    candidates = (queryset if queryset is not None else Customer.objects.all()).filter(email__iexact=wanted)
+    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)

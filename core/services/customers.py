@@ -6,6 +6,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
+from core.selectors import customer_by_email
 from identity.contact import normalize_email, normalize_phone
 from myhibachi.errors import ServiceError
 
@@ -156,4 +157,4 @@ def _grant_consent(customer: Customer, *, sms_consent: bool, email_consent: bool
 
 
 def _locked_by_email(email: str) -> Customer | None:
-    return Customer.objects.select_for_update().filter(email__iexact=email).first()
+    return customer_by_email(email, queryset=Customer.objects.select_for_update())
