@@ -19,8 +19,8 @@ from core.admin_actions import BookingActions, ReviewActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from core.selectors import customer_by_email
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
-from identity.contact import normalize_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
+from kernel.contact import normalize_email
 from myhibachi.admin_actions import staff_may
 from ops.slots import slot_label
 from pricing.money import format_cents
@@ -75,7 +75,7 @@ class CustomerForm(forms.ModelForm):
         fields = ("first_name", "last_name", "email", "phone")
 
     def clean_email(self) -> str:
-        # The one normal form (identity.contact), so that lookups by equality find this row.
+        # The one normal form (kernel.contact), so that lookups by equality find this row.
         email = normalize_email(self.cleaned_data["email"])
         others = Customer.objects.exclude(pk=self.instance.pk)
         if customer_by_email(email, queryset=others) is not None:

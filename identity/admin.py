@@ -26,9 +26,9 @@ from identity.admin_scoping import (
     admin_actor,
     flag_permission_denied,
 )
-from identity.contact import normalize_email
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
 from identity.scoping import access_for, sees_every_station, user_may_manage, users_within_stations
+from kernel.contact import normalize_email
 from pricing.money import format_cents
 
 # Access comes from roles only (identity/backends.py): no second set of grants to keep.

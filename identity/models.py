@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from identity.contact import normalize_email
-from myhibachi.models import UUIDModel
+from kernel.contact import normalize_email
+from kernel.models import UUIDModel
 
 
 class Station(UUIDModel):
@@ -62,7 +62,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, email: str):
-        """The user whose email is this one once both are normalised (identity.contact).
+        """The user whose email is this one once both are normalised (kernel.contact).
 
         The database narrows the candidates (case-insensitively, so that a row stored before
         normalisation is still found); equality of the normalised forms decides. A spelling

@@ -22,6 +22,7 @@ from core.models import Booking, Notification
 from core.notifications.dispatch import STAFF_KINDS
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
+from ops.policy import booking_rules
 from pricing.money import format_cents
 
 BRAND = "My Hibachi"
@@ -117,7 +118,8 @@ def booking_context(booking: Booking, *, emailed_link: bool = False) -> dict[str
     station, customer = booking.station, booking.customer
     zone = ZoneInfo(station.timezone)
     paid_cents = booking_paid_cents(booking=booking)
-    deposit_due_at = booking.deposit_due_at or (booking.created_at + datetime.timedelta(hours=24))
+    rules = booking_rules(station)
+    deposit_due_at = booking.deposit_due_at or (booking.created_at + rules.deposit_deadline)
     return {
         "customer": {
             "first_name": customer.first_name,
@@ -154,6 +156,7 @@ def booking_context(booking: Booking, *, emailed_link: bool = False) -> dict[str
             "admin_url": f"{settings.SITE_URL}/admin/core/booking/{booking.pk}/change/",
         },
         "station": {"name": station.name, "phone": station.phone, "email": station.email},
+        "rules": rules.as_context(),
     }
 
 

@@ -7,8 +7,8 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
 from core.selectors import customer_by_email
-from identity.contact import normalize_email, normalize_phone
-from myhibachi.errors import ServiceError
+from kernel.contact import normalize_email, normalize_phone
+from kernel.errors import ServiceError
 
 # The words the booking form shows beside each opt-in box; stored with the consent.
 SMS_CONSENT_TEXT = (

@@ -13,9 +13,9 @@ from django.urls import reverse
 from core.models import Customer
 from core.selectors import customer_by_email
 from core.services.customers import customer_find_or_create
-from identity.contact import normalize_email
 from identity.models import User
 from identity.security import axes_username
+from kernel.contact import normalize_email
 from tests.core.factories import CustomerFactory
 from tests.identity.factories import UserFactory
 

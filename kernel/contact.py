@@ -1,10 +1,10 @@
-"""Normalising how people are reached: emails lower-cased, phones in E.164."""
+"""Normalising how people are reached: emails in one normal form (NFKC, case-folded), phones in E.164."""
 
 import unicodedata
 
 import phonenumbers
 
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 
 def normalize_email(email: str) -> str:
@@ -19,11 +19,6 @@ def normalize_email(email: str) -> str:
     match "lockout.is").
     """
     return unicodedata.normalize("NFKC", email).casefold().strip()
-
-
-def same_email(stored: str, given: str) -> bool:
-    """Whether a stored address is the given one once both are normalised."""
-    return normalize_email(stored) == normalize_email(given)
 
 
 def normalize_phone(phone: str, *, field: str = "phone", region: str = "US") -> str:
