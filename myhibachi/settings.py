@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kernel.outages.DatabaseUnavailableMiddleware",  # database down: 503 with Retry-After
     "kernel.middleware.RejectNulCharactersMiddleware",  # a NUL in a URL, header or cookie: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
