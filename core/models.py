@@ -415,6 +415,7 @@ class Notification(UUIDModel):
         EVENT_REMINDER_48H = "event_reminder_48h", "Event reminder (48 h)"
         EVENT_REMINDER_24H = "event_reminder_24h", "Event reminder (24 h)"
         REVIEW_REQUEST = "review_request", "Review request"
+        MANAGE_LINK = "manage_link", "Manage link sent again"
         SMS_OPT_OUT = "sms_opt_out", "SMS opt-out confirmation"
         SMS_OPT_IN = "sms_opt_in", "SMS opt-in confirmation"
         SMS_HELP = "sms_help", "SMS help reply"

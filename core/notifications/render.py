@@ -40,6 +40,7 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.EVENT_REMINDER_48H: "event_reminder",
     Notification.Kind.EVENT_REMINDER_24H: "event_reminder",
     Notification.Kind.REVIEW_REQUEST: "review_request",
+    Notification.Kind.MANAGE_LINK: "manage_link",
     Notification.Kind.SMS_OPT_OUT: "opt_out_confirmation",
     Notification.Kind.SMS_OPT_IN: "opt_in_confirmation",
     Notification.Kind.SMS_HELP: "help",

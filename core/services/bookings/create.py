@@ -18,8 +18,8 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write
 from core.models import Booking
-from core.notifications.dispatch import notify_booking_received
-from core.selectors import booking_by_idempotency_key
+from core.notifications.dispatch import notify_booking_received, notify_manage_link_requested
+from core.selectors import booking_by_idempotency_key, customer_by_email
 from core.services.bookings.audit_trail import _snapshot
 from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import (
@@ -87,6 +87,14 @@ def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: st
     try:
         return _booking_create_atomic(request=request, actor=actor, idempotency_key=idempotency_key)
     except ConflictError as exc:
+        if exc.code == DUPLICATE_BOOKING and _resend_manage_link(request):
+            # A retry of a booking whose answer was lost: tell them it exists and where its
+            # link went. Never the link itself: whoever sent this may not own the email.
+            raise ConflictError(
+                f"{exc.message} We have emailed its link to the address on the booking.",
+                field=exc.field,
+                code=DUPLICATE_BOOKING,
+            ) from exc
         if exc.code == SLOT_UNAVAILABLE:
             date, slot, address = request.date, request.slot, request.address
             _record_failed_attempt(
@@ -263,6 +271,30 @@ def _idempotent_replay(key: str, fingerprint: str) -> Booking | None:
             code=IDEMPOTENCY_KEY_REUSED,
         )
     return existing
+
+
+def _resend_manage_link(request: BookingRequest) -> bool:
+    """Email the manage link of the active booking this request duplicates; whether one was found."""
+    try:
+        date, slot = _checked_date(request.date), _checked_slot(request.slot)
+        email = _checked_customer(request.customer)["email"]
+    except ServiceError:
+        return False
+    with transaction.atomic():
+        customer = customer_by_email(email)
+        booking = (
+            Booking.objects.filter(
+                customer=customer, date=date, slot=slot, status__in=Booking.ACTIVE_STATUSES
+            )
+            .order_by("created_at")
+            .first()
+            if customer is not None
+            else None
+        )
+        if booking is None:
+            return False
+        notify_manage_link_requested(booking)
+    return True
 
 
 def _record_failed_attempt(*, customer: Mapping[str, Any], payload: dict) -> None:
