@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from audit.models import AuditLog, SecurityEvent
 from identity.admin_scoping import StationScopedAdmin
 from identity.models import Station
+from identity.scoping import security_events_visible
 
 
 class ReadOnlyAdmin(StationScopedAdmin):
@@ -102,13 +103,17 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(ReadOnlyAdmin):
-    # No station: read by who holds security.read (super_admin and admin).
+    # Read by who holds security.read (super_admin and admin), scoped to their stations: an
+    # event about an object at a station or about a user there (identity.scoping).
     list_display = ("created_at", "type", "severity", "user_label", "ip_address")
     list_filter = ("type", "severity")
     search_fields = ("user_label", "=ip_address")
     date_hierarchy = "created_at"
     fields = ("created_at", "type", "severity", "user_id", "user_label", "ip_address", "details_values")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return security_events_visible(request.user, super().get_queryset(request))
 
     @admin.display(description="Details")
     def details_values(self, obj: SecurityEvent) -> str:

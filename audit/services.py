@@ -83,13 +83,18 @@ def security_event_record(
     user=None,
     ip_address: str | None = None,
     details: dict[str, Any] | None = None,
+    station_id: uuid.UUID | None = None,
 ) -> SecurityEvent:
-    """Record a security event (login failures, invalid tokens, throttling, ...)."""
+    """Record a security event (login failures, invalid tokens, throttling, ...).
+
+    station_id: the station of the object the event is about, if any (it scopes who reads it).
+    """
     return SecurityEvent.objects.create(
         type=type,
         severity=severity,
         user_id=getattr(user, "pk", None),
         user_label=getattr(user, "email", "") or "",
         ip_address=ip_address,
+        station_id=station_id,
         details=_json_safe(details or {}),
     )

@@ -27,7 +27,13 @@ from identity.admin_scoping import (
     flag_permission_denied,
 )
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
-from identity.scoping import access_for, sees_every_station, user_may_manage, users_within_stations
+from identity.scoping import (
+    access_attempts_visible,
+    access_for,
+    sees_every_station,
+    user_may_manage,
+    users_within_stations,
+)
 from kernel.contact import normalize_email
 from pricing.money import format_cents
 
@@ -376,14 +382,22 @@ class UserRoleAdmin(StationScopedAdmin):
 
 # django-axes' login records, for who may read security events (AXES_ENABLE_ADMIN is off so
 # that these, scoped and audited, are the only ones). Deleting an attempt unlocks the account.
+# Both scoped like security events: the attempts on users the reader may see (all of whose
+# stations are theirs); attempts on unknown emails only to staff who see every station.
 @admin.register(AccessAttempt)
 class AccessAttemptAdmin(StationScopedAdmin, AxesAccessAttemptAdmin):
     station_path = None
+
+    def get_queryset(self, request):
+        return access_attempts_visible(request.user, super().get_queryset(request))
 
 
 @admin.register(AccessLog)
 class AccessLogAdmin(StationScopedAdmin, AxesAccessLogAdmin):
     station_path = None
+
+    def get_queryset(self, request):
+        return access_attempts_visible(request.user, super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

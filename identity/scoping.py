@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 
 from identity import catalog
-from identity.models import Station, UserRole
+from identity.models import Station, User, UserRole
 
 _CACHE_ATTR = "_identity_access"
 # Customers have no station: a staff user sees the customers who have a booking or a lead at
@@ -230,6 +230,36 @@ def users_within_stations(actor, queryset: QuerySet) -> QuerySet:
         Q(station__isnull=True) | Q(role__name=catalog.SUPER_ADMIN) | ~Q(station_id__in=station_ids)
     ).values("user_id")
     return queryset.exclude(pk__in=elsewhere)
+
+
+def security_events_visible(actor, queryset: QuerySet) -> QuerySet:
+    """The security events the actor may read: scoped like everything else.
+
+    An event about an object at a station (SecurityEvent.station_id) goes to that station's
+    staff; one about a user, to staff who may see that user (every station the user holds is
+    theirs, users_within_stations); one about neither (an unknown email, a bad webhook, a
+    throttled client) only to staff who see every station.
+    """
+    if sees_every_station(actor):
+        return queryset
+    station_ids = access_for(actor).station_ids
+    return queryset.filter(
+        Q(station_id__in=station_ids)
+        | Q(station_id__isnull=True, user_id__in=_users_here(actor, station_ids).values("pk"))
+    )
+
+
+def access_attempts_visible(actor, queryset: QuerySet) -> QuerySet:
+    """django-axes' login attempts and logs the actor may read: those of users they may see."""
+    if sees_every_station(actor):
+        return queryset
+    emails = _users_here(actor, access_for(actor).station_ids).values("email")
+    return queryset.filter(username__in=emails)
+
+
+def _users_here(actor, station_ids) -> QuerySet:
+    """The users with a role at the actor's stations and none elsewhere."""
+    return users_within_stations(actor, User.objects.filter(user_roles__station_id__in=station_ids))
 
 
 # --- querysets ------------------------------------------------------------------------
