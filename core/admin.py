@@ -485,7 +485,8 @@ class MessageInline(ViewOnlyMixin, StationScopedInline, admin.TabularInline):
 
 @admin.register(MessageThread)
 class MessageThreadAdmin(StationScopedAdmin):
-    station_path = ("booking__station", *customer_station_paths("customer__"))
+    # A thread belongs to one station (MessageThread.station), whatever else its customer books.
+    station_path = "station"
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (MessageInline,)
     list_display = ("customer", "channel", "status", "subject", "booking", "message_count", "updated_at")
@@ -501,8 +502,8 @@ class MessageThreadAdmin(StationScopedAdmin):
     list_select_related = ("customer", "booking")
     autocomplete_fields = ("customer", "booking")
     date_hierarchy = "created_at"
-    fields = ("customer", "booking", "channel", "status", "subject", "created_at", "updated_at")
-    readonly_fields = ("created_at", "updated_at")
+    fields = ("customer", "booking", "station", "channel", "status", "subject", "created_at", "updated_at")
+    readonly_fields = ("station", "created_at", "updated_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_message_count=Count("messages"))
@@ -514,7 +515,7 @@ class MessageThreadAdmin(StationScopedAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ViewOnlyMixin, StationScopedAdmin):
-    station_path = ("thread__booking__station", *customer_station_paths("thread__customer__"))
+    station_path = "thread__station"
     list_display = ("created_at", "thread", "direction", "channel", "status", "excerpt", "template")
     list_filter = ("direction", "channel", "status")
     search_fields = ("body", "subject", "thread__customer__email", "=provider_id")

@@ -302,6 +302,11 @@ class MessageThread(UUIDModel):
     booking = models.ForeignKey(
         Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
     )
+    # The station whose conversation this is: it never changes, so a customer who books at
+    # another station gets another thread there and each station keeps reading its own history.
+    station = models.ForeignKey(
+        "identity.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="message_threads"
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     subject = models.CharField(max_length=200, blank=True)

@@ -11,6 +11,7 @@ from identity.models import Station
 from ops.models import Chef
 from ops.slots import SLOTS
 from tests.identity.factories import StationFactory
+from tests.identity.staff import demo, login  # noqa: F401 - fixtures of the staff panel tests
 from tests.ops.factories import ChefFactory
 from tests.pricing.factories import PricingPolicyFactory, create_menu
 
