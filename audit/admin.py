@@ -105,11 +105,21 @@ class AuditLogAdmin(ReadOnlyAdmin):
 class SecurityEventAdmin(ReadOnlyAdmin):
     # Read by who holds security.read (super_admin and admin), scoped to their stations: an
     # event about an object at a station or about a user there (identity.scoping).
-    list_display = ("created_at", "type", "severity", "user_label", "ip_address")
+    list_display = ("created_at", "type", "severity", "user_label", "ip_address", "count")
     list_filter = ("type", "severity")
     search_fields = ("user_label", "=ip_address")
     date_hierarchy = "created_at"
-    fields = ("created_at", "type", "severity", "user_id", "user_label", "ip_address", "details_values")
+    fields = (
+        "created_at",
+        "type",
+        "severity",
+        "user_id",
+        "user_label",
+        "ip_address",
+        "count",
+        "last_seen_at",
+        "details_values",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):

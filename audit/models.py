@@ -65,6 +65,10 @@ class SecurityEvent(models.Model):
     # for staff who see every station (identity.scoping.security_events_visible).
     station_id = models.UUIDField(null=True, blank=True, db_index=True)
     details = models.JSONField(default=dict, blank=True)
+    # How many times it happened: a repeated event (a client throttled again and again) is one
+    # row per client and window, counted, not a row per request.
+    count = models.PositiveIntegerField(default=1)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = 'audit"."security_events'

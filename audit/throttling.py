@@ -1,5 +1,7 @@
 """The public API's throttle: per client IP, and each refusal recorded as a security event."""
 
+import datetime
+
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -47,12 +49,15 @@ class PublicThrottle(SimpleRateThrottle):
             # Here, not at the top: DRF imports its throttle classes while the views load, which
             # may be before the app registry is ready for audit's models.
             from audit.models import SecurityEvent
-            from audit.services import security_event_record
+            from audit.services import security_event_record_repeated
 
-            security_event_record(
+            # One event per client and scope per throttle window, counting the refusals: a
+            # client hammering the API is one row, not one per request.
+            security_event_record_repeated(
                 type=SecurityEvent.Type.RATE_LIMITED,
                 severity=SecurityEvent.Severity.MEDIUM,
                 ip_address=client_ip(request),
-                details={"scope": self.scope, "path": request.path},
+                details={"scope": self.scope},
+                window=datetime.timedelta(seconds=self.duration),
             )
         return allowed
