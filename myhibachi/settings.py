@@ -240,6 +240,9 @@ STRIPE_CURRENCY = env.str("STRIPE_CURRENCY", default="usd")
 # create something carry idempotency keys, so the library's retries are safe.
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# The development endpoint that "pays" a fake PaymentIntent: only where explicitly enabled;
+# on by default in development with DEBUG, off otherwise, never in production.
+FAKE_PAYMENTS_ENABLED = env.bool("FAKE_PAYMENTS_ENABLED", default=DEBUG) and not PRODUCTION
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
