@@ -48,7 +48,7 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
-# Statuses that hold a slot and a chef (DOMAIN.md "Time slots and availability").
+# Statuses that hold a slot and a chef (docs/business-rules.md "Time slots and availability").
 ACTIVE_BOOKING_STATUSES = (
     BookingStatus.DEPOSIT_PENDING,
     BookingStatus.CONFIRMED,
@@ -76,7 +76,7 @@ SAME_STATUS = "="
 PREVIOUS_STATUS = "<"
 
 
-# The one transition table of DOMAIN.md "Booking lifecycle": for each action, the statuses it
+# The one transition table of docs/business-rules.md "Booking lifecycle": for each action, the statuses it
 # is allowed from and the status it leads to. The services check against it and nothing else.
 BOOKING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     BookingAction.CONFIRM: (frozenset({BookingStatus.DEPOSIT_PENDING}), BookingStatus.CONFIRMED),
@@ -135,7 +135,7 @@ class Booking(UUIDModel):
     # The event address, encrypted at rest (the column holds ciphertext, never the text).
     address = encrypt(models.TextField())
     zone = models.CharField(max_length=5, help_text="The 5-digit ZIP code of the event.")
-    # Plain integers: the named checks below (DOMAIN.md) are the database's rules for them.
+    # Plain integers: the named checks below (docs/business-rules.md) are the database's rules for them.
     party_adults = models.SmallIntegerField()
     party_kids = models.SmallIntegerField(default=0)
     party_toddlers = models.PositiveSmallIntegerField(default=0)
@@ -204,7 +204,7 @@ class Booking(UUIDModel):
                 name="ix_core_bookings_chef_slot_unique",
             ),
             # Kept under the ERD's name: one customer cannot hold two active bookings in the
-            # same date and slot (a double-submitted form). See DOMAIN.md.
+            # same date and slot (a double-submitted form). See docs/business-rules.md.
             models.UniqueConstraint(
                 fields=["customer", "date", "slot"],
                 condition=models.Q(status__in=ACTIVE_BOOKING_STATUSES),

@@ -56,7 +56,7 @@ def booking_paid_cents(*, booking: Booking) -> int:
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
     """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
 
-    DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
+    docs/business-rules.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
     was paid ahead, so it is refunded too.
     """
     return booking_deposit_paid_cents(booking=booking) + booking_balance_paid_cents(booking=booking)

@@ -35,7 +35,7 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# The PostgreSQL schemas, one per app (DOMAIN.md). The custom backend and the schema
+# The PostgreSQL schemas, one per app (docs/business-rules.md). The custom backend and the schema
 # migrations read this list.
 APP_SCHEMAS = {
     "identity": "identity",

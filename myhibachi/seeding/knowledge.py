@@ -1,4 +1,4 @@
-"""The AI assistant's starting knowledge base: (title, category, body), numbers from DOMAIN.md.
+"""The AI assistant's starting knowledge base: (title, category, body), numbers from docs/business-rules.md.
 
 Staff edit these in the admin afterwards; the seed only adds titles that are missing.
 Prices in the text are the defaults of the reference seed; the assistant quotes real prices

@@ -21,7 +21,7 @@ SIX_PM = SLOTS[2]
 
 @pytest.fixture
 def station(db) -> Station:
-    """Fremont, with the DOMAIN.md prices and menu."""
+    """Fremont, with the docs/business-rules.md prices and menu."""
     PricingPolicyFactory()
     create_menu()
     return StationFactory()

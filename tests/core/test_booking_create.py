@@ -1,4 +1,5 @@
-"""booking_create: DOMAIN.md "Time slots and availability", "Booking lifecycle", "Customers and consent"."""
+"""booking_create: docs/business-rules.md "Time slots and availability", "Booking lifecycle",
+"Customers and consent"."""
 
 import datetime
 import re

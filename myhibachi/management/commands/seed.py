@@ -11,6 +11,7 @@ from myhibachi.seeding.demo import Login, seed_demo
 from myhibachi.seeding.reference import seed_reference
 from myhibachi.seeding.rows import SeedReport
 
+
 class Command(BaseCommand):
     help = (
         "Load the reference data (roles and permissions, the Fremont station, prices, menu, "
