@@ -8,7 +8,7 @@ the one error shape of kernel.api.exception_handler.
 import logging
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.actor import Actor
+from core.availability import station_availability
 from core.models import Booking
 from core.payments.serializers import BookingCreatedWithPaymentOutputSerializer
 from core.selectors import booking_manage_view, reviews_public
@@ -28,7 +29,6 @@ from core.serializers import (
     BookingRescheduleInputSerializer,
     CustomerContactOutputSerializer,
     CustomerContactUpdateInputSerializer,
-    ErrorOutputSerializer,
     ReviewCreatedOutputSerializer,
     ReviewCreateInputSerializer,
     ReviewPublicOutputSerializer,
@@ -40,7 +40,7 @@ from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
 from kernel.client_ip import client_ip
 from kernel.errors import ServiceError
-from ops.availability import station_availability
+from kernel.openapi import INVALID, NO_PRICING_POLICY, THROTTLED, TOO_LARGE, documented_error
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 
@@ -48,16 +48,9 @@ logger = logging.getLogger(__name__)
 # The default booking policy in words, for the OpenAPI descriptions (per station at run time).
 _RULES = booking_rules().as_context()
 
-INVALID = OpenApiResponse(
-    ErrorOutputSerializer, description="Invalid input; `fields` names each field at fault."
-)
-NOT_FOUND = OpenApiResponse(ErrorOutputSerializer, description="The booking link is not valid.")
-CONFLICT = OpenApiResponse(
-    ErrorOutputSerializer, description="The booking's state or the slot does not allow it."
-)
-THROTTLED = OpenApiResponse(ErrorOutputSerializer, description="Too many requests; see Retry-After.")
-TOO_LARGE = OpenApiResponse(ErrorOutputSerializer, description="The request body is too large.")
-UNAVAILABLE = OpenApiResponse(ErrorOutputSerializer, description="No pricing policy is in effect.")
+NOT_FOUND = documented_error("The booking link is not valid.")
+CONFLICT = documented_error("The booking's state or the slot does not allow it.")
+UNAVAILABLE = NO_PRICING_POLICY
 
 TOKEN_PARAMETER = OpenApiParameter(
     "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="The booking's signed manage token."
@@ -330,7 +323,7 @@ class CustomerContactUpdateApi(_ManageTokenApi):
         responses={
             200: CustomerContactOutputSerializer,
             400: INVALID,
-            403: OpenApiResponse(ErrorOutputSerializer, description="Not an emailed link."),
+            403: documented_error("Not a link from an email to the customer (`emailed_link_required`)."),
             404: NOT_FOUND,
             429: THROTTLED,
         },

@@ -12,6 +12,7 @@ from django.core import signing
 from audit.models import SecurityEvent
 from audit.services import security_event_record
 from core.models import Booking
+from kernel.error_codes import BookingErrors, CommonErrors
 from kernel.errors import NotFoundError, ServiceError
 
 # A namespace, not a secret: the secret is SECRET_KEY.
@@ -32,7 +33,7 @@ _EMAILED = "e"
 
 class EmailedLinkRequiredError(ServiceError):
     status_code = 403
-    default_code = "emailed_link_required"
+    default_code = BookingErrors.EMAILED_LINK_REQUIRED
 
 
 def manage_token_for(booking: Booking, *, emailed: bool = False) -> str:
@@ -56,7 +57,7 @@ def booking_from_manage_token(
     if booking is not None and require_emailed and not emailed:
         raise EmailedLinkRequiredError(
             "Open the link in the email we sent you to change your contact details.",
-            code="emailed_link_required",
+            code=BookingErrors.EMAILED_LINK_REQUIRED,
         )
     if booking is None:
         security_event_record(
@@ -65,7 +66,7 @@ def booking_from_manage_token(
             ip_address=_valid_ip(ip_address),
             details={"kind": "booking_manage", "token_prefix": (token or "")[:12]},
         )
-        raise NotFoundError("This booking link is not valid.", code="not_found")
+        raise NotFoundError("This booking link is not valid.", code=CommonErrors.NOT_FOUND)
     return booking
 
 

@@ -19,12 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch
 
-from identity import catalog
-from identity.admin_scoping import (
-    StationScopedAdmin,
-    StationScopedInline,
-    admin_actor,
-    flag_permission_denied,
+from identity import (
+    audit_admin,  # noqa: F401  (registers the audit log and security events)
+    catalog,
 )
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
 from identity.scoping import (
@@ -34,8 +31,10 @@ from identity.scoping import (
     user_may_manage,
     users_within_stations,
 )
+from identity.staff_panel.audit_trail import admin_actor, flag_permission_denied
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from kernel.contact import normalize_email
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 # Access comes from roles only (identity/backends.py): no second set of grants to keep.
 if admin.site.is_registered(Group):

@@ -21,6 +21,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
+from kernel.error_codes import CommonErrors
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -37,7 +39,9 @@ def unavailable_response(request) -> HttpResponse:
     """503 with Retry-After: the error shape for the API, a plain page for everything else."""
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path.startswith(API_PREFIX):
-        body = {"error": {"code": "service_unavailable", "message": UNAVAILABLE_MESSAGE, "fields": {}}}
+        body = {
+            "error": {"code": CommonErrors.SERVICE_UNAVAILABLE, "message": UNAVAILABLE_MESSAGE, "fields": {}}
+        }
         return JsonResponse(body, status=503, headers=headers)
     # Rendered without the request: its context processors (the user, messages) read the database.
     page = loader.get_template("503.html").render({"message": UNAVAILABLE_MESSAGE})

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write
+from core.availability import booking_window_error
 from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
 from core.models import Booking
 from core.notifications.dispatch import notify_booking_received, notify_manage_link_requested
@@ -40,8 +41,8 @@ from core.services.bookings.validation import (
 )
 from core.services.customers import customer_find_or_create
 from kernel.contact import normalize_phone
+from kernel.error_codes import BookingErrors, CommonErrors
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import booking_window_error
 from ops.policy import booking_rules
 from ops.slots import slot_label
 from pricing.quote import quote_compute
@@ -167,7 +168,7 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         raise
     station = quote.station
     if window_error := booking_window_error(station=station, date=date, slot=slot):
-        raise ServiceError(window_error, field="date", code="outside_booking_window")
+        raise ServiceError(window_error, field="date", code=BookingErrors.OUTSIDE_BOOKING_WINDOW)
 
     customer_row = customer_find_or_create(**contact, actor=actor)
     day_of_phone = normalize_phone(contact["phone"], field="customer.phone") if contact["phone"] else ""
@@ -203,7 +204,7 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         items=[{"code": item["code"], "quantity": item["quantity"]} for item in items],
         quote=quote.as_dict(),
         total_due_cents=quote.total_cents,
-        deposit_due_cents=min(quote.deposit_cents, quote.total_cents),
+        deposit_due_cents=quote.deposit_cents,  # the quote caps it at the total
         status=Booking.Status.DEPOSIT_PENDING,
         source=source,
         special_requests=special_requests,
@@ -257,7 +258,7 @@ def _insert_with_reference(booking: Booking, *, key: str, fingerprint: str) -> B
                 ) from exc
             if "reference" not in constraint:
                 raise
-    raise ConflictError("Could not allocate a booking reference; please try again.", code="busy")
+    raise ConflictError("Could not allocate a booking reference; please try again.", code=CommonErrors.BUSY)
 
 
 def _idempotent_replay(key: str, fingerprint: str) -> Booking | None:

@@ -10,7 +10,7 @@ from core.notifications.dispatch import notify_payment_flagged
 from core.services.bookings import booking_confirm
 from core.services.payments.ledger import _customer_spend_add, _refunded_cents, booking_net_paid_cents
 from core.services.payments.rows import PAYMENT_AUDIT_FIELDS, RECEIVED_STATUSES, _audit_payment
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 FLAG_REASON_MAX_LENGTH = 255
 
