@@ -274,13 +274,24 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
     @admin.display(description="Contact")
     def customer_contact(self, obj: Booking) -> str:
         customer = obj.customer
-        return format_html(
+        stored = format_html(
             "{}<br>{} · {}<br>{} completed booking(s), {} spent",
             _admin_link(customer, customer.full_name),
             customer.email,
             customer.phone or "no phone",
             customer.booking_count,
             format_cents(customer.total_spend_cents),
+        )
+        # The day-of contact the booking form gave (texts about this booking go there).
+        day_of_name = f"{obj.contact_first_name} {obj.contact_last_name}".strip()
+        if not (obj.contact_phone or day_of_name):
+            return stored
+        return format_html(
+            "{}<br><strong>Day-of contact:</strong> {} · {}{}",
+            stored,
+            day_of_name or customer.full_name,
+            obj.contact_phone or "no phone",
+            " (texts allowed)" if obj.contact_sms_consent else "",
         )
 
     @admin.display(description="Quote at booking time")

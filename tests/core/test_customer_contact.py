@@ -210,3 +210,35 @@ def test_a_second_booking_from_the_same_form_data_keeps_the_customer_as_first_cr
     assert first.status_code == again.status_code == 201
     customer = Customer.objects.get()
     assert (customer.last_name, customer.phone) == ("Lovelace", "+15105550142")
+
+
+def test_staff_change_a_customers_stored_phone_in_the_staff_panel_audited(demo, login):
+    from tests.identity.staff import MANAGER_FREMONT, admin_url, form_data
+
+    customer = demo.row(Customer, "fremont")
+    client = login(MANAGER_FREMONT)
+    data = form_data(client.get(admin_url(Customer, "change", customer.pk)))
+    data["phone"] = "+14085550177"
+
+    response = client.post(admin_url(Customer, "change", customer.pk), data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    customer.refresh_from_db()
+    assert customer.phone == "+14085550177"
+    audit = AuditLog.objects.get(action="admin.change", resource_id=str(customer.pk))
+    assert audit.after["phone"] == "+14085550177" and audit.before["phone"] != "+14085550177"
+
+
+def test_the_booking_page_shows_the_day_of_contact_beside_the_stored_customer(demo, login):
+    from tests.identity.staff import MANAGER_FREMONT, admin_url
+
+    booking = demo.row(Booking, "fremont")
+    Booking.objects.filter(pk=booking.pk).update(
+        contact_first_name="Sam", contact_last_name="Dayof", contact_phone="+14085550188"
+    )
+
+    response = login(MANAGER_FREMONT).get(admin_url(Booking, "change", booking.pk))
+
+    page = response.content.decode()
+    assert "Day-of contact:" in page and "Sam Dayof" in page and "+14085550188" in page
+    assert booking.customer.email in page
