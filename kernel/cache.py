@@ -55,6 +55,11 @@ class _GuardedClient:
                 if isinstance(exc, ConnectionInterrupted):
                     raise
                 raise ConnectionInterrupted(connection=None) from exc
+            except Exception:
+                # Redis answered (a value that does not unpickle, a wrong type): it is up. Said
+                # so, or a probe ending this way would leave the breaker half-open for good.
+                self._breaker.record_success()
+                raise
             self._breaker.record_success()
             return result
 

@@ -119,3 +119,26 @@ def test_healthz_says_the_cache_is_away_and_throttling_is_per_process(dead_redis
 
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "unavailable", "throttling": "per_process"}
+
+
+@pytest.mark.redis
+def test_the_breaker_closes_when_redis_answers_the_probe_and_the_shared_throttle_resumes(
+    redis_url, settings, closed_breakers
+):
+    # Given the real Redis, after a failure opened the breaker
+    settings.CACHES = _redis_cache(redis_url)
+    cache = caches["default"]
+    cache.breaker.record_failure()
+    assert cache_degraded() and cache.get("probe-key") is None  # refused, Redis not called
+    reset_after, cache.breaker.reset_after = cache.breaker.reset_after, 0.0
+    try:
+        # When the next call is let through as the probe, and Redis answers
+        cache.set("probe-key", "back", 5)
+
+        # Then the breaker is closed and the cache works again
+        assert not cache_degraded()
+        assert cache.get("probe-key") == "back"
+        assert Client().get("/healthz").json()["throttling"] == "shared"
+    finally:
+        cache.breaker.reset_after = reset_after
+        cache.delete("probe-key")
