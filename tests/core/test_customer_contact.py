@@ -242,3 +242,18 @@ def test_the_booking_page_shows_the_day_of_contact_beside_the_stored_customer(de
     page = response.content.decode()
     assert "Day-of contact:" in page and "Sam Dayof" in page and "+14085550188" in page
     assert booking.customer.email in page
+
+
+def test_a_text_from_a_bookings_day_of_contact_lands_in_that_bookings_conversation_for_staff(station, victim):
+    from core.models import Message, MessageThread
+
+    booking = BookingFactory(station=station, customer=victim, contact_phone="+14085550100")
+
+    outcome = sms_inbound_receive(
+        from_phone="+14085550100", body="Running 10 minutes late", provider_id="SM2"
+    )
+
+    assert outcome == "flagged"
+    thread = MessageThread.objects.get(customer=victim, channel="sms")
+    assert thread.station_id == booking.station_id and thread.status == MessageThread.Status.NEEDS_ATTENTION
+    assert Message.objects.get(thread=thread).body == "Running late"
