@@ -256,4 +256,4 @@ def test_a_text_from_a_bookings_day_of_contact_lands_in_that_bookings_conversati
     assert outcome == "flagged"
     thread = MessageThread.objects.get(customer=victim, channel="sms")
     assert thread.station_id == booking.station_id and thread.status == MessageThread.Status.NEEDS_ATTENTION
-    assert Message.objects.get(thread=thread).body == "Running late"
+    assert Message.objects.get(thread=thread).body == "Running 10 minutes late"
