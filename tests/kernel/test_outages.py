@@ -67,3 +67,16 @@ def test_other_server_errors_stay_500_and_are_not_called_unavailable(rf):
         response = server_error(request)
 
     assert response.status_code == 500
+
+
+def test_a_database_outage_outside_any_view_is_a_503_too(rf):
+    # handler500: a query that fails in a middleware (a session saved after the view)
+    from kernel.outages import server_error
+
+    for path, content_type in (("/api/v1/reviews/", "application/json"), ("/admin/", "text/html")):
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            response = server_error(rf.get(path))
+        assert response.status_code == 503 and response["Retry-After"] == "30"
+        assert response["Content-Type"].startswith(content_type)
