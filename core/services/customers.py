@@ -35,7 +35,7 @@ def customer_find_or_create(
     email_consent: bool = False,
     actor: Actor,
 ) -> Customer:
-    """The customer with this email (case-insensitive), created if new; locked until commit.
+    """The customer with this email (in its normal form), created if new; locked until commit.
 
     What an unverified form gives (names, phone, opt-ins) is stored only on a new customer.
     An existing customer is returned unchanged: anyone can type someone else's email, so a
@@ -97,7 +97,7 @@ def customer_update_contact(
 
     Only for the customer themselves (through their signed manage link) or staff. A consent
     given or withdrawn records the time and the text; a new phone number drops the SMS consent
-    given for the old one unless consent is given again in the same change.
+    given for the old one (sms_consent=True in the same change gives it for the new one).
     """
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = snapshot(customer, fields=CONTACT_FIELDS)
@@ -110,8 +110,9 @@ def customer_update_contact(
         new_phone = normalize_phone(phone, field="customer.phone") if phone.strip() else ""
         if new_phone != customer.phone:
             customer.phone = new_phone
-            if customer.sms_consent and sms_consent is not True:
-                # Consent belongs to a number: the old one's does not carry over.
+            if customer.sms_consent:
+                # Consent belongs to a number: the old one's does not carry over (given again
+                # below, with the new time, when this change opts in too).
                 customer.sms_consent, customer.sms_consent_at = False, now
     if sms_consent is True and not customer.sms_consent:
         if not customer.phone:

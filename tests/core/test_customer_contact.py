@@ -257,3 +257,19 @@ def test_a_text_from_a_bookings_day_of_contact_lands_in_that_bookings_conversati
     thread = MessageThread.objects.get(customer=victim, channel="sms")
     assert thread.station_id == booking.station_id and thread.status == MessageThread.Status.NEEDS_ATTENTION
     assert Message.objects.get(thread=thread).body == "Running 10 minutes late"
+
+
+def test_opting_in_with_a_new_phone_records_a_fresh_consent_for_the_new_number(station, api_client, victim):
+    Customer.objects.filter(pk=victim.pk).update(sms_consent=True, sms_consent_at="2020-01-01T00:00:00Z")
+    token = manage_token_for(BookingFactory(station=station, customer=victim), emailed=True)
+
+    response = api_client.patch(
+        f"/api/v1/bookings/manage/{token}/contact/",
+        {"phone": "4085550199", "sms_consent": True},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    victim.refresh_from_db()
+    assert victim.phone == "+14085550199" and victim.sms_consent
+    assert victim.sms_consent_at.year > 2020
