@@ -22,11 +22,12 @@ migrate: install
 seed: migrate
 	SITE_URL=$(SITE_URL) $(PY) manage.py seed --demo
 
-# SIGTERM or SIGHUP (make passes them on) ends runserver through its exit handlers, as Ctrl-C
-# does, so the embedded PostgreSQL stops with it (myhibachi/devdb.py).
+# `exec`: make passes SIGTERM and SIGHUP to its child, which must be runserver itself, not a
+# shell that would die and leave it running. runserver then exits through its exit handlers,
+# as on Ctrl-C, and the embedded PostgreSQL stops with it (myhibachi/devdb.py).
 run: seed
 	@echo "Serving http://$(HOST)/  (staff panel: http://$(HOST)/admin/, API docs: http://$(HOST)/api/docs/)"
-	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST)
+	SITE_URL=$(SITE_URL) exec $(PY) manage.py runserver $(HOST)
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

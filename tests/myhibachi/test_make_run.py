@@ -31,7 +31,10 @@ def test_make_run_serves_and_prints_the_host_it_is_given():
 
     assert "Serving http://192.0.2.1:9001/" in result.stdout
     assert "SITE_URL=http://192.0.2.1:9001 .venv/bin/python manage.py seed --demo" in result.stdout
-    assert "manage.py runserver 192.0.2.1:9001" in result.stdout
+    assert (
+        "SITE_URL=http://192.0.2.1:9001 exec .venv/bin/python manage.py runserver 192.0.2.1:9001"
+        in result.stdout
+    )
     assert ":8000" not in result.stdout
 
 
