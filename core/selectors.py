@@ -7,7 +7,8 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.availability import slot_starts_at
-from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
+from core.models import Booking, BookingAction, Customer, Payment, Review, booking_action_allowed
+from kernel.contact import normalize_email
 from ops.policy import booking_rules
 from pricing.models import AddonItem
 from pricing.quote import PROTEINS_PER_GUEST
@@ -61,9 +62,9 @@ def booking_paid_cents(*, booking: Booking) -> int:
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
     """What a customer cancelling before the refund notice gets back: deposit, any balance and tip paid.
 
-    DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
-    was paid ahead, so it is refunded too, with the tip for a party that will not happen: all the
-    money received and not given back yet (one query).
+    docs/business-rules.md refunds the deposit; a balance is due on the day, and no rule forfeits
+    one that was paid ahead, so it is refunded too, with the tip for a party that will not happen:
+    all the money received and not given back yet (one query).
     """
     totals = Payment.objects.filter(booking=booking).aggregate(
         received=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
@@ -191,3 +192,17 @@ def booking_protein_servings_expected(*, booking: Booking) -> int:
     )
     upgrades = sum(quantity for code, quantity in quantities.items() if code in upgrade_codes)
     return max(0, PROTEINS_PER_GUEST * (booking.party_adults + booking.party_kids) - upgrades)
+
+
+def customer_by_email(email: str, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
+    """The customer with this email once both are normalised (kernel.contact.normalize_email).
+
+    The database narrows the candidates case-insensitively; equality of the normalised forms
+    decides, so that a spelling only PostgreSQL's case folding equates (dotless "\u0131" for "i") is
+    another address.
+    """
+    wanted = normalize_email(email or "")
+    if not wanted:
+        return None
+    candidates = (queryset if queryset is not None else Customer.objects.all()).filter(email__iexact=wanted)
+    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)
