@@ -263,6 +263,25 @@ class ProteinsForm(forms.Form):
         }
 
 
+class ContactDetailsForm(forms.Form):
+    """The customer's stored name, phone and consents (the manage page; customer_update_contact)."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    sms_consent = forms.BooleanField(required=False)
+    email_consent = forms.BooleanField(required=False)
+
+
 NO_TIP, OTHER_TIP = "none", "other"
 
 

@@ -25,6 +25,7 @@ from core.selectors import (
     booking_proteins_open,
 )
 from core.services.bookings import SLOT_UNAVAILABLE, booking_cancel, booking_reschedule, booking_set_proteins
+from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from core.services.payments.ledger import booking_balance_due_cents
 from core.services.reviews import review_create
 from kernel.errors import ConflictError, ServiceError
@@ -32,7 +33,15 @@ from kernel.queue import enqueue
 from ops.policy import booking_rules
 from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar_file import booking_ics
-from website.forms import CalendarForm, CancelForm, LostLinkForm, ProteinsForm, RescheduleForm, ReviewForm
+from website.forms import (
+    CalendarForm,
+    CancelForm,
+    ContactDetailsForm,
+    LostLinkForm,
+    ProteinsForm,
+    RescheduleForm,
+    ReviewForm,
+)
 from website.throttle import throttled_response
 from website.views.booking import calendar_for
 from website.views.common import booking_for_token, customer_actor, field_errors, render_for_booking
@@ -47,6 +56,7 @@ DONE_NOTICES = {
     ),
     "proteins": gettext_lazy("Thank you: your chef will bring these proteins."),
     "reviewed": gettext_lazy("Thank you for your review! It will appear once our team has read it."),
+    "details": gettext_lazy("Your details are saved."),
 }
 
 
@@ -89,6 +99,22 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
     ]
     context.setdefault("proteins_form", ProteinsForm(proteins=proteins, current=booking.protein_counts or {}))
     context.setdefault("review_form", ReviewForm())
+    customer = booking.customer
+    context.setdefault(
+        "details_form",
+        ContactDetailsForm(
+            prefix="details",
+            initial={
+                "first_name": customer.first_name,
+                "last_name": customer.last_name,
+                "phone": customer.phone,
+                "sms_consent": customer.sms_consent,
+                "email_consent": customer.email_consent,
+            },
+        ),
+    )
+    context["sms_consent_text"] = SMS_CONSENT_TEXT
+    context["email_consent_text"] = EMAIL_CONSENT_TEXT
     context.update(extra)
     return context
 
