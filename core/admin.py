@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
+from core.admin_changes import BookingChangeActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -123,8 +124,9 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingActions, StationScopedAdmin):
+class BookingAdmin(BookingChangeActions, BookingActions, StationScopedAdmin):
     station_path = "station"
+    actions = (*BookingActions.actions, "change_party", "change_address")
     # Shown only to who may see them (identity.admin_scoping): a chef sees their party, not
     # its money, the customer's record or the audit trail.
     field_permissions = {
@@ -221,11 +223,18 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
         "status",
         "previous_status",
         # The station, chef and slot change through the actions (assign chef, reschedule),
-        # whose services check capacity and time off.
+        # whose services check capacity and time off; the party, menu and address through
+        # "Change party and menu" and "Change event address", whose services reprice them.
         "station",
         "chef",
         "date",
         "slot",
+        "address",
+        "zone",
+        "party_adults",
+        "party_kids",
+        "party_toddlers",
+        "items",
         "customer_contact",
         "total_due",
         "deposit_due",

@@ -152,14 +152,16 @@ class ItemInputSerializer(serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY, help_text="Servings.")
 
 
-class BookingCreateInputSerializer(serializers.Serializer):
-    customer = CustomerInputSerializer()
-    date = serializers.DateField(validators=[_not_in_the_past])
-    slot = SlotField()
-    address = AddressInputSerializer()
-    party_adults = StrictIntegerField(min_value=1, max_value=MAX_PARTY)
-    party_kids = StrictIntegerField(min_value=0, max_value=MAX_PARTY, required=False, default=0)
-    party_toddlers = StrictIntegerField(min_value=0, max_value=MAX_PARTY, required=False, default=0)
+class PartyInputSerializer(serializers.Serializer):
+    """The party and its menu, as booking create and the manage link's party change take them."""
+
+    party_adults = StrictIntegerField(min_value=1, max_value=MAX_PARTY, help_text="13 and over.")
+    party_kids = StrictIntegerField(
+        min_value=0, max_value=MAX_PARTY, required=False, default=0, help_text="6 to 12."
+    )
+    party_toddlers = StrictIntegerField(
+        min_value=0, max_value=MAX_PARTY, required=False, default=0, help_text="5 and under; they eat free."
+    )
     items = serializers.ListField(
         child=ItemInputSerializer(),
         required=False,
@@ -167,13 +169,20 @@ class BookingCreateInputSerializer(serializers.Serializer):
         max_length=MAX_ITEMS,
         help_text="Upgrades and add-ons.",
     )
-    special_requests = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     def validate_items(self, items: list[dict]) -> list[dict]:
         codes = [item["code"] for item in items]
         if len(codes) != len(set(codes)):
             raise serializers.ValidationError("List each item once, with its quantity.")
         return items
+
+
+class BookingCreateInputSerializer(PartyInputSerializer):
+    customer = CustomerInputSerializer()
+    date = serializers.DateField(validators=[_not_in_the_past])
+    slot = SlotField()
+    address = AddressInputSerializer()
+    special_requests = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class BookingCreatedOutputSerializer(serializers.Serializer):
@@ -237,6 +246,14 @@ class BookingManageOutputSerializer(serializers.Serializer):
 
 class BookingCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BookingPartyChangeInputSerializer(PartyInputSerializer):
+    """The whole new party: the items listed replace the booking's items."""
+
+
+class BookingAddressChangeInputSerializer(serializers.Serializer):
+    address = AddressInputSerializer()
 
 
 class BookingRescheduleInputSerializer(serializers.Serializer):

@@ -54,6 +54,7 @@ _ACTION_WORDS = {
     BookingAction.ASSIGN_CHEF: "given another chef",
     BookingAction.COMPLETE: "completed",
     BookingAction.MARK_NO_SHOW: "marked a no-show",
+    BookingAction.CHANGE_PARTY: "changed",
 }
 
 

@@ -1,0 +1,206 @@
+"""The staff panel's "Change party and menu" and "Change event address" actions.
+
+The booking's change page shows the party, items and address read-only: a price is never
+edited by hand. These actions call the same services as the customer's manage link
+(core.services.bookings.changes), which revalidate, reprice and audit. The party form shows
+the new total, computed by the quote engine, before staff confirm it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from core.models import Booking
+from core.selectors import booking_paid_cents
+from core.services.bookings import booking_change_address, booking_change_party
+from myhibachi.admin_actions import (
+    action_form_response,
+    exactly_one,
+    run_for_each,
+    staff_actor,
+    staff_may,
+    submitted_form,
+)
+from myhibachi.errors import ServiceError
+from pricing.models import AddonItem
+from pricing.money import format_cents
+from pricing.quote import MAX_ITEM_QUANTITY, MAX_PARTY, quote_compute
+
+ITEM_PREFIX = "item_"
+
+
+class PartyChangeForm(forms.Form):
+    party_adults = forms.IntegerField(label="Adults (13+)", min_value=1, max_value=MAX_PARTY)
+    party_kids = forms.IntegerField(label="Kids (6-12)", min_value=0, max_value=MAX_PARTY)
+    party_toddlers = forms.IntegerField(label="Toddlers (5 and under)", min_value=0, max_value=MAX_PARTY)
+    # The total the page showed: the change applies only once staff saw the total it makes.
+    previewed_total_cents = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, booking: Booking, **kwargs) -> None:
+        held = {item["code"]: item["quantity"] for item in booking.items or []}
+        kwargs.setdefault(
+            "initial",
+            {
+                "party_adults": booking.party_adults,
+                "party_kids": booking.party_kids,
+                "party_toddlers": booking.party_toddlers,
+                **{ITEM_PREFIX + code: quantity for code, quantity in held.items()},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for item in AddonItem.objects.filter(is_active=True).order_by("kind", "sort_order", "name"):
+            kind = "upgrade" if item.kind == AddonItem.Kind.UPGRADE else "add-on"
+            self.fields[ITEM_PREFIX + item.code] = forms.IntegerField(
+                label=f"{item.name} ({kind}, {format_cents(item.price_cents)} each)",
+                min_value=0,
+                max_value=MAX_ITEM_QUANTITY,
+                required=False,
+            )
+
+    def items(self) -> list[dict]:
+        return [
+            {"code": name.removeprefix(ITEM_PREFIX), "quantity": quantity}
+            for name, quantity in self.cleaned_data.items()
+            if name.startswith(ITEM_PREFIX) and quantity
+        ]
+
+
+class AddressChangeForm(forms.Form):
+    line1 = forms.CharField(max_length=200, label="Street address")
+    line2 = forms.CharField(max_length=200, required=False, label="Apt, suite")
+    city = forms.CharField(max_length=100)
+    state = forms.CharField(max_length=2, initial="CA")
+    zip_code = forms.CharField(max_length=5, label="ZIP code")
+
+
+def _reference(booking: Booking) -> str:
+    return booking.reference
+
+
+def _station(booking: Booking):
+    return booking.station_id
+
+
+class BookingChangeActions:
+    """Mixed into BookingAdmin; its `actions` names change_party and change_address."""
+
+    def has_booking_update_permission(self, request: HttpRequest) -> bool:
+        return staff_may(request, "booking.update")
+
+    @admin.action(description="Change party and menu", permissions=["booking_update"])
+    def change_party(self, request: HttpRequest, queryset):
+        booking = exactly_one(self, request, queryset, "booking")
+        if booking is None:
+            return None
+        form = submitted_form(request, PartyChangeForm, booking=booking)
+        paid = booking_paid_cents(booking=booking)
+        description = (
+            f"Now: {booking.party_adults} adults, {booking.party_kids} kids, {booking.party_toddlers} "
+            f"toddlers, total {format_cents(booking.total_due_cents)}; paid {format_cents(paid)}. "
+            "The new price is computed from the menu; what was paid stays paid."
+        )
+        if form.is_bound and form.is_valid():
+            data, items = form.cleaned_data, form.items()
+            try:
+                quote = quote_compute(
+                    zip_code=booking.zone,
+                    party_adults=data["party_adults"],
+                    party_kids=data["party_kids"],
+                    party_toddlers=data["party_toddlers"],
+                    items=items,
+                    on_date=booking.date,
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                if data.get("previewed_total_cents") == quote.total_cents:
+                    actor = staff_actor(request)
+                    self._run_change(
+                        request,
+                        booking,
+                        operation=lambda booking: booking_change_party(
+                            booking=booking,
+                            party_adults=data["party_adults"],
+                            party_kids=data["party_kids"],
+                            party_toddlers=data["party_toddlers"],
+                            items=items,
+                            actor=actor,
+                            by_customer=False,
+                        ),
+                        done="Changed the party of {objects}: new total "
+                        + f"{format_cents(quote.total_cents)}.",
+                    )
+                    return None
+                # Shown, not applied: submitting again (unchanged) confirms this total.
+                form.data = form.data.copy()
+                form.data["previewed_total_cents"] = str(quote.total_cents)
+                minimum = ", party minimum applied" if quote.minimum_applied else ""
+                description = (
+                    f"New total {format_cents(quote.total_cents)} "
+                    f"(now {format_cents(booking.total_due_cents)}){minimum}; paid {format_cents(paid)}, "
+                    f"balance due after the change {format_cents(max(0, quote.total_cents - paid))}. "
+                    "Press “Confirm change” to apply it, or edit and preview again."
+                )
+                return action_form_response(
+                    self,
+                    request,
+                    objects=[booking],
+                    form=form,
+                    title="Change party and menu",
+                    action="change_party",
+                    submit_label="Confirm change",
+                    description=description,
+                )
+        return action_form_response(
+            self,
+            request,
+            objects=[booking],
+            form=form,
+            title="Change party and menu",
+            action="change_party",
+            submit_label="Preview new total",
+            description=description,
+        )
+
+    @admin.action(description="Change event address", permissions=["booking_update"])
+    def change_address(self, request: HttpRequest, queryset):
+        booking = exactly_one(self, request, queryset, "booking")
+        if booking is None:
+            return None
+        form = submitted_form(request, AddressChangeForm, initial={"zip_code": booking.zone})
+        if form.is_bound and form.is_valid():
+            address = form.cleaned_data
+            actor = staff_actor(request)
+            self._run_change(
+                request,
+                booking,
+                operation=lambda booking: booking_change_address(
+                    booking=booking, address=address, actor=actor, by_customer=False
+                ),
+                done="Moved {objects} to " + f"ZIP {address['zip_code']}, re-quoted.",
+            )
+            return None
+        return action_form_response(
+            self,
+            request,
+            objects=[booking],
+            form=form,
+            title="Change event address",
+            action="change_address",
+            submit_label="Change address",
+            description="A new ZIP code is re-quoted (travel fee); outside the service area is refused.",
+        )
+
+    def _run_change(self, request: HttpRequest, booking: Booking, *, operation, done: str) -> None:
+        run_for_each(
+            self,
+            request,
+            [booking],
+            permission="booking.update",
+            station_of=_station,
+            label_of=_reference,
+            operation=operation,
+            done=done,
+        )
