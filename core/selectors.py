@@ -89,7 +89,10 @@ def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None 
         and booking_action_allowed(booking.status, BookingAction.CANCEL)
         and until_start > datetime.timedelta(0)
     )
-    becomes_request = can_cancel and until_start < CUSTOMER_REFUND_NOTICE
+    # An unpaid booking cancels outright whenever it is cancelled (nothing is owed back).
+    becomes_request = (
+        can_cancel and until_start < CUSTOMER_REFUND_NOTICE and booking_paid_cents(booking=booking) > 0
+    )
     refund_cents = (
         booking_timely_cancel_refund_cents(booking=booking) if can_cancel and not becomes_request else 0
     )

@@ -194,7 +194,7 @@ def _process(payload: dict | None = None, *, payment_intent_id: str = "") -> Res
         else:
             event = stripe_event_handle(payload or {})
     except ServiceError as error:
-        if isinstance(error, NotFoundError) or error.code == MALFORMED_EVENT:
+        if isinstance(error, NotFoundError) or error.code in (MALFORMED_EVENT, "payment_intent_canceled"):
             raise  # the request is wrong: the error shape says how
         logger.exception("Processing Stripe event failed")
         return _processing_failed()

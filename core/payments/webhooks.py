@@ -27,7 +27,7 @@ from core.services.payments import (
     stripe_event_process,
     stripe_event_record,
 )
-from myhibachi.errors import NotFoundError, ServiceError
+from myhibachi.errors import ConflictError, NotFoundError, ServiceError
 from myhibachi.text import storable_json
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,12 @@ def fake_payment_intent_succeed(*, payment_intent_id: str) -> StripeEvent:
     )
     if payment is None:
         raise NotFoundError("No payment has this PaymentIntent.")
+    if payment.status == Payment.Status.FAILED:
+        # As Stripe: a canceled intent (its booking was cancelled, or it was superseded) cannot be paid.
+        raise ConflictError(
+            f"This PaymentIntent cannot be paid: {payment.failure_reason or 'canceled'}.",
+            code="payment_intent_canceled",
+        )
     payload = {
         "id": f"evt_fake_{payment_intent_id}_succeeded",
         "object": "event",

@@ -31,6 +31,7 @@ from core.notifications.dispatch import (
 from core.selectors import (
     CUSTOMER_REFUND_NOTICE,
     CUSTOMER_RESCHEDULE_NOTICE,
+    booking_paid_cents,
     booking_starts_at,
     booking_timely_cancel_refund_cents,
 )
@@ -38,7 +39,7 @@ from core.services.bookings.audit_trail import _audit, _snapshot
 from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import DUPLICATE_BOOKING, INVALID_TRANSITION, _slot_unavailable
 from core.services.bookings.validation import _checked_date, _checked_refund, _checked_slot
-from core.services.payments import payment_refund_for_cancellation
+from core.services.payments import payment_pending_void, payment_refund_for_cancellation
 from myhibachi.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error, free_chefs_queryset
 from ops.models import Chef
@@ -113,7 +114,9 @@ def booking_cancel(
         until_start = booking_starts_at(booking) - now
         if until_start <= datetime.timedelta(0):
             raise ConflictError("This event has already started; please contact us.", code="event_started")
-        if until_start >= CUSTOMER_REFUND_NOTICE:
+        # Nothing paid, nothing owed back: an unpaid booking cancels outright at any time, and
+        # never holds its chef and slot as a request.
+        if until_start >= CUSTOMER_REFUND_NOTICE or booking_paid_cents(booking=booking) == 0:
             refund = booking_timely_cancel_refund_cents(booking=booking)
             _cancel(booking, reason=reason, refund_cents=refund, now=now)
             _audit(actor, "booking.cancel", booking, before, reason=reason or "cancelled by the customer")
@@ -330,6 +333,8 @@ def _cancel(booking: Booking, *, reason: str, refund_cents: int, now: datetime.d
     booking.save(
         update_fields=["status", "cancelled_at", "cancellation_reason", "refund_due_cents", "updated_at"]
     )
+    # A cancelled booking accepts no further payment: intents still open are cancelled.
+    transaction.on_commit(lambda: payment_pending_void(booking=booking))
     if refund_cents > 0:
         # Sent to Stripe once the cancellation is committed, outside its transaction and locks.
         transaction.on_commit(lambda: payment_refund_for_cancellation(booking=booking))

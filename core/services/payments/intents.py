@@ -201,3 +201,39 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
     booking = Booking.objects.select_related("customer").get(pk=booking.pk)
     intent = _intent_for(payment=payment, booking=booking, gateway=gateway)
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
+
+
+def payment_pending_void(*, booking: Booking) -> list[Payment]:
+    """A cancelled booking accepts no further payment: its pending card payments fail, intents cancelled.
+
+    Scheduled with transaction.on_commit by the cancellation; never raises (what Stripe cannot
+    cancel now and is paid anyway is received, refunded and flagged by the settlement).
+    """
+    voided: list[Payment] = []
+    with transaction.atomic():
+        locked = _lock_booking(booking.pk)
+        if locked.status != Booking.Status.CANCELLED:
+            return voided
+        for payment in (
+            Payment.objects.select_for_update()
+            .filter(booking=locked, method=Payment.Method.STRIPE, status=Payment.Status.PENDING)
+            .exclude(kind=Payment.Kind.REFUND)
+        ):
+            before = snapshot(payment, PAYMENT_AUDIT_FIELDS)
+            payment.status = Payment.Status.FAILED
+            payment.failure_reason = "The booking was cancelled"
+            payment.save(update_fields=["status", "failure_reason", "updated_at"])
+            _audit_payment(
+                actor=STRIPE_ACTOR, action="payment.void", payment=payment, booking=locked, before=before
+            )
+            voided.append(payment)
+    for payment in voided:
+        if not payment.stripe_payment_id:
+            continue
+        try:
+            get_gateway().payment_intent_cancel(
+                payment.stripe_payment_id, idempotency_key=f"cancel:{payment.pk}"
+            )
+        except Exception:
+            logger.warning("Could not cancel the PaymentIntent %s", payment.stripe_payment_id, exc_info=True)
+    return voided

@@ -1,6 +1,7 @@
 """What money moving means: a payment or refund counted once, the payment's status kept in step
 with its refunds, and the booking confirmed or flagged to staff."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from audit.actor import Actor
@@ -63,6 +64,10 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         _booking_flag(
             booking=booking, reason=f"{amount} {payment.kind} received after cancellation", actor=actor
         )
+        # A cancelled booking accepts no further payment: a card payment goes back in full.
+        from core.services.payments.refunds import payment_refund_after_cancellation  # refunds uses us
+
+        transaction.on_commit(lambda: payment_refund_after_cancellation(payment=payment))
         return
     if payment.kind == Payment.Kind.DEPOSIT:
         if payment.status == Payment.Status.REFUNDED:
@@ -107,6 +112,7 @@ def _refund_succeed(*, refund: Payment, original: Payment, booking: Booking, act
     _audit_payment(
         actor=actor, action="payment.refund_succeed", payment=refund, booking=booking, before=before
     )
+    _refund_due_settle(booking=booking, refund=refund, returned=True, actor=actor)
     _original_refund_status_sync(original=original, booking=booking, actor=actor)
 
 
@@ -121,6 +127,7 @@ def _refund_fail(*, refund: Payment, original: Payment, booking: Booking, reason
     refund.save(update_fields=["status", "failure_reason", "updated_at"])
     if was_succeeded:
         _customer_spend_add(booking.customer_id, refund.amount_cents)
+        _refund_due_settle(booking=booking, refund=refund, returned=False, actor=actor)
     _audit_payment(actor=actor, action="payment.refund_fail", payment=refund, booking=booking, before=before)
     _original_refund_status_sync(original=original, booking=booking, actor=actor)
     _booking_flag(
@@ -141,3 +148,31 @@ def _original_refund_status_sync(*, original: Payment, booking: Booking, actor: 
     original.save(update_fields=["status", "updated_at"])
     action = "payment.refunded" if refunded else "payment.refund_reversed"
     _audit_payment(actor=actor, action=action, payment=original, booking=booking, before=before)
+
+
+def _refund_due_settle(*, booking: Booking, refund: Payment, returned: bool, actor: Actor) -> None:
+    """A cancelled booking's refund_due_cents is what is still owed back: a succeeded refund lowers
+    it, a refund that failed after succeeding owes it again. A refund of money received after
+    the cancellation was never part of what the cancellation made due."""
+    if booking.status != Booking.Status.CANCELLED or refund.idempotency_key.startswith("payment:"):
+        return
+    due = (
+        booking.refund_due_cents - refund.amount_cents
+        if returned
+        else booking.refund_due_cents + refund.amount_cents
+    )
+    due = max(0, due)
+    if returned and booking.refund_due_cents == 0:
+        return
+    before = snapshot(booking, ["refund_due_cents"])
+    booking.refund_due_cents = due
+    booking.save(update_fields=["refund_due_cents", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="booking.refund_due",
+        instance=booking,
+        station_id=booking.station_id,
+        before=before,
+        after=snapshot(booking, ["refund_due_cents"]),
+        reason=f"refund {refund.pk} {'succeeded' if returned else 'failed'}",
+    )
