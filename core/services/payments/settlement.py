@@ -70,11 +70,9 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         transaction.on_commit(lambda: payment_refund_after_cancellation(payment=payment))
         return
     if payment.kind == Payment.Kind.DEPOSIT:
-        if payment.status == Payment.Status.REFUNDED:
-            _booking_flag(
-                booking=booking, reason=f"{amount} deposit received but already refunded", actor=actor
-            )
-            return
+        # A deposit received confirms the booking even when its refund was reconciled first:
+        # Stripe's events arrive in any order, and every order must end in the same state
+        # (confirmed, and flagged by _deposit_refunded_flag, as when the refund came second).
         if booking.status == Booking.Status.DEPOSIT_PENDING:
             from core.services.bookings import booking_confirm  # bookings schedules our refunds
 
@@ -88,6 +86,7 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
             _booking_flag(
                 booking=booking, reason=f"{amount} deposit received while cancellation requested", actor=actor
             )
+        _deposit_refunded_flag(payment=payment, booking=booking, actor=actor)
         deposits = Payment.objects.filter(
             booking=booking, kind=Payment.Kind.DEPOSIT, status__in=RECEIVED_STATUSES
         )
@@ -98,6 +97,25 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         _booking_flag(
             booking=booking, reason=f"Paid {format_cents(overpaid)} more than the total", actor=actor
         )
+
+
+def _deposit_refunded_flag(*, payment: Payment, booking: Booking, actor: Actor) -> None:
+    """A received deposit refunded in full on a booking that still holds its slot: staff decide.
+
+    Called when the deposit is received and when a refund completes it, whichever comes last,
+    with the same reason, so that both orders of Stripe's events flag the booking alike.
+    """
+    if (
+        payment.kind != Payment.Kind.DEPOSIT
+        or payment.status != Payment.Status.REFUNDED
+        or booking.status not in Booking.ACTIVE_STATUSES
+    ):
+        return
+    _booking_flag(
+        booking=booking,
+        reason=f"{format_cents(payment.amount_cents)} deposit refunded in full, the booking still holds its slot",
+        actor=actor,
+    )
 
 
 def _refund_succeed(*, refund: Payment, original: Payment, booking: Booking, actor: Actor) -> None:
@@ -148,6 +166,7 @@ def _original_refund_status_sync(*, original: Payment, booking: Booking, actor: 
     original.save(update_fields=["status", "updated_at"])
     action = "payment.refunded" if refunded else "payment.refund_reversed"
     _audit_payment(actor=actor, action=action, payment=original, booking=booking, before=before)
+    _deposit_refunded_flag(payment=original, booking=booking, actor=actor)
 
 
 def _refund_due_settle(*, booking: Booking, refund: Payment, returned: bool, actor: Actor) -> None:
