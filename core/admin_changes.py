@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from core.models import Booking
 from core.selectors import booking_paid_cents
 from core.services.bookings import booking_change_address, booking_change_party
+from kernel.errors import ServiceError
 from myhibachi.admin_actions import (
     action_form_response,
     exactly_one,
@@ -23,7 +24,6 @@ from myhibachi.admin_actions import (
     staff_may,
     submitted_form,
 )
-from myhibachi.errors import ServiceError
 from pricing.models import AddonItem
 from pricing.money import format_cents
 from pricing.quote import MAX_ITEM_QUANTITY, MAX_PARTY, quote_compute

@@ -10,7 +10,7 @@ from core.models import Booking, Payment
 from core.selectors import booking_paid_cents
 from core.services.bookings import booking_change_address, booking_change_party, booking_create
 from core.services.payments import booking_balance_due_cents
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from tests.core.conftest import LA, booking_request
 from tests.core.factories import PaymentFactory
 
@@ -22,7 +22,7 @@ ADULT, KID, DEPOSIT = 5500, 3000, 10000
 @pytest.fixture
 def booking(station, chef, customer_actor) -> Booking:
     # 10 adults, 2 kids, 1 toddler, 4 filet upgrades: 550 + 60 + 20 = $630, travel 0 (Fremont).
-    return booking_create(**booking_request(), actor=customer_actor)
+    return booking_create(request=booking_request(), actor=customer_actor)
 
 
 def test_changing_the_party_reprices_it_from_the_catalogue(booking, staff_actor):
@@ -136,7 +136,9 @@ def test_the_same_party_again_changes_nothing_and_writes_no_audit_row(booking, s
     assert not AuditLog.objects.filter(action="booking.change_party").exists()
 
 
-def test_a_customer_cannot_change_the_party_inside_72_hours_but_staff_can(booking, customer_actor, staff_actor):
+def test_a_customer_cannot_change_the_party_inside_72_hours_but_staff_can(
+    booking, customer_actor, staff_actor
+):
     starts = datetime.datetime.combine(booking.date, booking.slot, tzinfo=LA)
     with time_machine.travel(starts - datetime.timedelta(hours=71)):
         with pytest.raises(ConflictError) as error:

@@ -12,7 +12,7 @@ What other code may use is re-exported here; the underscored helpers are the pac
 """
 
 from core.services.bookings.changes import CHANGE_WINDOW_CLOSED, booking_change_address, booking_change_party
-from core.services.bookings.create import booking_create
+from core.services.bookings.create import BookingRequest, booking_create
 from core.services.bookings.errors import (
     DUPLICATE_BOOKING,
     IDEMPOTENCY_KEY_REUSED,
@@ -36,6 +36,7 @@ __all__ = [
     "IDEMPOTENCY_KEY_REUSED",
     "INVALID_TRANSITION",
     "SLOT_UNAVAILABLE",
+    "BookingRequest",
     "booking_assign_chef",
     "booking_cancel",
     "booking_cancellation_approve",

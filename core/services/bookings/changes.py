@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from core.models import Booking, BookingAction
-from core.selectors import CUSTOMER_RESCHEDULE_NOTICE, booking_paid_cents, booking_starts_at
+from core.selectors import booking_paid_cents, booking_starts_at
 from core.services.bookings.audit_trail import _audit, _snapshot
 from core.services.bookings.create import _address_text
 from core.services.bookings.lifecycle import _locked, _refuse_unless_allowed
 from core.services.bookings.validation import MAX_ITEMS, _checked_address
 from core.services.payments.settlement import _booking_flag
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
+from ops.policy import booking_rules, duration_words
 from pricing.money import format_cents
 from pricing.quote import Quote, quote_compute
 
@@ -39,11 +40,12 @@ def _normalised_items(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
 
 
 def _refuse_customer_late_change(booking: Booking, *, by_customer: bool) -> None:
-    """The 72-hour rule of reschedule: inside it only staff change the booking."""
-    if by_customer and booking_starts_at(booking) - timezone.now() < CUSTOMER_RESCHEDULE_NOTICE:
+    """The change cutoff of reschedule (72 hours by default): inside it only staff change the booking."""
+    change_cutoff = booking_rules(booking.station).change_cutoff
+    if by_customer and booking_starts_at(booking) - timezone.now() < change_cutoff:
         raise ConflictError(
-            "Party, menu and address can be changed online up to 72 hours before the event; "
-            "please call us to change them.",
+            f"Party, menu and address can be changed online up to {duration_words(change_cutoff)} "
+            "before the event; please call us to change them.",
             code=CHANGE_WINDOW_CLOSED,
         )
 

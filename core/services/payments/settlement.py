@@ -113,7 +113,7 @@ def _deposit_refunded_flag(*, payment: Payment, booking: Booking, actor: Actor) 
         return
     _booking_flag(
         booking=booking,
-        reason=f"{format_cents(payment.amount_cents)} deposit refunded in full, the booking still holds its slot",
+        reason=f"{format_cents(payment.amount_cents)} deposit refunded in full, the booking holds its slot",
         actor=actor,
     )
 
