@@ -33,6 +33,7 @@ class BookingEvent:
     CANCELLED = "booking_cancelled"
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
+    CHEF_UNASSIGNED = "chef_unassigned"
 
 
 # The notifications each event sends.
@@ -43,12 +44,18 @@ BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED,),
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
+    BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
 # Events that can happen more than once to a booking: each occurrence notifies once. The
 # others (received, confirmed, cancelled) happen once in a booking's life, so a second report
 # of them (a retried task, an idempotent service called twice) sends nothing more.
 REPEATABLE_EVENTS = frozenset(
-    {BookingEvent.RESCHEDULED, BookingEvent.CANCELLATION_REQUESTED, BookingEvent.PAYMENT_FLAGGED}
+    {
+        BookingEvent.RESCHEDULED,
+        BookingEvent.CANCELLATION_REQUESTED,
+        BookingEvent.PAYMENT_FLAGGED,
+        BookingEvent.CHEF_UNASSIGNED,
+    }
 )
 
 STAFF_KINDS = frozenset(
@@ -111,6 +118,11 @@ def notify_cancellation_requested(booking: Booking) -> None:
 def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
     """After commit: the staff alert that a payment of the booking needs a look."""
     _on_commit(booking, BookingEvent.PAYMENT_FLAGGED, context={"reason": reason[:500]})
+
+
+def notify_chef_unassigned(booking: Booking, *, reason: str) -> None:
+    """After commit: the staff alert that the booking has no chef any more (the sweep repeats it daily)."""
+    _on_commit(booking, BookingEvent.CHEF_UNASSIGNED, context={"reason": reason[:500]})
 
 
 def _on_commit(booking: Booking, event: str, *, context: dict[str, Any] | None = None) -> None:

@@ -93,3 +93,30 @@ def test_change_address_refuses_a_zip_outside_the_area_with_a_message(manager):
     assert booking.zone != "90001"
     [message] = messages_of(response)
     assert message.startswith(f"{booking.reference}: ")
+
+
+def test_the_time_off_form_refuses_a_booked_day_naming_the_booking(manager):
+    from django.urls import reverse
+
+    from ops.models import ChefAvailability
+
+    booking = (
+        Booking.objects.filter(station__code=FREMONT, status=Booking.Status.CONFIRMED, chef__isnull=False)
+        .filter(date__gte=timezone.localdate())
+        .order_by("date")
+        .first()
+    )
+    url = reverse("admin:ops_chefavailability_add")
+    form = {"chef": str(booking.chef_id), "date": booking.date.isoformat(), "slot": "", "note": "Off"}
+
+    refused = manager.post(url, form)
+
+    assert refused.status_code == 200
+    assert booking.reference in refused.content.decode()
+    assert not ChefAvailability.objects.filter(chef=booking.chef, date=booking.date).exists()
+
+    manager.post(url, {**form, "unassign_booked": "on"})
+
+    booking.refresh_from_db()
+    assert booking.chef_id is None
+    assert ChefAvailability.objects.filter(date=booking.date, note="Off").exists()

@@ -28,6 +28,7 @@ from core.services.bookings.lifecycle import (
     booking_confirm,
     booking_mark_no_show,
     booking_reschedule,
+    booking_unassign_chef,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "booking_create",
     "booking_mark_no_show",
     "booking_reschedule",
+    "booking_unassign_chef",
 ]

@@ -27,6 +27,7 @@ from core.notifications.dispatch import (
     notify_booking_confirmed,
     notify_booking_rescheduled,
     notify_cancellation_requested,
+    notify_chef_unassigned,
 )
 from core.selectors import (
     booking_paid_cents,
@@ -268,6 +269,21 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             f"{chef.name} already has a booking in this slot.", field="chef", code="chef_unavailable"
         ) from exc
     _audit(actor, "booking.assign_chef", booking, before)
+    return booking
+
+
+@transaction.atomic
+def booking_unassign_chef(*, booking: Booking, actor: Actor, reason: str) -> Booking:
+    """Take the chef off an active booking (their time off, say); staff are alerted to find another."""
+    booking = _locked(booking)
+    _refuse_unless_allowed(booking, BookingAction.ASSIGN_CHEF)
+    if booking.chef_id is None:
+        return booking
+    before = _snapshot(booking)
+    booking.chef = None
+    booking.save(update_fields=["chef", "updated_at"])
+    _audit(actor, "booking.unassign_chef", booking, before, reason=reason)
+    notify_chef_unassigned(booking, reason=reason)
     return booking
 
 
