@@ -9,4 +9,5 @@ field_encryption.py  the field-encryption key, for rotating it
 models.py            UUIDModel, the abstract base of every table
 db/                  the schema-aware PostgreSQL backend, schema and ON DELETE migrations
 middleware.py        infrastructure middleware (NUL characters refused)
+queue.py             enqueueing Celery tasks by name, so services never import tasks.py
 """

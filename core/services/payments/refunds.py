@@ -12,7 +12,8 @@ from django.db import transaction
 
 from audit.actor import Actor
 from core.models import Booking, Payment
-from core.payments.gateway import PaymentGatewayError, get_gateway
+from core.payments.gateway import PaymentGatewayError
+from core.payments.gateway_factory import get_gateway
 from core.services.payments.events import payment_refund_reconcile
 from core.services.payments.ledger import _refundable_cents
 from core.services.payments.rows import (
