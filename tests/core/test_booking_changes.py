@@ -208,7 +208,9 @@ def test_the_customer_changes_the_party_through_the_manage_link_and_sees_the_new
     data = response.json()
     assert data["party"]["adults"] == 30
     assert data["total_due_cents"] == 30 * ADULT + 20 * 1500
-    assert data["quote"]["total_cents"] == data["total_due_cents"]
+    assert data["quote"]["total_due_cents"] == data["total_due_cents"]
+    assert data["amount_paid_cents"] == DEPOSIT
+    assert data["balance_due_cents"] == data["total_due_cents"] - DEPOSIT
 
 
 def test_the_manage_link_refuses_a_party_change_inside_72_hours_with_a_409(booking, manage_url, api_client):

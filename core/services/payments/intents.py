@@ -25,7 +25,7 @@ from core.services.payments.rows import (
     _payment_stripe_id_save,
     payment_metadata,
 )
-from kernel.errors import ServiceError
+from kernel.errors import ConflictError
 from pricing.money import format_cents
 
 logger = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
     if booking.deposit_due_cents <= 0:
         return None
     if booking.status != Booking.Status.DEPOSIT_PENDING:
-        raise ServiceError(
+        raise ConflictError(
             f"The deposit is not due: this booking is {booking.get_status_display().lower()}.",
             code="deposit_not_due",
         )
@@ -135,7 +135,7 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
         idempotency_key=f"booking:{booking.pk}:deposit",
     )
     if payment.status in RECEIVED_STATUSES:
-        raise ServiceError("The deposit of this booking is already paid.", code="deposit_not_due")
+        raise ConflictError("The deposit of this booking is already paid.", code="deposit_not_due")
     intent = _intent_for(payment=payment, booking=booking, gateway=gateway)
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
 
@@ -151,14 +151,14 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
     with transaction.atomic():
         locked = _lock_booking(booking.pk)
         if locked.status != Booking.Status.CONFIRMED:
-            raise ServiceError(
+            raise ConflictError(
                 "The balance can be paid once the booking is confirmed "
                 f"(this booking is {locked.get_status_display().lower()}).",
                 code="balance_not_due",
             )
         due = booking_balance_due_cents(locked)
         if due <= 0:
-            raise ServiceError("Nothing is due on this booking.", code="nothing_due")
+            raise ConflictError("Nothing is due on this booking.", code="nothing_due")
         payment = (
             Payment.objects.select_for_update()
             .filter(

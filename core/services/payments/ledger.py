@@ -5,6 +5,7 @@ import uuid
 
 from django.db.models import F, Q, Sum
 
+from core import selectors
 from core.models import Booking, Customer, Payment
 from core.services.payments.rows import OPEN_REFUND_STATUSES, PAID_KINDS, RECEIVED_STATUSES
 
@@ -25,8 +26,8 @@ def booking_net_paid_cents(booking: Booking) -> int:
 
 
 def booking_balance_due_cents(booking: Booking) -> int:
-    """The total minus what was paid and not refunded (never below zero)."""
-    return max(0, booking.total_due_cents - booking_net_paid_cents(booking))
+    """The balance (core.selectors.booking_balance_due_cents defines it): total minus net paid."""
+    return selectors.booking_balance_due_cents(booking=booking)
 
 
 def _refunded_cents(payment: Payment) -> int:
