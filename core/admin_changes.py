@@ -16,6 +16,7 @@ from core.models import Booking
 from core.selectors import booking_paid_cents
 from core.services.bookings import booking_change_address, booking_change_party
 from kernel.errors import ServiceError
+from kernel.money import format_cents
 from myhibachi.admin_actions import (
     action_form_response,
     exactly_one,
@@ -25,7 +26,6 @@ from myhibachi.admin_actions import (
     submitted_form,
 )
 from pricing.models import AddonItem
-from pricing.money import format_cents
 from pricing.quote import MAX_ITEM_QUANTITY, MAX_PARTY, quote_compute
 
 ITEM_PREFIX = "item_"

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("pricing.urls")),
     path("", include("core.urls")),
     path("", include("core.payments.urls")),
-    path("", include("core.notifications.urls")),
+    path("", include("core.sms_urls")),
     path("", include("leads.urls")),
     # Last: whatever the apps above did not match.
     re_path(r"^(?P<unknown>.*)$", api_not_found, name="api-not-found"),

@@ -8,7 +8,7 @@ from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admi
 from identity.scoping import user_has_permission
 from ops.models import Chef, ChefAvailability
 from ops.slots import slot_label
-from ops.time_off import booked_references, time_off_write
+from ops.time_off import booked_references, time_off_clear
 
 BOOKED_HINT = "Reassign the booking first"
 
@@ -123,13 +123,14 @@ class ChefAvailabilityAdmin(StationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         self._refuse_outside_stations(request, obj)
-        # Through core's writer (ops.time_off): the booked check again under the chef's lock,
-        # the unassignment and the audit row, in the admin's transaction.
-        time_off_write(
+        # core's check again under the chef's lock, and the unassignment (ops.time_off), in the
+        # admin's transaction; then the entry is saved and audited as every admin write.
+        time_off_clear(
             entry=obj,
             actor=admin_actor(request),
             unassign_booked=bool(form.cleaned_data.get("unassign_booked")),
         )
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Station", ordering="chef__station__name")
     def station(self, obj: ChefAvailability) -> str:

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from audit.actor import Actor
-from audit.services import audit_log_write, snapshot
 from core.models import Booking
 from core.services.bookings import booking_unassign_chef
 from kernel.errors import ConflictError
@@ -21,7 +20,6 @@ from ops.models import Chef, ChefAvailability
 from ops.slots import slot_label
 
 CHEF_BOOKED = "chef_booked"
-_ENTRY_FIELDS = ["chef", "date", "slot", "is_available", "note"]
 
 
 def _booked(*, chef: Chef, date: datetime.date, slot: datetime.time | None) -> QuerySet[Booking]:
@@ -35,42 +33,31 @@ def chef_booked_references(*, chef: Chef, date: datetime.date, slot: datetime.ti
 
 
 @transaction.atomic
-def chef_time_off_record(
+def chef_time_off_clear(
     *, entry: ChefAvailability, actor: Actor, unassign_booked: bool = False
-) -> ChefAvailability:
-    """Save a chef's availability entry (new or changed), audited.
+) -> list[Booking]:
+    """Make way for a chef's availability entry before it is saved (by the caller, who audits it).
 
-    Time off (is_available False) on a date or slot the chef is booked raises ConflictError
-    chef_booked naming the bookings, unless `unassign_booked` (managers: the caller checks the
-    permission), which unassigns the chef from them here, each audited and alerted to staff.
+    Time off (is_available False) on a date or slot the chef holds active bookings raises
+    ConflictError chef_booked naming them, unless `unassign_booked` (managers: the caller checks
+    the permission), which unassigns the chef from them here, each audited and alerted to staff.
+    Returns the bookings unassigned. Call it in the transaction that saves the entry: the chef's
+    row stays locked, so no booking claims the chef in between.
     """
-    Chef.objects.select_for_update().filter(pk=entry.chef_id).first()  # no booking claims the chef meanwhile
-    if not entry.is_available:
-        booked = list(
-            _booked(chef=entry.chef, date=entry.date, slot=entry.slot).select_for_update().order_by("slot")
+    Chef.objects.select_for_update().filter(pk=entry.chef_id).first()
+    if entry.is_available:
+        return []
+    booked = list(
+        _booked(chef=entry.chef, date=entry.date, slot=entry.slot).select_for_update().order_by("slot")
+    )
+    if booked and not unassign_booked:
+        listed = ", ".join(f"{b.reference} at {slot_label(b.slot)}" for b in booked)
+        raise ConflictError(
+            f"{entry.chef.name} is booked on {entry.date:%b} {entry.date.day}: {listed}. Reassign "
+            "the booking first, or have a manager unassign the chef with the time off.",
+            field="date",
+            code=CHEF_BOOKED,
         )
-        if booked and not unassign_booked:
-            listed = ", ".join(f"{b.reference} at {slot_label(b.slot)}" for b in booked)
-            raise ConflictError(
-                f"{entry.chef.name} is booked on {entry.date:%b} {entry.date.day}: {listed}. Reassign "
-                "the booking first, or have a manager unassign the chef with the time off.",
-                field="date",
-                code=CHEF_BOOKED,
-            )
-        for booking in booked:
-            booking_unassign_chef(booking=booking, actor=actor, reason=f"{entry.chef.name} is off that day")
-    before = (
-        snapshot(ChefAvailability.objects.get(pk=entry.pk), _ENTRY_FIELDS)
-        if entry.pk and ChefAvailability.objects.filter(pk=entry.pk).exists()
-        else None
-    )
-    entry.save()
-    audit_log_write(
-        actor=actor,
-        action="chef.time_off" if not entry.is_available else "chef.availability",
-        instance=entry,
-        station_id=entry.chef.station_id,
-        before=before,
-        after=snapshot(entry, _ENTRY_FIELDS),
-    )
-    return entry
+    for booking in booked:
+        booking_unassign_chef(booking=booking, actor=actor, reason=f"{entry.chef.name} is off that day")
+    return booked

@@ -5,10 +5,10 @@ import pytest
 
 from audit.models import AuditLog
 from core.models import Booking, Notification
-from core.services.time_off import chef_time_off_record
+from core.services.time_off import chef_time_off_clear
 from kernel.errors import ConflictError
 from ops.models import ChefAvailability
-from ops.time_off import time_off_write
+from ops.time_off import time_off_clear
 from tests.core.conftest import SIX_PM, event_date
 from tests.core.factories import BookingFactory
 
@@ -24,11 +24,10 @@ def test_time_off_on_a_day_the_chef_is_booked_is_refused_naming_the_booking(book
     entry = ChefAvailability(chef=booked.chef, date=booked.date, is_available=False, note="Wedding")
 
     with pytest.raises(ConflictError) as refused:
-        chef_time_off_record(entry=entry, actor=staff_actor)
+        chef_time_off_clear(entry=entry, actor=staff_actor)
 
     assert refused.value.code == "chef_booked"
     assert booked.reference in refused.value.message
-    assert not ChefAvailability.objects.exists()
     booked.refresh_from_db()
     assert booked.chef_id is not None
 
@@ -38,10 +37,11 @@ def test_time_off_in_another_slot_of_a_booked_day_is_accepted(booked, staff_acto
         chef=booked.chef, date=booked.date, slot=SIX_PM.replace(hour=12), is_available=False
     )
 
-    chef_time_off_record(entry=entry, actor=staff_actor)
+    unassigned = chef_time_off_clear(entry=entry, actor=staff_actor)
 
-    assert ChefAvailability.objects.filter(chef=booked.chef, date=booked.date).count() == 1
-    assert AuditLog.objects.filter(action="chef.time_off", resource_id=str(entry.pk)).exists()
+    assert unassigned == []
+    booked.refresh_from_db()
+    assert booked.chef_id is not None
 
 
 def test_a_manager_unassigning_the_chef_with_the_time_off_alerts_staff(
@@ -50,11 +50,10 @@ def test_a_manager_unassigning_the_chef_with_the_time_off_alerts_staff(
     entry = ChefAvailability(chef=booked.chef, date=booked.date, is_available=False)
 
     with django_capture_on_commit_callbacks(execute=True):
-        chef_time_off_record(entry=entry, actor=staff_actor, unassign_booked=True)
+        chef_time_off_clear(entry=entry, actor=staff_actor, unassign_booked=True)
 
     booked.refresh_from_db()
     assert booked.chef_id is None
-    assert ChefAvailability.objects.filter(pk=entry.pk).exists()
     assert AuditLog.objects.filter(action="booking.unassign_chef", resource_id=str(booked.pk)).exists()
     assert Notification.objects.filter(booking=booked, kind=Notification.Kind.STAFF_UNASSIGNED_CHEF).exists()
 
@@ -63,4 +62,4 @@ def test_the_ops_hook_is_registered_by_core_so_ops_writes_go_through_the_check(b
     entry = ChefAvailability(chef=booked.chef, date=booked.date, is_available=False)
 
     with pytest.raises(ConflictError):
-        time_off_write(entry=entry, actor=staff_actor)
+        time_off_clear(entry=entry, actor=staff_actor)

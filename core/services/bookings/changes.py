@@ -19,12 +19,12 @@ from core.models import Booking, BookingAction
 from core.selectors import booking_paid_cents, booking_starts_at
 from core.services.bookings.audit_trail import _audit, _snapshot
 from core.services.bookings.create import _address_text
+from core.services.bookings.flags import booking_flag
 from core.services.bookings.lifecycle import _locked, _refuse_unless_allowed
 from core.services.bookings.validation import MAX_ITEMS, _checked_address
-from core.services.payments.settlement import _booking_flag
 from kernel.errors import ConflictError, ServiceError
+from kernel.money import format_cents
 from ops.policy import booking_rules, duration_words
-from pricing.money import format_cents
 from pricing.quote import Quote, quote_compute
 
 CHANGE_WINDOW_CLOSED = "change_window_closed"
@@ -91,7 +91,7 @@ def _apply_quote(booking: Booking, quote: Quote, *, actor: Actor) -> list[str]:
     paid = booking_paid_cents(booking=booking)
     if paid > booking.total_due_cents:
         # Nothing is refunded automatically on a change: staff decide what to pay back.
-        _booking_flag(
+        booking_flag(
             booking=booking,
             reason=f"Paid {format_cents(paid - booking.total_due_cents)} more than the new total",
             actor=actor,

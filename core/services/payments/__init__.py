@@ -22,6 +22,7 @@ Rules that hold everywhere here:
   refund succeeds (and back when a succeeded refund later fails), with F() in the same transaction.
 """
 
+from core.services.bookings.flags import FLAG_REASON_MAX_LENGTH
 from core.services.payments.events import (
     MALFORMED_EVENT,
     Outcome,
@@ -56,7 +57,6 @@ from core.services.payments.rows import (
     STRIPE_ACTOR,
     payment_metadata,
 )
-from core.services.payments.settlement import FLAG_REASON_MAX_LENGTH
 
 __all__ = [
     "FLAG_REASON_MAX_LENGTH",

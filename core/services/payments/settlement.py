@@ -7,36 +7,14 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Payment
-from core.notifications.dispatch import notify_payment_flagged
+from core.services.bookings import booking_confirm
+from core.services.bookings.flags import booking_flag
 from core.services.payments.ledger import _customer_spend_add, _refunded_cents, booking_net_paid_cents
 from core.services.payments.rows import PAYMENT_AUDIT_FIELDS, RECEIVED_STATUSES, _audit_payment
-from pricing.money import format_cents
+from kernel.money import format_cents
 
-FLAG_REASON_MAX_LENGTH = 255
-
-
-def _booking_flag(*, booking: Booking, reason: str, actor: Actor) -> None:
-    """Flag the booking for staff with a reason (kept beside earlier reasons), audited."""
-    reason = reason[:FLAG_REASON_MAX_LENGTH]
-    if booking.flagged_for_staff and reason in booking.flag_reason:
-        return
-    before = snapshot(booking, ["flagged_for_staff", "flag_reason"])
-    combined = (
-        f"{booking.flag_reason}; {reason}" if booking.flagged_for_staff and booking.flag_reason else reason
-    )
-    booking.flagged_for_staff = True
-    booking.flag_reason = combined[:FLAG_REASON_MAX_LENGTH]
-    booking.save(update_fields=["flagged_for_staff", "flag_reason", "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="booking.flag",
-        instance=booking,
-        station_id=booking.station_id,
-        before=before,
-        after=snapshot(booking, ["flagged_for_staff", "flag_reason"]),
-        reason=reason,
-    )
-    notify_payment_flagged(booking, reason=reason)  # staff alert, after commit
+# Flagging lives with the bookings (a booking service): payments import it, never the reverse.
+_booking_flag = booking_flag
 
 
 def _payment_succeed(*, payment: Payment, booking: Booking, actor: Actor) -> None:
@@ -74,14 +52,10 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         # Stripe's events arrive in any order, and every order must end in the same state
         # (confirmed, and flagged by _deposit_refunded_flag, as when the refund came second).
         if booking.status == Booking.Status.DEPOSIT_PENDING:
-            from core.services.bookings import booking_confirm  # bookings schedules our refunds
-
             booking = booking_confirm(booking=booking, actor=actor)
         elif booking.status == Booking.Status.CANCELLATION_REQUESTED:
             # booking_confirm makes "confirmed" the status a rejection returns to; staff, who
             # decide the request, must know the deposit came in meanwhile.
-            from core.services.bookings import booking_confirm
-
             booking = booking_confirm(booking=booking, actor=actor)
             _booking_flag(
                 booking=booking, reason=f"{amount} deposit received while cancellation requested", actor=actor
