@@ -9,22 +9,24 @@ the new total, computed by the quote engine, before staff confirm it.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin_actions import BOOKING
 from core.models import Booking
 from core.selectors import booking_paid_cents
 from core.services.bookings import booking_change_address, booking_change_party
-from kernel.errors import ServiceError
-from kernel.money import format_cents
-from myhibachi.admin_actions import (
+from identity.staff_panel.actions import (
+    StaffAction,
     action_form_response,
     exactly_one,
     run_for_each,
-    staff_actor,
-    staff_may,
+    staff_action,
+    staff_actions,
     submitted_form,
 )
+from identity.staff_panel.audit_trail import admin_actor
+from kernel.errors import ServiceError
+from kernel.money import format_cents
 from pricing.models import AddonItem
 from pricing.quote import MAX_ITEM_QUANTITY, MAX_PARTY, quote_compute
 
@@ -75,21 +77,29 @@ class AddressChangeForm(forms.Form):
     zip_code = forms.CharField(max_length=5, label="ZIP code")
 
 
-def _reference(booking: Booking) -> str:
-    return booking.reference
-
-
-def _station(booking: Booking):
-    return booking.station_id
-
-
+@staff_actions(
+    StaffAction(
+        name="change_address",
+        description="Change event address",
+        permission="booking.update",
+        form=AddressChangeForm,
+        form_kwargs=lambda request, bookings: {"initial": {"zip_code": bookings[0].zone}},
+        one_at_a_time=True,
+        title="Change event address",
+        submit_label="Change address",
+        explain="A new ZIP code is re-quoted (travel fee); outside the service area is refused.",
+        service=lambda booking, data, actor: booking_change_address(
+            booking=booking, address=data, actor=actor, by_customer=False
+        ),
+        done=lambda data: "Moved {objects} to " + f"ZIP {data['zip_code']}, re-quoted.",
+    ),
+    target=BOOKING,
+)
 class BookingChangeActions:
-    """Mixed into BookingAdmin; its `actions` names change_party and change_address."""
+    """Mixed into BookingAdmin: change_address (declared), and change_party, which shows the new
+    total before it applies it (a preview step the declared actions do not have)."""
 
-    def has_booking_update_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.update")
-
-    @admin.action(description="Change party and menu", permissions=["booking_update"])
+    @staff_action(description="Change party and menu", permission="booking.update")
     def change_party(self, request: HttpRequest, queryset):
         booking = exactly_one(self, request, queryset, "booking")
         if booking is None:
@@ -101,6 +111,7 @@ class BookingChangeActions:
             f"toddlers, total {format_cents(booking.total_due_cents)}; paid {format_cents(paid)}. "
             "The new price is computed from the menu; what was paid stays paid."
         )
+        submit_label = "Preview new total"
         if form.is_bound and form.is_valid():
             data, items = form.cleaned_data, form.items()
             try:
@@ -116,10 +127,14 @@ class BookingChangeActions:
                 form.add_error(None, error.message)
             else:
                 if data.get("previewed_total_cents") == quote.total_cents:
-                    actor = staff_actor(request)
-                    self._run_change(
+                    actor = admin_actor(request)
+                    run_for_each(
+                        self,
                         request,
-                        booking,
+                        [booking],
+                        permission="booking.update",
+                        station_of=BOOKING.station_of,
+                        label_of=BOOKING.label_of,
                         operation=lambda booking: booking_change_party(
                             booking=booking,
                             party_adults=data["party_adults"],
@@ -143,16 +158,7 @@ class BookingChangeActions:
                     f"balance due after the change {format_cents(max(0, quote.total_cents - paid))}. "
                     "Press “Confirm change” to apply it, or edit and preview again."
                 )
-                return action_form_response(
-                    self,
-                    request,
-                    objects=[booking],
-                    form=form,
-                    title="Change party and menu",
-                    action="change_party",
-                    submit_label="Confirm change",
-                    description=description,
-                )
+                submit_label = "Confirm change"
         return action_form_response(
             self,
             request,
@@ -160,47 +166,6 @@ class BookingChangeActions:
             form=form,
             title="Change party and menu",
             action="change_party",
-            submit_label="Preview new total",
+            submit_label=submit_label,
             description=description,
-        )
-
-    @admin.action(description="Change event address", permissions=["booking_update"])
-    def change_address(self, request: HttpRequest, queryset):
-        booking = exactly_one(self, request, queryset, "booking")
-        if booking is None:
-            return None
-        form = submitted_form(request, AddressChangeForm, initial={"zip_code": booking.zone})
-        if form.is_bound and form.is_valid():
-            address = form.cleaned_data
-            actor = staff_actor(request)
-            self._run_change(
-                request,
-                booking,
-                operation=lambda booking: booking_change_address(
-                    booking=booking, address=address, actor=actor, by_customer=False
-                ),
-                done="Moved {objects} to " + f"ZIP {address['zip_code']}, re-quoted.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[booking],
-            form=form,
-            title="Change event address",
-            action="change_address",
-            submit_label="Change address",
-            description="A new ZIP code is re-quoted (travel fee); outside the service area is refused.",
-        )
-
-    def _run_change(self, request: HttpRequest, booking: Booking, *, operation, done: str) -> None:
-        run_for_each(
-            self,
-            request,
-            [booking],
-            permission="booking.update",
-            station_of=_station,
-            label_of=_reference,
-            operation=operation,
-            done=done,
         )

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admin_actor
 from identity.scoping import user_has_permission
+from identity.staff_panel.audit_trail import admin_actor
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from ops.models import Chef, ChefAvailability
 from ops.slots import slot_label
 from ops.time_off import booked_references, time_off_clear

@@ -1,17 +1,18 @@
 """What money moving means: a payment or refund counted once, the payment's status kept in step
 with its refunds, and the booking confirmed or flagged to staff."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Payment
+from core.selectors import booking_net_paid_cents
 from core.services.bookings import booking_confirm
 from core.services.bookings.flags import booking_flag
-from core.services.payments.ledger import _customer_spend_add, _refunded_cents, booking_net_paid_cents
+from core.services.payments.ledger import _customer_spend_add, _refunded_cents
 from core.services.payments.rows import PAYMENT_AUDIT_FIELDS, RECEIVED_STATUSES, _audit_payment
 from kernel.money import format_cents
+from kernel.queue import enqueue_on_commit
 
 # Flagging lives with the bookings (a booking service): payments import it, never the reverse.
 _booking_flag = booking_flag
@@ -42,10 +43,10 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         _booking_flag(
             booking=booking, reason=f"{amount} {payment.kind} received after cancellation", actor=actor
         )
-        # A cancelled booking accepts no further payment: a card payment goes back in full.
-        from core.services.payments.refunds import payment_refund_after_cancellation  # refunds uses us
-
-        transaction.on_commit(lambda: payment_refund_after_cancellation(payment=payment))
+        # A cancelled booking accepts no further payment: a card payment goes back in full, by a
+        # task after commit (refunds.py sends it; it imports this module, so not called from here).
+        if payment.method == Payment.Method.STRIPE:
+            enqueue_on_commit("core.payment_refund_after_cancellation", str(payment.pk))
         return
     if payment.kind == Payment.Kind.DEPOSIT:
         # A deposit received confirms the booking even when its refund was reconciled first:
