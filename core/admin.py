@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
+from core.admin_booking_list import BookingListMixin
 from core.admin_changes import BookingChangeActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -105,7 +106,7 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingChangeActions, BookingActions, StationScopedAdmin):
+class BookingAdmin(BookingListMixin, BookingChangeActions, BookingActions, StationScopedAdmin):
     station_path = "station"
     actions = (*BookingActions.actions, *BookingChangeActions.actions)
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
@@ -115,29 +116,7 @@ class BookingAdmin(BookingChangeActions, BookingActions, StationScopedAdmin):
         "payments_table": "payment.read",
         "customer_contact": "customer.read",
     }
-    list_display = (
-        "reference",
-        "date",
-        "slot_display",
-        "customer_name",
-        "station",
-        "chef",
-        "status",
-        "guests",
-        "total_due",
-        "deposit_due",
-        "source",
-        "flagged_for_staff",
-    )
-    list_filter = ("status", "station", "source", "flagged_for_staff", "payment_hold", "slot")
-    search_fields = (
-        "=reference",
-        "customer__email",
-        "customer__first_name",
-        "customer__last_name",
-        "customer__phone",
-        "zone",
-    )
+    # list_display, list_filter, search_fields and the order: core/admin_booking_list.py
     list_select_related = ("customer", "station", "chef")
     autocomplete_fields = ("customer",)
     date_hierarchy = "date"

@@ -50,7 +50,7 @@ APP_SCHEMAS = {
 
 INSTALLED_APPS = [
     "myhibachi",  # cross-app operator commands (seed)
-    "django.contrib.admin",
+    "myhibachi.staff_admin.StaffAdminConfig",  # django.contrib.admin, apps in the order staff use them
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
