@@ -41,25 +41,14 @@ class BookingListMixin:
     class Media:
         css = {"all": ("core/admin/bookings.css",)}
 
-    def get_queryset(self, request):
-        today = timezone.localdate()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                is_past=Case(
-                    When(date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()
-                ),
-                upcoming_date=Case(
-                    When(date__gte=today, then=F("date")), default=None, output_field=DateField()
-                ),
-            )
-        )
-
     def get_ordering(self, request):
         # Upcoming first, soonest first; then the past, most recent first. A column header
-        # clicked by staff orders by that column instead.
-        return (F("is_past").asc(), F("upcoming_date").asc(nulls_last=True), F("date").desc(), "slot")
+        # clicked by staff orders by that column instead. Expressions, not annotations: other
+        # admins order their booking choices and autocompletes by this too.
+        today = timezone.localdate()
+        is_past = Case(When(date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
+        upcoming_date = Case(When(date__gte=today, then=F("date")), default=None, output_field=DateField())
+        return (is_past.asc(), upcoming_date.asc(nulls_last=True), F("date").desc(), "slot")
 
     @admin.display(description="Station", ordering="station__name")
     def station_name(self, obj: Booking) -> str:
