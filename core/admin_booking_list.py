@@ -43,8 +43,8 @@ class BookingListMixin:
 
     def get_ordering(self, request):
         # Upcoming first, soonest first; then the past, most recent first. A column header
-        # clicked by staff orders by that column instead. Expressions, not annotations: other
-        # admins order their booking choices and autocompletes by this too.
+        # clicked by staff orders by that column instead. Expressions, not annotations: Django
+        # also orders other admins' booking choices (foreign keys, filters) with this.
         today = timezone.localdate()
         is_past = Case(When(date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
         upcoming_date = Case(When(date__gte=today, then=F("date")), default=None, output_field=DateField())

@@ -34,8 +34,8 @@ class BookingEvent:
     CANCELLED = "booking_cancelled"
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
-    CHEF_UNASSIGNED = "chef_unassigned"
     MANAGE_LINK_REQUESTED = "manage_link_requested"
+    CHEF_UNASSIGNED = "chef_unassigned"
 
 
 # The notifications each event sends.
@@ -46,8 +46,8 @@ BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED,),
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
-    BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
     BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
+    BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
 # Events that can happen more than once to a booking: each occurrence notifies once. The
 # others (received, confirmed, cancelled) happen once in a booking's life, so a second report
