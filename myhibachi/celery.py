@@ -45,6 +45,11 @@ app.conf.beat_schedule = {
         "schedule": 15 * MINUTES,
         "options": {"expires": 15 * MINUTES},
     },
+    "campaigns-send-due": {
+        "task": "crm.campaigns_send_due",
+        "schedule": crontab(),  # every minute
+        "options": {"expires": MINUTES},
+    },
     "deliver-pending-notifications": {
         "task": "core.notifications_deliver_pending",
         "schedule": 5 * MINUTES,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("myhibachi.api_urls")),
+    path("", include("crm.urls")),
 ]
 
 handler404 = "myhibachi.api.not_found"

@@ -59,6 +59,7 @@ STAFF_KINDS = frozenset(
         Kind.STAFF_PAYMENT_FLAGGED,
         Kind.STAFF_LEAD_NOT_CONTACTED,
         Kind.STAFF_QUOTE_NOT_BOOKED,
+        Kind.STAFF_MESSAGE_WAITING,
     }
 )
 # Customer notifications that also go by SMS, to customers who consented to texts. The review
@@ -75,6 +76,9 @@ CUSTOMER_SMS_KINDS = frozenset(
         Kind.EVENT_REMINDER_24H,
     }
 )
+# Marketing: sent in bulk by campaigns, through the rate-limited delivery task
+# (settings.MARKETING_DELIVERY_RATE_LIMIT), so that a campaign never crowds out a booking email.
+BULK_KINDS = frozenset({Kind.MARKETING_EMAIL, Kind.MARKETING_SMS})
 # Answers to the customer's own text: by SMS only.
 SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP})
 # The only texts sent without SMS consent: the confirmation of an opt-out, and the answer to
@@ -127,15 +131,17 @@ def _on_commit(booking: Booking, event: str, *, context: dict[str, Any] | None =
     transaction.on_commit(enqueue, robust=True)
 
 
-def delivery_on_commit(notification_id: UUID) -> None:
+def delivery_on_commit(notification_id: UUID, *, kind: str = "") -> None:
     """Deliver the notification once the transaction that claimed it commits."""
-    transaction.on_commit(lambda: delivery_enqueue(notification_id), robust=True)
+    transaction.on_commit(lambda: delivery_enqueue(notification_id, kind=kind), robust=True)
 
 
-def delivery_enqueue(notification_id: UUID) -> None:
-    from core.tasks import notification_deliver
+def delivery_enqueue(notification_id: UUID, *, kind: str = "") -> None:
+    """Hand one notification to a worker: bulk kinds to the rate-limited task, others at once."""
+    from core.tasks import notification_deliver, notification_deliver_bulk
 
-    notification_deliver.delay(str(notification_id))
+    task = notification_deliver_bulk if kind in BULK_KINDS else notification_deliver
+    task.delay(str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ To replace what a module calls (a test's fake gateway), patch it in that module
 
 from core.services.messaging.consent import (
     CONSENT_FIELDS,
+    EMAIL_CONSENT_FIELDS,
+    customer_email_consent_revoke,
     customer_sms_consent_grant,
     customer_sms_consent_revoke,
 )
@@ -25,15 +27,18 @@ from core.services.messaging.inbound_sms import (
 )
 from core.services.messaging.outbound import (
     BATCH_SIZE,
+    BULK_PENDING_GRACE,
     DEPOSIT_REMINDER_KINDS,
     EVENT_REMINDER_KINDS,
     MAX_ATTEMPTS,
     PENDING_EXPIRY,
     PENDING_GRACE,
+    BulkClaim,
     DeliveryDeferred,
     booking_event_notifications_create,
     notification_claim,
     notification_deliver,
+    notifications_claim_bulk,
     notifications_claim_for_booking,
     notifications_deliver_pending,
 )
@@ -41,8 +46,10 @@ from core.services.messaging.threads import thread_flag_for_staff, thread_for_cu
 
 __all__ = [
     "BATCH_SIZE",
+    "BULK_PENDING_GRACE",
     "CONSENT_FIELDS",
     "DEPOSIT_REMINDER_KINDS",
+    "EMAIL_CONSENT_FIELDS",
     "EVENT_REMINDER_KINDS",
     "HELP_KEYWORDS",
     "INBOUND_BODY_MAX_LENGTH",
@@ -51,13 +58,16 @@ __all__ = [
     "OPT_OUT_KEYWORDS",
     "PENDING_EXPIRY",
     "PENDING_GRACE",
+    "BulkClaim",
     "DeliveryDeferred",
     "InboundOutcome",
     "booking_event_notifications_create",
+    "customer_email_consent_revoke",
     "customer_sms_consent_grant",
     "customer_sms_consent_revoke",
     "notification_claim",
     "notification_deliver",
+    "notifications_claim_bulk",
     "notifications_claim_for_booking",
     "notifications_deliver_pending",
     "sms_inbound_receive",

@@ -1,4 +1,4 @@
-"""A customer's SMS consent: withdrawn or given again (by text), audited."""
+"""A customer's consent: SMS withdrawn or given again (by text), email marketing withdrawn; audited."""
 
 from __future__ import annotations
 
@@ -10,6 +10,33 @@ from audit.services import audit_log_write, snapshot
 from core.models import Customer
 
 CONSENT_FIELDS = ["sms_consent", "sms_consent_at", "sms_consent_text"]
+EMAIL_CONSENT_FIELDS = ["email_consent", "email_consent_at", "email_consent_text"]
+
+
+@transaction.atomic
+def customer_email_consent_revoke(*, customer: Customer, actor: Actor, reason: str = "") -> bool:
+    """Withdraw the customer's email-marketing consent at once; False when there was none.
+
+    email_consent_at becomes the time of the withdrawal and the text they had agreed to is
+    kept, as for SMS: consent off with a time on file means "withdrawn" (unsubscribed), with
+    no time "never given". Transactional emails (their bookings) are not affected.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.email_consent:
+        return False
+    before = snapshot(customer, fields=EMAIL_CONSENT_FIELDS)
+    customer.email_consent = False
+    customer.email_consent_at = timezone.now()
+    customer.save(update_fields=["email_consent", "email_consent_at", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="customer.email_consent_revoke",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=EMAIL_CONSENT_FIELDS),
+        reason=reason,
+    )
+    return True
 
 
 @transaction.atomic
