@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from core.models import Customer
+from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from crm.models import Campaign, CampaignDelivery, CustomerSegment, SegmentRule
 from tests.core.factories import CustomerFactory
 from tests.crm.factories import CampaignFactory, CustomerSegmentFactory, SegmentRuleFactory
@@ -46,6 +47,8 @@ def consenting_customer(**fields) -> Customer:
     fields.setdefault("email_consent_at", now)
     fields.setdefault("sms_consent", True)
     fields.setdefault("sms_consent_at", now)
+    fields.setdefault("email_consent_text", EMAIL_CONSENT_TEXT)
+    fields.setdefault("sms_consent_text", SMS_CONSENT_TEXT)
     return CustomerFactory(**fields)
 
 
