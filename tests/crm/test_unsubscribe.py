@@ -44,7 +44,7 @@ def test_every_marketing_email_carries_the_rfc_8058_headers_and_the_link(sent):
 
 
 def test_the_page_asks_first_and_a_get_changes_nothing(sent):
-    customer, delivery, email = sent
+    customer, _delivery, email = sent
     path = LINK.search(email.body).group(1)
 
     page = Client().get(path)
@@ -87,7 +87,7 @@ def test_the_one_click_post_of_a_mail_client_unsubscribes_at_once(sent):
 
 
 def test_unsubscribing_twice_is_harmless(sent):
-    customer, delivery, _email = sent
+    _customer, delivery, _email = sent
     path = f"/unsubscribe/{unsubscribe_token_for(delivery.pk)}/"
     Client().post(path)
 
