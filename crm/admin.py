@@ -2,15 +2,22 @@
 
 import json
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from crm.admin_actions import LeadActions
+from crm.admin_campaign_actions import CampaignActions
+from crm.content import campaign_content_check
 from crm.models import Campaign, CampaignDelivery, CustomerSegment, Lead, SegmentRule
+from crm.segments import rule_value_parse
+from crm.selectors import campaign_stats, segment_preview
+from crm.services.campaigns import LOCKED_FIELDS
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import customer_station_paths
 from leads.models import LeadContact, LeadContext, LeadEvent
+from myhibachi.errors import ServiceError
 from pricing.money import format_cents
 
 
@@ -106,8 +113,27 @@ class LeadAdmin(LeadActions, StationScopedAdmin):
         return format_cents(context.budget_cents) if context else "—"
 
 
+class SegmentRuleForm(forms.ModelForm):
+    """A rule whose value does not fit its field is refused on save, with the reason."""
+
+    class Meta:
+        model = SegmentRule
+        fields = ("field", "operator", "value")
+
+    def clean(self):
+        cleaned = super().clean()
+        field, operator, value = cleaned.get("field"), cleaned.get("operator"), cleaned.get("value")
+        if field and operator and value is not None:
+            try:
+                rule_value_parse(field=field, operator=operator, value=value)
+            except ServiceError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
+
+
 class SegmentRuleInline(StationScopedInline, admin.TabularInline):
     model = SegmentRule
+    form = SegmentRuleForm
     fields = ("field", "operator", "value")
     extra = 0
 
@@ -117,11 +143,11 @@ class CustomerSegmentAdmin(StationScopedAdmin):
     station_path = None  # segments and campaigns span every station
     ordering = ("name",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (SegmentRuleInline,)
-    list_display = ("name", "is_active", "rule_count", "campaign_count", "updated_at")
-    list_filter = ("is_active",)
+    list_display = ("name", "match", "is_active", "rule_count", "campaign_count", "updated_at")
+    list_filter = ("is_active", "match")
     search_fields = ("name", "description")
-    fields = ("name", "description", "is_active", "created_at", "updated_at")
-    readonly_fields = ("created_at", "updated_at")
+    fields = ("name", "description", "match", "is_active", "preview", "created_at", "updated_at")
+    readonly_fields = ("preview", "created_at", "updated_at")
 
     def get_queryset(self, request):
         return (
@@ -141,10 +167,32 @@ class CustomerSegmentAdmin(StationScopedAdmin):
     def campaign_count(self, obj: CustomerSegment) -> int:
         return obj._campaign_count
 
+    @admin.display(description="Customers now")
+    def preview(self, obj: CustomerSegment) -> str:
+        """The live count and the first 20 (a preview never sends anything)."""
+        if obj.pk is None:
+            return "Save the segment to see who is in it."
+        try:
+            preview = segment_preview(obj)
+        except ServiceError as error:
+            return f"This segment cannot be evaluated: {error.message}"
+        rows = format_html_join(
+            "", "<li>{} {} &lt;{}&gt;</li>", ((c.first_name, c.last_name, c.email) for c in preview.first)
+        )
+        more = preview.count - len(preview.first)
+        return format_html(
+            "<strong>{}</strong> customers{}<ul>{}</ul>{}",
+            preview.count,
+            ", the first 20 by name:" if more > 0 else "",
+            rows,
+            f"and {more} more." if more > 0 else "",
+        )
+
 
 @admin.register(SegmentRule)
 class SegmentRuleAdmin(StationScopedAdmin):
     station_path = None
+    form = SegmentRuleForm
     list_display = ("segment", "field", "operator", "value")
     list_filter = ("segment", "field", "operator")
     search_fields = ("segment__name", "value")
@@ -152,9 +200,34 @@ class SegmentRuleAdmin(StationScopedAdmin):
     fields = ("segment", "field", "operator", "value")
 
 
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("name", "channel", "segment", "subject", "content")
+        help_texts = {
+            "content": "Plain text. {{ first_name }} and {{ station }} are filled in for each customer. "
+            "An SMS ends with “Reply STOP to opt out.” and stays within 320 characters; an email gets "
+            "the brand's layout and an unsubscribe link.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if {"channel", "content"} <= set(cleaned) and self.instance.status in ("", Campaign.Status.DRAFT):
+            try:
+                campaign_content_check(
+                    channel=cleaned["channel"],
+                    subject=cleaned.get("subject") or "",
+                    content=cleaned["content"],
+                )
+            except ServiceError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
+
+
 @admin.register(Campaign)
-class CampaignAdmin(StationScopedAdmin):
+class CampaignAdmin(CampaignActions, StationScopedAdmin):
     station_path = None
+    form = CampaignForm
     ordering = ("-created_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     list_display = (
         "name",
@@ -174,9 +247,18 @@ class CampaignAdmin(StationScopedAdmin):
     fieldsets = (
         (None, {"fields": ("name", "channel", "segment", "status", "scheduled_at")}),
         ("Content", {"fields": ("subject", "content")}),
+        ("Figures", {"fields": ("stats",)}),
         ("Record", {"fields": ("sent_at", "created_by", "created_at", "updated_at")}),
     )
-    readonly_fields = ("sent_at", "created_by", "created_at", "updated_at")
+    # The status changes only through the actions (their services check the lifecycle).
+    readonly_fields = ("status", "scheduled_at", "stats", "sent_at", "created_by", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status != Campaign.Status.DRAFT:
+            # Locked once scheduled: what was approved is what goes out.
+            return (*fields, *LOCKED_FIELDS)
+        return fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_delivery_count=Count("deliveries"))
@@ -190,6 +272,35 @@ class CampaignAdmin(StationScopedAdmin):
     def delivery_count(self, obj: Campaign) -> int:
         return obj._delivery_count
 
+    @admin.display(description="Figures")
+    def stats(self, obj: Campaign) -> str:
+        if obj.pk is None:
+            return "—"
+        stats = campaign_stats(obj)
+        skipped = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            (
+                (CampaignDelivery.Status(status).label, count)
+                for status, count in stats.skipped.items()
+                if count
+            ),
+        )
+        return format_html(
+            "<ul><li>Targeted: {}</li><li>Sent: {}</li><li>Queued: {}</li><li>Failed: {}</li>"
+            "<li>Skipped: {}<ul>{}</ul></li><li>Unsubscribed since: {}</li>"
+            "<li>Bookings by recipients within 30 days: {} ({})</li></ul>",
+            stats.targeted,
+            stats.sent,
+            stats.queued,
+            stats.failed,
+            stats.skipped_total,
+            skipped,
+            stats.unsubscribed_since,
+            stats.attributed_bookings,
+            stats.attributed_revenue,
+        )
+
 
 @admin.register(CampaignDelivery)
 class CampaignDeliveryAdmin(StationScopedAdmin):
@@ -197,12 +308,22 @@ class CampaignDeliveryAdmin(StationScopedAdmin):
 
     station_path = customer_station_paths("customer__")
 
-    list_display = ("created_at", "campaign", "customer", "channel", "status", "sent_at")
+    list_display = ("created_at", "campaign", "customer", "channel", "status", "sent_at", "unsubscribed_at")
     list_filter = ("status", "channel", "campaign")
     search_fields = ("campaign__name", "customer__email", "=provider_id")
     list_select_related = ("campaign", "customer")
     date_hierarchy = "created_at"
-    fields = ("campaign", "customer", "channel", "status", "sent_at", "provider_id", "created_at")
+    fields = (
+        "campaign",
+        "customer",
+        "channel",
+        "status",
+        "sent_at",
+        "provider_id",
+        "error",
+        "unsubscribed_at",
+        "created_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

@@ -131,17 +131,26 @@ def _on_commit(booking: Booking, event: str, *, context: dict[str, Any] | None =
     transaction.on_commit(enqueue, robust=True)
 
 
-def delivery_on_commit(notification_id: UUID, *, kind: str = "") -> None:
+def delivery_on_commit(notification_id: UUID) -> None:
     """Deliver the notification once the transaction that claimed it commits."""
-    transaction.on_commit(lambda: delivery_enqueue(notification_id, kind=kind), robust=True)
+    transaction.on_commit(lambda: delivery_enqueue(notification_id), robust=True)
 
 
-def delivery_enqueue(notification_id: UUID, *, kind: str = "") -> None:
-    """Hand one notification to a worker: bulk kinds to the rate-limited task, others at once."""
-    from core.tasks import notification_deliver, notification_deliver_bulk
+def delivery_enqueue(notification_id: UUID) -> None:
+    from core.tasks import notification_deliver
 
-    task = notification_deliver_bulk if kind in BULK_KINDS else notification_deliver
-    task.delay(str(notification_id))
+    notification_deliver.delay(str(notification_id))
+
+
+def bulk_delivery_on_commit(notification_id: UUID) -> None:
+    """A marketing notification: delivered after commit by the rate-limited task."""
+    transaction.on_commit(lambda: bulk_delivery_enqueue(notification_id), robust=True)
+
+
+def bulk_delivery_enqueue(notification_id: UUID) -> None:
+    from core.tasks import notification_deliver_bulk
+
+    notification_deliver_bulk.delay(str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from core.models import Notification
 from core.services.messaging import notification_claim
 from crm.content import campaign_content_check
 from crm.models import Campaign, CustomerSegment
+from identity.contact import normalize_phone
 from identity.models import Station
 from myhibachi.errors import ConflictError, ServiceError
 
@@ -162,12 +165,14 @@ def campaign_send_test(
     """
     campaign = Campaign.objects.select_related("segment").get(pk=campaign.pk)
     if not to:
-        raise ServiceError(
-            "Your user has no email address."
-            if campaign.channel == Campaign.Channel.EMAIL
-            else "Give a phone number.",
-            field="to",
-        )
+        raise ServiceError("Give an address to send the test to.", field="to")
+    if campaign.channel == Campaign.Channel.SMS:
+        to = normalize_phone(to, field="to")
+    else:
+        try:
+            validate_email(to)
+        except DjangoValidationError:
+            raise ServiceError("Enter a valid email address.", field="to") from None
     campaign_content_check(channel=campaign.channel, subject=campaign.subject, content=campaign.content)
     station = (
         Station.objects.filter(is_active=True).order_by("created_at").values_list("name", flat=True).first()

@@ -87,7 +87,10 @@ def notification_claim(
         if _constraint_name(exc) != "uq_notification_once":
             raise
         return None
-    dispatch.delivery_on_commit(notification.pk, kind=kind)
+    if kind in dispatch.BULK_KINDS:
+        dispatch.bulk_delivery_on_commit(notification.pk)
+    else:
+        dispatch.delivery_on_commit(notification.pk)
     return notification
 
 
@@ -129,7 +132,7 @@ def notifications_claim_bulk(*, kind: str, channel: str, occurrence: str, claims
 
     def enqueue() -> None:
         for notification_id in ids:
-            dispatch.delivery_enqueue(notification_id, kind=kind)
+            dispatch.bulk_delivery_enqueue(notification_id)
 
     transaction.on_commit(enqueue, robust=True)
     return len(ids)
@@ -306,7 +309,10 @@ def notifications_deliver_pending(*, now=None) -> int:
         .values_list("pk", "kind")[:BATCH_SIZE]
     )
     for notification_id, kind in pending:
-        dispatch.delivery_enqueue(notification_id, kind=kind)
+        if kind in dispatch.BULK_KINDS:
+            dispatch.bulk_delivery_enqueue(notification_id)
+        else:
+            dispatch.delivery_enqueue(notification_id)
     return len(pending)
 
 
