@@ -17,4 +17,4 @@ urlpatterns = [
     path("", include("crm.urls")),
 ]
 
-handler404 = "myhibachi.api.not_found"
+handler404 = "kernel.api.not_found"
