@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
+from core.admin_inbox import ThreadActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -466,7 +467,7 @@ class MessageInline(ViewOnlyMixin, StationScopedInline, admin.TabularInline):
 
 
 @admin.register(MessageThread)
-class MessageThreadAdmin(StationScopedAdmin):
+class MessageThreadAdmin(ThreadActions, StationScopedAdmin):
     station_path = ("booking__station", *customer_station_paths("customer__"))
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (MessageInline,)

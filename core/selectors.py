@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
+from core.models import Booking, BookingAction, MessageThread, Payment, Review, booking_action_allowed
 from ops.availability import slot_starts_at
 from ops.policy import booking_rules
 
@@ -136,3 +136,8 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         payments=list(booking_payments(booking=booking)),
         actions=booking_customer_actions(booking=booking, now=now),
     )
+
+
+def waiting_threads() -> QuerySet[MessageThread]:
+    """Threads whose customer is waiting for staff ("Messages waiting" on the dashboard)."""
+    return MessageThread.objects.filter(status=MessageThread.Status.NEEDS_ATTENTION)

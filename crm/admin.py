@@ -16,8 +16,8 @@ from crm.selectors import campaign_stats, segment_preview
 from crm.services.campaigns import LOCKED_FIELDS
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import customer_station_paths
+from kernel.errors import ServiceError
 from leads.models import LeadContact, LeadContext, LeadEvent
-from myhibachi.errors import ServiceError
 from pricing.money import format_cents
 
 

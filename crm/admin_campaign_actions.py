@@ -21,6 +21,7 @@ from crm.services import (
     campaign_send_test,
     campaign_unschedule,
 )
+from kernel.errors import ServiceError
 from myhibachi.admin_actions import (
     action_form_response,
     exactly_one,
@@ -29,7 +30,6 @@ from myhibachi.admin_actions import (
     staff_may,
     submitted_form,
 )
-from myhibachi.errors import ServiceError
 
 
 class ScheduleForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from core.notifications.render import SMS_OPT_OUT_TEXT, base_context
 from crm.models import Campaign
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 SMS_MAX_LENGTH = 320
 PLACEHOLDERS = ("first_name", "station")

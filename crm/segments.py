@@ -27,7 +27,7 @@ from django.utils import timezone
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer
 from crm.models import CustomerSegment, Lead, SegmentRule
 from identity.models import Station
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 Field = SegmentRule.Field
 Op = SegmentRule.Operator

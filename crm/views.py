@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from audit.actor import Actor
 from crm.services import delivery_unsubscribe
 from crm.tokens import delivery_from_unsubscribe_token
+from kernel.client_ip import client_ip
 
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
 TEMPLATE = "crm/unsubscribe.html"
@@ -25,7 +26,7 @@ TEMPLATE = "crm/unsubscribe.html"
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    ip_address = request.META.get("REMOTE_ADDR") or None
+    ip_address = client_ip(request)
     delivery = delivery_from_unsubscribe_token(token, ip_address=ip_address)
     if delivery is None:
         return TemplateResponse(request, TEMPLATE, {"state": "invalid"}, status=404)

@@ -135,13 +135,11 @@ def delivery_enqueue(notification_id: UUID) -> None:
 
 def bulk_delivery_on_commit(notification_id: UUID) -> None:
     """A marketing notification: delivered after commit by the rate-limited task."""
-    transaction.on_commit(lambda: bulk_delivery_enqueue(notification_id), robust=True)
+    enqueue_on_commit("core.notification_deliver_bulk", str(notification_id))
 
 
 def bulk_delivery_enqueue(notification_id: UUID) -> None:
-    from core.tasks import notification_deliver_bulk
-
-    notification_deliver_bulk.delay(str(notification_id))
+    enqueue("core.notification_deliver_bulk", str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from core.models import Notification
 from core.services.messaging import notification_claim
 from crm.content import campaign_content_check
 from crm.models import Campaign, CustomerSegment
-from identity.contact import normalize_phone
 from identity.models import Station
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.contact import normalize_phone
+from kernel.errors import ConflictError, ServiceError
+from kernel.queue import enqueue_on_commit
 
 Status = Campaign.Status
 
@@ -134,14 +135,7 @@ def campaign_send_now(*, campaign: Campaign, actor: Actor) -> Campaign:
     _refuse_unless_allowed(campaign, "send_now")
     campaign_check_ready(campaign)
     campaign = _transition(campaign, action="send_now", actor=actor, scheduled_at=timezone.now())
-    campaign_id = str(campaign.pk)
-
-    def enqueue() -> None:
-        from crm.tasks import campaign_send
-
-        campaign_send.delay(campaign_id)
-
-    transaction.on_commit(enqueue, robust=True)
+    enqueue_on_commit("crm.campaign_send", str(campaign.pk))
     return campaign
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import Booking
 from crm.models import CustomerSegment, Lead, SegmentRule
 from crm.segments import customers_matching, rule_value_parse, segment_customers
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from tests.core.factories import BookingFactory, CustomerFactory
 from tests.crm.factories import CustomerSegmentFactory, LeadFactory, SegmentRuleFactory
 from tests.identity.factories import SacramentoStationFactory, StationFactory

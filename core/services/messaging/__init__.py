@@ -1,7 +1,8 @@
 """Every write of notifications and messaging.
 
     outbound.py     notifications claimed once and delivered at most once (email, SMS)
-    threads.py      customers' message threads, and flagging a thread for staff
+    threads.py      customers' message threads
+    inbox.py        threads waiting for staff (flagged, staff alerted once) and staff replies
     inbound_sms.py  texts from customers: STOP/START/HELP, anything else flagged for staff
     consent.py      a customer's SMS consent withdrawn or given again, audited
 
@@ -25,6 +26,7 @@ from core.services.messaging.inbound_sms import (
     InboundOutcome,
     sms_inbound_receive,
 )
+from core.services.messaging.inbox import REPLY_MAX_LENGTH, thread_flag_for_staff, thread_reply
 from core.services.messaging.outbound import (
     BATCH_SIZE,
     BULK_PENDING_GRACE,
@@ -42,7 +44,7 @@ from core.services.messaging.outbound import (
     notifications_claim_for_booking,
     notifications_deliver_pending,
 )
-from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
+from core.services.messaging.threads import thread_for_customer
 
 __all__ = [
     "BATCH_SIZE",
@@ -58,6 +60,7 @@ __all__ = [
     "OPT_OUT_KEYWORDS",
     "PENDING_EXPIRY",
     "PENDING_GRACE",
+    "REPLY_MAX_LENGTH",
     "BulkClaim",
     "DeliveryDeferred",
     "InboundOutcome",
@@ -73,4 +76,5 @@ __all__ = [
     "sms_inbound_receive",
     "thread_flag_for_staff",
     "thread_for_customer",
+    "thread_reply",
 ]

@@ -13,8 +13,9 @@ from django.db.models import F, Max
 from audit.actor import Actor
 from core.models import Customer, Message, MessageThread, Notification
 from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
+from core.services.messaging.inbox import thread_flag_for_staff
 from core.services.messaging.outbound import notification_claim
-from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
+from core.services.messaging.threads import thread_for_customer
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
 
