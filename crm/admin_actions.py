@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from crm.models import Lead
-from leads.services import lead_change_status, lead_convert
+from leads.services import ContactChannel, lead_change_status, lead_convert, lead_log_contact
 from myhibachi.admin_actions import action_form_response, run_for_each, staff_actor, staff_may, submitted_form
 
 
@@ -18,6 +18,11 @@ class LeadStatusForm(forms.Form):
         choices=[(value, label) for value, label in Lead.Status.choices if value != Lead.Status.CONVERTED]
     )
     reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LogContactForm(forms.Form):
+    channel = forms.ChoiceField(choices=ContactChannel.CHOICES, label="How you reached them")
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _lead_label(lead: Lead) -> str:
@@ -31,7 +36,7 @@ def _lead_station(lead: Lead):
 class LeadActions:
     """Mixed into LeadAdmin: moving a lead along the funnel, and converting it to a customer."""
 
-    actions = ("change_status", "convert_to_customer")
+    actions = ("log_contact", "change_status", "convert_to_customer")
 
     def has_lead_update_permission(self, request: HttpRequest) -> bool:
         return staff_may(request, "lead.update")
@@ -67,6 +72,35 @@ class LeadActions:
             title="Change the status of leads",
             action="change_status",
             submit_label="Change status",
+        )
+
+    @admin.action(description="Log a contact", permissions=["lead_update"])
+    def log_contact(self, request: HttpRequest, queryset):
+        leads = list(queryset)
+        form = submitted_form(request, LogContactForm)
+        if form.is_bound and form.is_valid():
+            channel, note = form.cleaned_data["channel"], form.cleaned_data["note"]
+            actor = staff_actor(request)
+            run_for_each(
+                self,
+                request,
+                leads,
+                permission="lead.update",
+                station_of=_lead_station,
+                label_of=_lead_label,
+                operation=lambda lead: lead_log_contact(lead=lead, channel=channel, note=note, actor=actor),
+                done="Logged a contact with {objects}.",
+            )
+            return None
+        return action_form_response(
+            self,
+            request,
+            objects=leads,
+            form=form,
+            title="Log a contact",
+            action="log_contact",
+            submit_label="Log the contact",
+            description="A new lead becomes contacted; the contact is kept in the lead's funnel.",
         )
 
     @admin.action(description="Convert to a customer", permissions=["lead_convert"])

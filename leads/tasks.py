@@ -25,7 +25,7 @@ from core.notifications.render import date_label, datetime_label
 from core.services.messaging import notification_claim
 from crm.models import Lead
 from leads.models import LeadContact, LeadContext, LeadEvent
-from leads.services import CLOSED_STATUSES
+from leads.services import CLOSED_STATUSES, lead_capture_from_sms, lead_funnel_event_record, leads_rescore
 from pricing.money import format_cents
 
 Kind = Notification.Kind
@@ -130,3 +130,46 @@ def _alert_context(lead: Lead) -> dict[str, Any]:
 )
 def follow_up_alerts_send() -> int:
     return lead_follow_up_alerts_send()
+
+
+@shared_task(
+    name="leads.rescore_nightly",
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def rescore_nightly() -> int:
+    return leads_rescore()
+
+
+@shared_task(
+    name="leads.rescore_aging",
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def rescore_aging() -> int:
+    return leads_rescore(only_aging=True)
+
+
+# Enqueued by name from lower layers (kernel.queue), which may not import leads: core's inbound
+# SMS webhook for a number no customer has, and the assistant when it checks availability.
+
+
+@shared_task(name="leads.sms_lead_capture", autoretry_for=(OperationalError, InterfaceError), max_retries=3)
+def sms_lead_capture(phone: str, body: str, provider_id: str = "") -> str | None:
+    lead = lead_capture_from_sms(phone=phone, body=body, provider_id=provider_id)
+    return str(lead.pk) if lead else None
+
+
+@shared_task(
+    name="leads.funnel_event_record", autoretry_for=(OperationalError, InterfaceError), max_retries=3
+)
+def funnel_event_record(
+    event_type: str, email: str = "", phone: str = "", payload: dict | None = None
+) -> bool:
+    return (
+        lead_funnel_event_record(event_type=event_type, email=email, phone=phone, payload=payload) is not None
+    )

@@ -15,6 +15,7 @@ from core.services.messaging.consent import (
     CONSENT_FIELDS,
     EMAIL_CONSENT_FIELDS,
     customer_email_consent_revoke,
+    customer_marketing_consent_record,
     customer_sms_consent_grant,
     customer_sms_consent_revoke,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "InboundOutcome",
     "booking_event_notifications_create",
     "customer_email_consent_revoke",
+    "customer_marketing_consent_record",
     "customer_sms_consent_grant",
     "customer_sms_consent_revoke",
     "notification_claim",

@@ -86,3 +86,34 @@ def customer_sms_consent_grant(*, customer: Customer, actor: Actor, keyword: str
         reason=f"texted {keyword}",
     )
     return True
+
+
+@transaction.atomic
+def customer_marketing_consent_record(
+    *, customer: Customer, channel: str, given_at, text: str, actor: Actor, reason: str = ""
+) -> bool:
+    """Record an opt-in the customer gave elsewhere (an inquiry form), with its own time and text.
+
+    `channel`: "sms" or "email". Never overrides a newer decision: a consent on file, or a
+    withdrawal after `given_at`, is kept. True when the consent was recorded.
+    """
+    fields = CONSENT_FIELDS if channel == "sms" else EMAIL_CONSENT_FIELDS
+    consent_field, at_field, text_field = fields
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    withdrawn_at = getattr(customer, at_field)
+    if getattr(customer, consent_field) or (withdrawn_at is not None and withdrawn_at >= given_at):
+        return False
+    before = snapshot(customer, fields=fields)
+    setattr(customer, consent_field, True)
+    setattr(customer, at_field, given_at)
+    setattr(customer, text_field, text)
+    customer.save(update_fields=[*fields, "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action=f"customer.{channel}_consent_grant",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=fields),
+        reason=reason,
+    )
+    return True

@@ -18,6 +18,7 @@ from core.services.messaging.outbound import notification_claim
 from core.services.messaging.threads import thread_for_customer
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
+from kernel.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,8 @@ class InboundOutcome:
 def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") -> str:
     """Take one text from a customer: store it, and act on STOP/START/HELP or flag the thread for staff.
 
-    The customer is found by E.164 phone. An unknown number is answered with nothing and
-    nothing of it is stored (its text may be anything; we hold no consent to reply). The
+    The customer is found by E.164 phone. An unknown number is answered with nothing (we hold
+    no consent to reply) and no thread is stored; leads keeps it as an `sms` lead after commit. The
     provider's message id makes a redelivered webhook a no-op. Returns an InboundOutcome.
     """
     try:
@@ -53,7 +54,11 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         return InboundOutcome.UNKNOWN_NUMBER
     customers = _customers_by_phone(phone)
     if not customers:
-        logger.info("Inbound SMS from a number no customer has; not stored.")
+        logger.info("Inbound SMS from a number no customer has; not stored here.")
+        if _keyword(body) not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
+            # Someone new wrote to us: leads keeps them as an `sms` lead (by task name: core
+            # does not import leads).
+            enqueue_on_commit("leads.sms_lead_capture", phone, body or "", provider_id)
         return InboundOutcome.UNKNOWN_NUMBER
     if (
         provider_id
