@@ -13,7 +13,7 @@ from crm.content import campaign_content_check
 from crm.models import Campaign, CampaignDelivery, CustomerSegment, Lead, SegmentRule
 from crm.segments import rule_value_parse
 from crm.selectors import campaign_stats, segment_preview
-from crm.services.campaigns import LOCKED_FIELDS
+from crm.services.campaigns import LOCKED_FIELDS, LOCKING_STATUSES
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import customer_station_paths
 from kernel.errors import ServiceError
@@ -113,6 +113,15 @@ class LeadAdmin(LeadActions, StationScopedAdmin):
         return format_cents(context.budget_cents) if context else "—"
 
 
+def segment_in_use(segment: CustomerSegment | None) -> bool:
+    """Whether a scheduled or sending campaign targets the segment (its rules are then locked)."""
+    return (
+        segment is not None
+        and segment.pk is not None
+        and segment.campaigns.filter(status__in=LOCKING_STATUSES).exists()
+    )
+
+
 class SegmentRuleForm(forms.ModelForm):
     """A rule whose value does not fit its field is refused on save, with the reason."""
 
@@ -122,6 +131,11 @@ class SegmentRuleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        segment = cleaned.get("segment")
+        if segment_in_use(segment):
+            self.add_error(
+                None, f"“{segment}” is the audience of a scheduled campaign: its rules are locked."
+            )
         field, operator, value = cleaned.get("field"), cleaned.get("operator"), cleaned.get("value")
         if field and operator and value is not None:
             try:
@@ -136,6 +150,16 @@ class SegmentRuleInline(StationScopedInline, admin.TabularInline):
     form = SegmentRuleForm
     fields = ("field", "operator", "value")
     extra = 0
+
+    # A scheduled campaign's audience is what was approved: its segment's rules are locked.
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and not segment_in_use(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not segment_in_use(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not segment_in_use(obj)
 
 
 @admin.register(CustomerSegment)
@@ -198,6 +222,12 @@ class SegmentRuleAdmin(StationScopedAdmin):
     search_fields = ("segment__name", "value")
     list_select_related = ("segment",)
     fields = ("segment", "field", "operator", "value")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and segment_in_use(obj.segment))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and segment_in_use(obj.segment))
 
 
 class CampaignForm(forms.ModelForm):

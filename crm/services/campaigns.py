@@ -37,8 +37,10 @@ CAMPAIGN_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "finish_sending": (frozenset({Status.SENDING}), Status.SENT),
     "cancel": (frozenset({Status.DRAFT, Status.SCHEDULED, Status.SENDING}), Status.CANCELLED),
 }
-# What may not change once a campaign has left draft.
+# What may not change once a campaign has left draft, and the statuses that also lock its
+# segment's rules (the admin refuses rule edits then).
 LOCKED_FIELDS = ("channel", "segment", "subject", "content")
+LOCKING_STATUSES = (Status.SCHEDULED, Status.SENDING)
 AUDITED_FIELDS = ["status", "scheduled_at", "sent_at", "segment", "channel", "subject", "content"]
 MARKETING_KIND = {
     Campaign.Channel.EMAIL: Notification.Kind.MARKETING_EMAIL,

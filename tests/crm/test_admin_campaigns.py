@@ -176,3 +176,22 @@ def test_a_station_manager_sees_campaigns_but_is_offered_no_sending_action(demo_
     action_form = page.context["action_form"]
     offered = {name for name, _ in action_form.fields["action"].choices} if action_form else set()
     assert not {"send_now", "schedule", "cancel", "send_test_to_me"} & offered
+
+
+def test_the_rules_of_a_segment_a_scheduled_campaign_targets_are_locked(admin_client, draft):
+    at = timezone.localtime() + datetime.timedelta(days=1)
+    post_action(
+        admin_client,
+        Campaign,
+        "schedule",
+        [draft],
+        {"scheduled_at_0": at.date().isoformat(), "scheduled_at_1": at.strftime("%H:%M")},
+    )
+    rule = draft.segment.rules.first()
+
+    page = admin_client.get(change_url(draft.segment))
+    rule_page = admin_client.get(change_url(rule))
+
+    formset = page.context["inline_admin_formsets"][0]
+    assert not formset.has_add_permission and not formset.has_change_permission
+    assert rule_page.context["has_change_permission"] is False
