@@ -17,8 +17,8 @@ from crm.services.campaigns import LOCKED_FIELDS, LOCKING_STATUSES
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import customer_station_paths
 from kernel.errors import ServiceError
+from kernel.money import format_cents
 from leads.models import LeadContact, LeadContext, LeadEvent
-from pricing.money import format_cents
 
 
 class LeadContactInline(StationScopedInline, admin.TabularInline):
@@ -114,12 +114,15 @@ class LeadAdmin(LeadActions, StationScopedAdmin):
 
 
 def segment_in_use(segment: CustomerSegment | None) -> bool:
-    """Whether a scheduled or sending campaign targets the segment (its rules are then locked)."""
-    return (
-        segment is not None
-        and segment.pk is not None
-        and segment.campaigns.filter(status__in=LOCKING_STATUSES).exists()
-    )
+    """Whether a scheduled or sending campaign targets the segment (its rules are then locked).
+
+    Asked several times per page (add, change, delete of the rules): kept on the object.
+    """
+    if segment is None or segment.pk is None:
+        return False
+    if not hasattr(segment, "_in_use"):
+        segment._in_use = segment.campaigns.filter(status__in=LOCKING_STATUSES).exists()
+    return segment._in_use
 
 
 class SegmentRuleForm(forms.ModelForm):

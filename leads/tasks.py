@@ -24,9 +24,9 @@ from core.models import Notification
 from core.notifications.render import date_label, datetime_label
 from core.services.messaging import notification_claim
 from crm.models import Lead
+from kernel.money import format_cents
 from leads.models import LeadContact, LeadContext, LeadEvent
-from leads.services import CLOSED_STATUSES, lead_capture_from_sms, lead_funnel_event_record, leads_rescore
-from pricing.money import format_cents
+from leads.services import CLOSED_STATUSES, lead_funnel_event_record, leads_rescore
 
 Kind = Notification.Kind
 BATCH_SIZE = 500
@@ -154,14 +154,8 @@ def rescore_aging() -> int:
     return leads_rescore(only_aging=True)
 
 
-# Enqueued by name from lower layers (kernel.queue), which may not import leads: core's inbound
-# SMS webhook for a number no customer has, and the assistant when it checks availability.
-
-
-@shared_task(name="leads.sms_lead_capture", autoretry_for=(OperationalError, InterfaceError), max_retries=3)
-def sms_lead_capture(phone: str, body: str, provider_id: str = "") -> str | None:
-    lead = lead_capture_from_sms(phone=phone, body=body, provider_id=provider_id)
-    return str(lead.pk) if lead else None
+# Enqueued by name (kernel.queue) by the assistant when it checks availability for a lead's
+# contact: ai may not import leads.
 
 
 @shared_task(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from audit.actor import Actor
+from core.hooks import SmsFromUnknownNumber, sms_from_unknown_number
 from core.models import Customer, Message, MessageThread, Notification
 from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
 from core.services.messaging.inbox import thread_flag_for_staff
@@ -18,7 +19,6 @@ from core.services.messaging.outbound import notification_claim
 from core.services.messaging.threads import thread_for_customer
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
-from kernel.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
     """Take one text from a customer: store it, and act on STOP/START/HELP or flag the thread for staff.
 
     The customer is found by E.164 phone. An unknown number is answered with nothing (we hold
-    no consent to reply) and no thread is stored; leads keeps it as an `sms` lead after commit. The
+    no consent to reply) and no thread is stored; after commit core.hooks.sms_from_unknown_number
+    tells the layers above (leads keeps it as an `sms` lead). The
     provider's message id makes a redelivered webhook a no-op. Returns an InboundOutcome.
     """
     try:
@@ -56,9 +57,9 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
     if not customers:
         logger.info("Inbound SMS from a number no customer has; not stored here.")
         if _keyword(body) not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
-            # Someone new wrote to us: leads keeps them as an `sms` lead (by task name: core
-            # does not import leads).
-            enqueue_on_commit("leads.sms_lead_capture", phone, body or "", provider_id)
+            # Someone new wrote to us: the layers above act on it (leads keeps them as a lead).
+            event = SmsFromUnknownNumber(phone=phone, body=body or "", provider_id=provider_id)
+            transaction.on_commit(lambda: sms_from_unknown_number.send(event), robust=True)
         return InboundOutcome.UNKNOWN_NUMBER
     if (
         provider_id
