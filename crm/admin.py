@@ -296,6 +296,17 @@ class CampaignAdmin(CampaignActions, StationScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_delivery_count=Count("deliveries"))
 
+    # Deliveries are what the caps count: a campaign that sent anything is never deleted
+    # (cancel it instead); only a draft may go, one at a time.
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == Campaign.Status.DRAFT)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user

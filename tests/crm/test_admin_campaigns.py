@@ -4,6 +4,7 @@ campaign actions (schedule, send now, cancel, back to draft, send a test to myse
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditLog
@@ -195,3 +196,12 @@ def test_the_rules_of_a_segment_a_scheduled_campaign_targets_are_locked(admin_cl
     formset = page.context["inline_admin_formsets"][0]
     assert not formset.has_add_permission and not formset.has_change_permission
     assert rule_page.context["has_change_permission"] is False
+
+
+def test_a_sent_campaign_cannot_be_deleted_its_deliveries_count_toward_the_caps(admin_client):
+    sent = Campaign.objects.get(name="Weekend slots open")
+
+    page = admin_client.get(reverse("admin:crm_campaign_delete", args=[sent.pk]))
+
+    assert page.status_code == 403
+    assert Campaign.objects.filter(pk=sent.pk).exists()
