@@ -12,8 +12,9 @@ from django.http import HttpRequest
 
 from core.models import MessageThread
 from core.services.messaging import REPLY_MAX_LENGTH, thread_reply
+from identity.staff_panel.actions import action_form_response, exactly_one, staff_may, submitted_form
+from identity.staff_panel.audit_trail import admin_actor
 from kernel.errors import ServiceError
-from myhibachi.admin_actions import action_form_response, exactly_one, staff_actor, staff_may, submitted_form
 
 
 class ReplyForm(forms.Form):
@@ -56,7 +57,7 @@ class ThreadActions:
                     body=form.cleaned_data["body"],
                     channel=form.cleaned_data["channel"],
                     subject=form.cleaned_data["subject"],
-                    actor=staff_actor(request),
+                    actor=admin_actor(request),
                 )
             except ServiceError as error:
                 self.message_user(request, f"{thread}: {error.message}", level=messages.ERROR)

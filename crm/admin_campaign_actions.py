@@ -1,7 +1,7 @@
 """The staff panel's campaign actions: schedule, send now, cancel, back to draft, send a test to myself.
 
 Each calls one service of crm.services.campaigns (the status field itself is never editable),
-and reports with message_user; the shared plumbing is myhibachi/admin_actions.py.
+and reports with message_user; the shared plumbing is identity/staff_panel/actions.py.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from crm.services import (
     campaign_send_test,
     campaign_unschedule,
 )
-from kernel.errors import ServiceError
-from myhibachi.admin_actions import (
+from identity.staff_panel.actions import (
     action_form_response,
     exactly_one,
     run_for_each,
-    staff_actor,
     staff_may,
     submitted_form,
 )
+from identity.staff_panel.audit_trail import admin_actor
+from kernel.errors import ServiceError
 
 
 class ScheduleForm(forms.Form):
@@ -77,7 +77,7 @@ class CampaignActions:
         form = submitted_form(request, ScheduleForm)
         if form.is_bound and form.is_valid():
             at: datetime.datetime = form.cleaned_data["scheduled_at"]
-            actor = staff_actor(request)
+            actor = admin_actor(request)
             run_for_each(
                 self,
                 request,
@@ -102,7 +102,7 @@ class CampaignActions:
 
     @admin.action(description="Send now", permissions=["campaign_send"])
     def send_now(self, request: HttpRequest, queryset):
-        actor = staff_actor(request)
+        actor = admin_actor(request)
         run_for_each(
             self,
             request,
@@ -119,7 +119,7 @@ class CampaignActions:
         campaigns = list(queryset)
         form = submitted_form(request, CancelForm)
         if form.is_bound and form.is_valid():
-            actor = staff_actor(request)
+            actor = admin_actor(request)
             reason = form.cleaned_data["reason"]
             run_for_each(
                 self,
@@ -145,7 +145,7 @@ class CampaignActions:
 
     @admin.action(description="Back to draft (to edit)", permissions=["campaign_update"])
     def back_to_draft(self, request: HttpRequest, queryset):
-        actor = staff_actor(request)
+        actor = admin_actor(request)
         run_for_each(
             self,
             request,
@@ -171,7 +171,7 @@ class CampaignActions:
             try:
                 campaign_send_test(
                     campaign=campaign,
-                    actor=staff_actor(request),
+                    actor=admin_actor(request),
                     to=form.cleaned_data["to"].strip(),
                     first_name=user.first_name,
                 )
