@@ -31,9 +31,9 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit.actor import Actor
+from core.marketing import MARKETING_CAPS
 from core.models import Booking, Customer
 from core.services.messaging import BulkClaim, notifications_claim_bulk
-from crm.caps import MARKETING_CAPS
 from crm.models import Campaign, CampaignDelivery
 from crm.segments import COUNTED_BOOKING_STATUSES, segment_customers
 from crm.services.campaigns import MARKETING_KIND, _transition
