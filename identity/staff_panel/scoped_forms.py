@@ -13,6 +13,7 @@ from identity.scoping import (
     station_ids_for,
     station_ids_of,
 )
+from kernel.error_codes import StaffErrors
 
 OUTSIDE_STATIONS_MESSAGE = "You can only save this at one of your stations ({stations})."
 
@@ -52,7 +53,7 @@ def _station_checked_form(form_class, user, station_path: StationPath):
             message = _station_refusal(user, self.instance, station_path)
             if message:
                 field = "station" if "station" in self.fields else None
-                self.add_error(field, ValidationError(message, code="station_not_held"))
+                self.add_error(field, ValidationError(message, code=StaffErrors.STATION_NOT_HELD))
 
     StationCheckedForm.__name__ = form_class.__name__
     StationCheckedForm.__qualname__ = form_class.__qualname__
