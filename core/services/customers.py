@@ -5,21 +5,20 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
-from core.marketing import EMAIL_CAP, SMS_CAP
 from core.models import Customer
 from kernel.contact import normalize_email, normalize_phone
 from kernel.errors import ServiceError
 
 # The words the booking form shows beside each opt-in box; stored with the consent.
-# The caps they state are core/marketing.py's (8 SMS in any 30 days, 2 emails in any 7).
+# The caps they state are crm/policy.py's (crm sits above core: a test keeps the two in step).
 SMS_CONSENT_TEXT = (
     "I agree to receive text messages from My Hibachi about my booking and offers. "
-    f"Message frequency varies, at most {SMS_CAP.messages} marketing messages a month. "
-    "Msg & data rates may apply. Reply STOP to unsubscribe, HELP for help."
+    "Message frequency varies, at most 8 marketing messages a month. Msg & data rates may apply. "
+    "Reply STOP to unsubscribe, HELP for help."
 )
 EMAIL_CONSENT_TEXT = (
-    f"I agree to receive emails from My Hibachi with news and offers, at most {EMAIL_CAP.messages} "
-    "a week. Every email has an unsubscribe link."
+    "I agree to receive emails from My Hibachi with news and offers, at most 2 a week. "
+    "Every email has an unsubscribe link."
 )
 
 NAME_MAX_LENGTH = 100

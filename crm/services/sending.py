@@ -31,10 +31,10 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit.actor import Actor
-from core.marketing import MARKETING_CAPS
 from core.models import Booking, Customer
 from core.services.messaging import BulkClaim, notifications_claim_bulk
 from crm.models import Campaign, CampaignDelivery
+from crm.policy import marketing_cap
 from crm.segments import COUNTED_BOOKING_STATUSES, segment_customers
 from crm.services.campaigns import MARKETING_KIND, _transition
 
@@ -79,7 +79,7 @@ def delivery_block_reason(*, customer: Customer, channel: str, recent_messages: 
         return Status.SKIPPED_UNSUBSCRIBED if consent_at is not None else Status.SKIPPED_CONSENT
     if channel == Campaign.Channel.SMS and not customer.phone:
         return Status.SKIPPED_NO_ADDRESS
-    if recent_messages >= MARKETING_CAPS[channel].messages:
+    if recent_messages >= marketing_cap(channel).max_messages:
         return Status.SKIPPED_CAP
     return ""
 
@@ -157,7 +157,7 @@ def _claim_batch(
         )
         if not customers:
             return 0, None, {}
-        cap = MARKETING_CAPS[channel]
+        cap = marketing_cap(channel)
         recent = dict(
             CampaignDelivery.objects.filter(
                 customer_id__in=[customer.pk for customer in customers],
