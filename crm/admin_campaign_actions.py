@@ -1,16 +1,14 @@
 """The staff panel's campaign actions: schedule, send now, cancel, back to draft, send a test to myself.
 
-Each calls one service of crm.services.campaigns (the status field itself is never editable),
-and reports with message_user; the shared plumbing is identity/staff_panel/actions.py.
+Declared on the staff-panel kit (identity/staff_panel/actions.py): each calls one service of
+crm.services.campaigns (the status field itself is never editable) and reports per campaign.
 """
 
 from __future__ import annotations
 
-import datetime
+from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.http import HttpRequest
 from django.utils import timezone
 
 from crm.models import Campaign
@@ -21,15 +19,7 @@ from crm.services import (
     campaign_send_test,
     campaign_unschedule,
 )
-from identity.staff_panel.actions import (
-    action_form_response,
-    exactly_one,
-    run_for_each,
-    staff_may,
-    submitted_form,
-)
-from identity.staff_panel.audit_trail import admin_actor
-from kernel.errors import ServiceError
+from identity.staff_panel.actions import ActionTarget, StaffAction, staff_actions
 
 
 class ScheduleForm(forms.Form):
@@ -48,149 +38,86 @@ class TestSendForm(forms.Form):
     to = forms.CharField(
         label="Send to",
         max_length=254,
-        help_text="Your email address (email campaigns) or phone number in E.164, e.g. +15105551234 (SMS).",
+        help_text="Your email address (email campaigns) or phone number, e.g. +15105551234 (SMS).",
     )
 
+    def __init__(self, *args: Any, first_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first_name = first_name
 
-def _label(campaign: Campaign) -> str:
-    return campaign.name
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned["first_name"] = self.first_name  # the test is addressed to the staff member
+        return cleaned
 
 
-def _everywhere(campaign: Campaign) -> None:
-    return None  # campaigns span every station
+def _test_send_kwargs(request, campaigns: list[Campaign]) -> dict[str, Any]:
+    user = request.user
+    to = user.email if campaigns[0].channel == Campaign.Channel.EMAIL else getattr(user, "phone", "")
+    return {"initial": {"to": to}, "first_name": user.first_name}
 
 
+def _scheduled_for(data: dict[str, Any]) -> str:
+    return f"Scheduled {{objects}} for {timezone.localtime(data['scheduled_at']):%Y-%m-%d %H:%M}."
+
+
+@staff_actions(
+    StaffAction(
+        name="schedule",
+        description="Schedule",
+        permission="campaign.update",
+        form=ScheduleForm,
+        title="Schedule campaigns",
+        submit_label="Schedule",
+        explain="Their content and segment are locked once scheduled (back to draft to edit).",
+        service=lambda campaign, data, actor: campaign_schedule(
+            campaign=campaign, scheduled_at=data["scheduled_at"], actor=actor
+        ),
+        done=_scheduled_for,
+    ),
+    StaffAction(
+        name="send_now",
+        description="Send now",
+        permission="campaign.send",
+        service=lambda campaign, data, actor: campaign_send_now(campaign=campaign, actor=actor),
+        done="Sending {objects} now: the figures fill in as the messages go out.",
+    ),
+    StaffAction(
+        name="cancel",
+        description="Cancel",
+        permission="campaign.update",
+        form=CancelForm,
+        title="Cancel campaigns",
+        submit_label="Cancel the campaigns",
+        explain="Nothing more is sent; messages already sent stay sent.",
+        service=lambda campaign, data, actor: campaign_cancel(
+            campaign=campaign, actor=actor, reason=data["reason"]
+        ),
+        done="Cancelled {objects}.",
+    ),
+    StaffAction(
+        name="back_to_draft",
+        description="Back to draft (to edit)",
+        permission="campaign.update",
+        service=lambda campaign, data, actor: campaign_unschedule(campaign=campaign, actor=actor),
+        done="Moved {objects} back to draft.",
+    ),
+    StaffAction(
+        name="send_test_to_me",
+        description="Send a test to myself",
+        permission="campaign.update",
+        form=TestSendForm,
+        form_kwargs=_test_send_kwargs,
+        one_at_a_time=True,
+        title="Send a test to myself",
+        submit_label="Send the test",
+        explain="A test counts toward no cap and changes nothing on the campaign.",
+        service=lambda campaign, data, actor: campaign_send_test(
+            campaign=campaign, actor=actor, to=data["to"].strip(), first_name=data["first_name"]
+        ),
+        done=lambda data: f"Sent a test of {{objects}} to {data['to']}.",
+    ),
+    target=ActionTarget(what="campaign", label_of=lambda campaign: campaign.name, station_of=lambda _: None),
+)
 class CampaignActions:
-    """Mixed into CampaignAdmin."""
-
-    actions = ("schedule", "send_now", "cancel", "back_to_draft", "send_test_to_me")
-
-    def has_campaign_update_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "campaign.update")
-
-    def has_campaign_send_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "campaign.send")
-
-    @admin.action(description="Schedule", permissions=["campaign_update"])
-    def schedule(self, request: HttpRequest, queryset):
-        campaigns = list(queryset)
-        form = submitted_form(request, ScheduleForm)
-        if form.is_bound and form.is_valid():
-            at: datetime.datetime = form.cleaned_data["scheduled_at"]
-            actor = admin_actor(request)
-            run_for_each(
-                self,
-                request,
-                campaigns,
-                permission="campaign.update",
-                station_of=_everywhere,
-                label_of=_label,
-                operation=lambda campaign: campaign_schedule(campaign=campaign, scheduled_at=at, actor=actor),
-                done=f"Scheduled {{objects}} for {timezone.localtime(at):%Y-%m-%d %H:%M}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=campaigns,
-            form=form,
-            title="Schedule campaigns",
-            action="schedule",
-            submit_label="Schedule",
-            description="Their content and segment are locked once scheduled (back to draft to edit).",
-        )
-
-    @admin.action(description="Send now", permissions=["campaign_send"])
-    def send_now(self, request: HttpRequest, queryset):
-        actor = admin_actor(request)
-        run_for_each(
-            self,
-            request,
-            queryset,
-            permission="campaign.send",
-            station_of=_everywhere,
-            label_of=_label,
-            operation=lambda campaign: campaign_send_now(campaign=campaign, actor=actor),
-            done="Sending {objects} now: the figures fill in as the messages go out.",
-        )
-
-    @admin.action(description="Cancel", permissions=["campaign_update"])
-    def cancel(self, request: HttpRequest, queryset):
-        campaigns = list(queryset)
-        form = submitted_form(request, CancelForm)
-        if form.is_bound and form.is_valid():
-            actor = admin_actor(request)
-            reason = form.cleaned_data["reason"]
-            run_for_each(
-                self,
-                request,
-                campaigns,
-                permission="campaign.update",
-                station_of=_everywhere,
-                label_of=_label,
-                operation=lambda campaign: campaign_cancel(campaign=campaign, actor=actor, reason=reason),
-                done="Cancelled {objects}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=campaigns,
-            form=form,
-            title="Cancel campaigns",
-            action="cancel",
-            submit_label="Cancel the campaigns",
-            description="Nothing more is sent; messages already sent stay sent.",
-        )
-
-    @admin.action(description="Back to draft (to edit)", permissions=["campaign_update"])
-    def back_to_draft(self, request: HttpRequest, queryset):
-        actor = admin_actor(request)
-        run_for_each(
-            self,
-            request,
-            queryset,
-            permission="campaign.update",
-            station_of=_everywhere,
-            label_of=_label,
-            operation=lambda campaign: campaign_unschedule(campaign=campaign, actor=actor),
-            done="Moved {objects} back to draft.",
-        )
-
-    @admin.action(description="Send a test to myself", permissions=["campaign_update"])
-    def send_test_to_me(self, request: HttpRequest, queryset):
-        campaign = exactly_one(self, request, queryset, "campaign")
-        if campaign is None:
-            return None
-        user = request.user
-        initial = {
-            "to": user.email if campaign.channel == Campaign.Channel.EMAIL else getattr(user, "phone", "")
-        }
-        form = submitted_form(request, TestSendForm, initial=initial)
-        if form.is_bound and form.is_valid():
-            try:
-                campaign_send_test(
-                    campaign=campaign,
-                    actor=admin_actor(request),
-                    to=form.cleaned_data["to"].strip(),
-                    first_name=user.first_name,
-                )
-            except ServiceError as error:
-                self.message_user(request, f"{campaign.name}: {error.message}", level=messages.ERROR)
-                return None
-            self.message_user(
-                request,
-                f"Sent a test of {campaign.name} to {form.cleaned_data['to']}.",
-                level=messages.SUCCESS,
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[campaign],
-            form=form,
-            title="Send a test to myself",
-            action="send_test_to_me",
-            submit_label="Send the test",
-            description="A test counts toward no cap and changes nothing on the campaign.",
-        )
+    """Mixed into CampaignAdmin (campaigns span every station)."""
