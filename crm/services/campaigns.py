@@ -72,7 +72,14 @@ def _locked(campaign: Campaign) -> Campaign:
     return Campaign.objects.select_for_update().get(pk=campaign.pk)
 
 
-def _transition(campaign: Campaign, *, action: str, actor: Actor, reason: str = "", **changes) -> Campaign:
+def campaign_transition(
+    campaign: Campaign, *, action: str, actor: Actor, reason: str = "", **changes
+) -> Campaign:
+    """Write the status CAMPAIGN_TRANSITIONS gives `action` (and `changes`), with its audit row.
+
+    The one place a campaign's status is written; the caller holds the row lock and has
+    checked the transition.
+    """
     before = snapshot(campaign, fields=AUDITED_FIELDS)
     campaign.status = CAMPAIGN_TRANSITIONS[action][1]
     for name, value in changes.items():
@@ -115,7 +122,7 @@ def campaign_schedule(*, campaign: Campaign, scheduled_at: datetime.datetime, ac
         return campaign
     _refuse_unless_allowed(campaign, "schedule")
     campaign_check_ready(campaign)
-    return _transition(campaign, action="schedule", actor=actor, scheduled_at=scheduled_at)
+    return campaign_transition(campaign, action="schedule", actor=actor, scheduled_at=scheduled_at)
 
 
 @transaction.atomic
@@ -125,7 +132,7 @@ def campaign_unschedule(*, campaign: Campaign, actor: Actor) -> Campaign:
     if campaign.status == Status.DRAFT:
         return campaign
     _refuse_unless_allowed(campaign, "unschedule")
-    return _transition(campaign, action="unschedule", actor=actor, scheduled_at=None)
+    return campaign_transition(campaign, action="unschedule", actor=actor, scheduled_at=None)
 
 
 @transaction.atomic
@@ -136,7 +143,7 @@ def campaign_send_now(*, campaign: Campaign, actor: Actor) -> Campaign:
         return campaign
     _refuse_unless_allowed(campaign, "send_now")
     campaign_check_ready(campaign)
-    campaign = _transition(campaign, action="send_now", actor=actor, scheduled_at=timezone.now())
+    campaign = campaign_transition(campaign, action="send_now", actor=actor, scheduled_at=timezone.now())
     enqueue_on_commit("crm.campaign_send", str(campaign.pk))
     return campaign
 
@@ -148,7 +155,7 @@ def campaign_cancel(*, campaign: Campaign, actor: Actor, reason: str = "") -> Ca
     if campaign.status == Status.CANCELLED:
         return campaign
     _refuse_unless_allowed(campaign, "cancel")
-    return _transition(campaign, action="cancel", actor=actor, reason=reason)
+    return campaign_transition(campaign, action="cancel", actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ gets nothing, and their delivery records why.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.models import Notification
@@ -61,7 +62,7 @@ def _compose(
     if delivery_id is not None:
         url, token = unsubscribe_url_for(delivery_id), unsubscribe_token_for(delivery_id)
     else:  # a test: the link shows the page, and unsubscribes nobody
-        url, token = unsubscribe_url_for_test(), "test"
+        url, token = f"{settings.SITE_URL}/unsubscribe/test/", "test"
     message = email_message(
         subject=campaign.subject, content=campaign.content, values=values, unsubscribe_url=url
     )
@@ -72,12 +73,6 @@ def _compose(
         html=message.html,
         headers=unsubscribe_headers(url, token),
     )
-
-
-def unsubscribe_url_for_test() -> str:
-    from django.conf import settings
-
-    return f"{settings.SITE_URL}/unsubscribe/test/"
 
 
 def marketing_delivered(notification: Notification, outcome: DeliveryOutcome) -> None:

@@ -36,7 +36,7 @@ from core.services.messaging import BulkClaim, notifications_claim_bulk
 from crm.models import Campaign, CampaignDelivery
 from crm.policy import marketing_cap
 from crm.segments import COUNTED_BOOKING_STATUSES, segment_customers
-from crm.services.campaigns import MARKETING_KIND, _transition
+from crm.services.campaigns import MARKETING_KIND, campaign_transition
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def _start_sending(campaign_id: UUID, *, now: datetime.datetime | None) -> bool:
         campaign.scheduled_at and campaign.scheduled_at > now
     ):
         return False
-    _transition(campaign, action="start_sending", actor=SENDER)
+    campaign_transition(campaign, action="start_sending", actor=SENDER)
     return True
 
 
@@ -259,5 +259,5 @@ def _finish_if_done(campaign_id: UUID) -> bool:
     if segment_customers(campaign.segment).filter(~Exists(already)).exists():
         logger.info("Campaign %s: customers locked elsewhere are left for the next run.", campaign_id)
         return False
-    _transition(campaign, action="finish_sending", actor=SENDER, sent_at=timezone.now())
+    campaign_transition(campaign, action="finish_sending", actor=SENDER, sent_at=timezone.now())
     return True

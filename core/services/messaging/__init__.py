@@ -1,6 +1,7 @@
 """Every write of notifications and messaging.
 
     outbound.py     notifications claimed once and delivered at most once (email, SMS)
+    provided.py     bulk claims, and delivering what a layer above composes (campaigns)
     threads.py      customers' message threads
     inbox.py        threads waiting for staff (flagged, staff alerted once) and staff replies
     inbound_sms.py  texts from customers: STOP/START/HELP, anything else flagged for staff
@@ -36,15 +37,14 @@ from core.services.messaging.outbound import (
     MAX_ATTEMPTS,
     PENDING_EXPIRY,
     PENDING_GRACE,
-    BulkClaim,
     DeliveryDeferred,
     booking_event_notifications_create,
     notification_claim,
     notification_deliver,
-    notifications_claim_bulk,
     notifications_claim_for_booking,
     notifications_deliver_pending,
 )
+from core.services.messaging.provided import BulkClaim, notifications_claim_bulk
 from core.services.messaging.threads import thread_for_customer
 
 __all__ = [

@@ -28,6 +28,7 @@ from core.notifications import content, dispatch, render
 from core.notifications.email import email_send
 from core.notifications.sms import SmsDeliveryError, sms_gateway
 from core.selectors import booking_starts_at
+from core.services.messaging.provided import deliver_provided
 from core.services.messaging.threads import thread_for_customer
 from kernel.errors import ServiceError
 
@@ -92,50 +93,6 @@ def notification_claim(
     else:
         dispatch.delivery_on_commit(notification.pk)
     return notification
-
-
-@dataclass(frozen=True)
-class BulkClaim:
-    """One notification of a bulk claim: its id (chosen by the caller), customer and recipient."""
-
-    notification_id: UUID
-    customer_id: UUID
-    recipient: str
-    context: dict[str, Any]
-
-
-def notifications_claim_bulk(*, kind: str, channel: str, occurrence: str, claims: list[BulkClaim]) -> int:
-    """Insert many notifications of one kind and occurrence at once, delivered after commit.
-
-    For callers that hold their own exactly-once record of each (a campaign's deliveries,
-    unique per campaign and customer) and claimed it first in this transaction: the rows
-    are inserted in one statement, and a duplicate is an IntegrityError that undoes the
-    caller's batch. The ids are the caller's, so that its record can point at them.
-    """
-    if kind not in dispatch.BULK_KINDS:
-        raise ServiceError(f"{kind!r} is not sent in bulk.", field="kind")
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                pk=claim.notification_id,
-                kind=kind,
-                channel=channel,
-                customer_id=claim.customer_id,
-                occurrence=occurrence,
-                recipient=claim.recipient,
-                context=claim.context,
-            )
-            for claim in claims
-        ]
-    )
-    ids = [claim.notification_id for claim in claims]
-
-    def enqueue() -> None:
-        for notification_id in ids:
-            dispatch.bulk_delivery_enqueue(notification_id)
-
-    transaction.on_commit(enqueue, robust=True)
-    return len(ids)
 
 
 def notifications_claim_for_booking(
@@ -214,7 +171,9 @@ def notification_deliver(*, notification_id: UUID) -> str | None:
             return None  # sent, skipped or failed already, or another worker is sending it now
         provider = content.content_provider_for(notification.kind)
         if provider is not None:
-            status, deferred = _deliver_provided(notification, provider)
+            status, deferred = deliver_provided(
+                notification, provider, send=_send_composed, max_attempts=MAX_ATTEMPTS
+            )
         else:
             status, deferred = _deliver_own(notification)
     if deferred is not None:
@@ -316,60 +275,18 @@ def notifications_deliver_pending(*, now=None) -> int:
     return len(pending)
 
 
-def _deliver_provided(
-    notification: Notification, provider: content.ContentProvider
-) -> tuple[str, Exception | None]:
-    """Deliver a notification whose words an upper layer composes (a campaign's message).
-
-    Inside the caller's transaction, the row locked. Not kept in the customer's thread: the
-    upper layer keeps its own record (a campaign delivery) through `delivered`. A retryable
-    provider failure leaves it pending (returned, for the caller to raise DeliveryDeferred
-    after commit) until MAX_ATTEMPTS.
-    """
-    composed = provider.compose(notification)
-    if composed.skip_reason or not composed.to:
-        notification.status = Notification.Status.SKIPPED
-        notification.last_error = composed.skip_reason or "nobody to send it to"
-        notification.save(update_fields=["status", "last_error", "updated_at"])
-        provider.delivered(
-            notification, content.DeliveryOutcome(status=notification.status, error=notification.last_error)
+def _send_composed(channel: str, composed: content.ComposedMessage) -> str:
+    """Send what an upper layer composed; the provider's id (raises what the provider raises)."""
+    return _send(
+        _Outgoing(
+            channel=channel,
+            to=list(composed.to),
+            subject=composed.subject,
+            text=composed.text,
+            html=composed.html,
+            headers=dict(composed.headers),
         )
-        return notification.status, None
-    outgoing = _Outgoing(
-        channel=notification.channel,
-        to=list(composed.to),
-        subject=composed.subject,
-        text=composed.text,
-        html=composed.html,
-        headers=dict(composed.headers),
     )
-    notification.attempts += 1
-    notification.recipient = ", ".join(outgoing.to)
-    provider_id = ""
-    try:
-        provider_id = _send(outgoing)
-    except Exception as exc:  # whatever the email backend or SMS gateway raises
-        notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-        logger.warning("Notification %s (%s) not delivered: %s", notification.pk, notification.kind, exc)
-        retryable = not (isinstance(exc, SmsDeliveryError) and not exc.retryable)
-        if retryable and notification.attempts < MAX_ATTEMPTS:
-            notification.save(update_fields=["attempts", "recipient", "last_error", "updated_at"])
-            return notification.status, exc
-        notification.status = Notification.Status.FAILED
-    else:
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-    notification.save(
-        update_fields=["status", "attempts", "recipient", "last_error", "sent_at", "updated_at"]
-    )
-    provider.delivered(
-        notification,
-        content.DeliveryOutcome(
-            status=notification.status, provider_id=provider_id, error=notification.last_error
-        ),
-    )
-    return notification.status, None
 
 
 @dataclass(frozen=True)
