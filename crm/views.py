@@ -24,14 +24,14 @@ TEMPLATE = "crm/unsubscribe.html"
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     ip_address = client_ip(request)
     delivery = delivery_from_unsubscribe_token(token, ip_address=ip_address)
     if delivery is None:
         return TemplateResponse(request, TEMPLATE, {"state": "invalid"}, status=404)
     customer = delivery.customer
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         state = "confirm" if customer.email_consent else "done"
         return TemplateResponse(request, TEMPLATE, {"state": state, "email": customer.email})
     one_click = request.POST.get("List-Unsubscribe") == "One-Click"

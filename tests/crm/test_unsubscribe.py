@@ -129,3 +129,13 @@ def test_a_forged_or_cut_token_is_a_404_page_and_a_security_event(token):
     assert b"not valid" in response.content
     assert SecurityEvent.objects.filter(type=SecurityEvent.Type.TOKEN_INVALID).exists()
     assert not Customer.objects.filter(email_consent=False, email_consent_at__isnull=False).exists()
+
+
+def test_a_head_request_of_a_link_checker_changes_nothing(sent):
+    customer, delivery, _email = sent
+
+    response = Client().head(f"/unsubscribe/{unsubscribe_token_for(delivery.pk)}/")
+
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.email_consent is True
