@@ -205,3 +205,19 @@ def test_a_sent_campaign_cannot_be_deleted_its_deliveries_count_toward_the_caps(
 
     assert page.status_code == 403
     assert Campaign.objects.filter(pk=sent.pk).exists()
+
+
+def test_a_draft_whose_sms_would_pass_320_characters_is_refused_on_save(admin_client, draft):
+    data = {
+        "name": "Too long",
+        "channel": "sms",
+        "segment": str(draft.segment_id),
+        "subject": "",
+        "content": "Big news! " * 40,
+    }
+
+    response = admin_client.post(changelist_url(Campaign) + "add/", data)
+
+    assert response.status_code == 200
+    assert "at most 320" in response.content.decode()
+    assert not Campaign.objects.filter(name="Too long").exists()
