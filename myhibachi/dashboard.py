@@ -20,7 +20,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.models import Booking, Payment
-from core.selectors import RECEIVED_STATUSES, waiting_threads
+from core.selectors import MONEY_RECEIVED, MONEY_REFUNDED, waiting_threads
 from crm.models import Lead
 from identity import scoping
 from kernel.money import format_cents
@@ -28,7 +28,6 @@ from kernel.money import format_cents
 UPCOMING_DAYS = 7
 NEW_LEADS_DAYS = 30
 TREND_DAYS = 90
-PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 # Parties that took place (or are still to take place) in a week of the chart.
 HELD_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 
@@ -137,9 +136,8 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard:
 
     messages_waiting = None
     if scoping.user_has_permission(user, "conversation.read"):
-        messages_waiting = scoping.scope_queryset(
-            user, waiting_threads(), ("booking__station", *scoping.customer_station_paths("customer__"))
-        ).count()
+        # A thread belongs to one station (MessageThread.station).
+        messages_waiting = scoping.scope_queryset(user, waiting_threads(), "station").count()
 
     leads_by_source = conversion = None
     leads = _scoped(user, Lead.objects.all(), "station", "lead.read")
@@ -234,12 +232,8 @@ def _chart(payments: QuerySet[Payment], bookings: QuerySet[Booking], *, today: d
         .order_by()
         .values("week")
         .annotate(
-            received=Sum(
-                "amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0
-            ),
-            refunded=Sum(
-                "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
-            ),
+            received=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+            refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
         )
     ):
         revenue[row["week"].date()] = row["received"] - row["refunded"]

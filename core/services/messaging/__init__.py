@@ -5,7 +5,7 @@
     threads.py      customers' message threads
     inbox.py        threads waiting for staff (flagged, staff alerted once) and staff replies
     inbound_sms.py  texts from customers: STOP/START/HELP, anything else flagged for staff
-    consent.py      a customer's SMS consent withdrawn or given again, audited
+    consent.py      consent withdrawn or given again (SMS, email marketing, day-of contacts), audited
 
 What other code may use is re-exported here; the underscored helpers are the package's own.
 To replace what a module calls (a test's fake gateway), patch it in that module
@@ -15,6 +15,7 @@ To replace what a module calls (a test's fake gateway), patch it in that module
 from core.services.messaging.consent import (
     CONSENT_FIELDS,
     EMAIL_CONSENT_FIELDS,
+    booking_contact_sms_consent_revoke,
     customer_email_consent_revoke,
     customer_marketing_consent_record,
     customer_sms_consent_grant,
@@ -39,6 +40,7 @@ from core.services.messaging.outbound import (
     PENDING_GRACE,
     DeliveryDeferred,
     booking_event_notifications_create,
+    booking_sms_phone,
     notification_claim,
     notification_deliver,
     notifications_claim_for_booking,
@@ -65,7 +67,9 @@ __all__ = [
     "BulkClaim",
     "DeliveryDeferred",
     "InboundOutcome",
+    "booking_contact_sms_consent_revoke",
     "booking_event_notifications_create",
+    "booking_sms_phone",
     "customer_email_consent_revoke",
     "customer_marketing_consent_record",
     "customer_sms_consent_grant",

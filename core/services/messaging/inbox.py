@@ -16,7 +16,7 @@ from django.db import transaction
 
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
-from core.models import Booking, Message, MessageThread, Notification
+from core.models import Message, MessageThread, Notification
 from core.services.messaging.outbound import notification_claim
 from kernel.errors import ServiceError
 
@@ -58,12 +58,7 @@ def _staff_alert_claim(thread: MessageThread) -> None:
         .first()
     )
     message_id, body = latest or (uuid.uuid4(), "")
-    station_id = (
-        Booking.objects.filter(customer_id=thread.customer_id)
-        .order_by("-date")
-        .values_list("station_id", flat=True)
-        .first()
-    )
+    station_id = thread.station_id  # a thread belongs to one station's staff
     notification_claim(
         kind=Kind.STAFF_MESSAGE_WAITING,
         channel=Notification.Channel.EMAIL,
