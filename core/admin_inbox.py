@@ -47,8 +47,8 @@ def _reply_initial(request, threads: list[MessageThread]) -> dict:
     target=ActionTarget(
         what="thread",
         label_of=lambda thread: thread.customer.full_name,
-        station_of=lambda thread: thread.booking.station_id if thread.booking_id else None,
-        prepare=lambda queryset: queryset.select_related("customer", "booking"),
+        station_of=lambda thread: thread.station_id,  # a thread belongs to one station
+        prepare=lambda queryset: queryset.select_related("customer"),
     ),
 )
 class ThreadActions:
