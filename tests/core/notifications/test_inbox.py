@@ -142,3 +142,21 @@ def test_staff_reply_from_the_admin_and_the_dashboard_counts_what_waits(
     assert "<strong>0</strong>" in client.get("/admin/").content.decode()
     assert User.objects.filter(email=admin.email).exists()
     assert client.get(change_url(thread)).status_code == 200
+
+
+def test_staff_of_another_station_cannot_reply(texts, booked, django_capture_on_commit_callbacks):
+    from tests.identity.factories import SacramentoStationFactory
+
+    texts("Is 6pm ok?")
+    thread = MessageThread.objects.get(customer=booked)
+    other = UserRoleFactory(
+        station=SacramentoStationFactory(), user=UserFactory(email="sac@myhibachi.test")
+    ).user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = {"channel": "email", "subject": "", "body": "Sure."}
+        post_action(client_for(other.email), MessageThread, "reply", [thread], reply)
+
+    assert not Message.objects.filter(thread=thread, direction=Message.Direction.OUTBOUND).exists()
+    thread.refresh_from_db()
+    assert thread.status == MessageThread.Status.NEEDS_ATTENTION
