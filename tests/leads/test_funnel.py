@@ -272,3 +272,15 @@ def test_stop_from_an_unknown_number_makes_no_lead(django_capture_on_commit_call
         sms_inbound_receive(from_phone="+15105550177", body="STOP", provider_id="SM2")
 
     assert not Lead.objects.exists()
+
+
+def test_the_assistant_records_an_availability_check_through_the_task_by_name():
+    from kernel.queue import enqueue
+
+    lead = inquiry(email="chat@example.com")
+
+    enqueue(
+        "leads.funnel_event_record", "checked_availability", email="chat@example.com", payload={"via": "ai"}
+    )
+
+    assert lead.events.filter(event_type=LeadEvent.Type.CHECKED_AVAILABILITY, payload__via="ai").exists()
