@@ -284,3 +284,23 @@ def test_the_assistant_records_an_availability_check_through_the_task_by_name():
     )
 
     assert lead.events.filter(event_type=LeadEvent.Type.CHECKED_AVAILABILITY, payload__via="ai").exists()
+
+
+def test_consent_from_the_inquiry_reaches_the_customer_when_their_booking_converts_the_lead():
+    from leads.services import lead_convert_on_booking
+    from tests.core.factories import BookingFactory
+
+    lead = inquiry(
+        email="bo@example.com",
+        payload={"email_consent": True, "email_consent_text": "I agree to emails", "email": "bo@example.com"},
+    )
+    customer = CustomerFactory(email="bo@example.com", email_consent=False)
+    booking = BookingFactory(customer=customer)
+
+    lead_convert_on_booking(customer=customer, booking=booking)
+
+    customer.refresh_from_db()
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.CONVERTED
+    assert customer.email_consent and customer.email_consent_text == "I agree to emails"
+    assert customer.email_consent_at == lead.events.get(event_type=LeadEvent.Type.INQUIRY).occurred_at
