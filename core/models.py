@@ -435,6 +435,10 @@ class Notification(UUIDModel):
         STAFF_PAYMENT_FLAGGED = "staff_payment_flagged", "Staff: payment flagged"
         STAFF_LEAD_NOT_CONTACTED = "staff_lead_not_contacted", "Staff: lead not contacted"
         STAFF_QUOTE_NOT_BOOKED = "staff_quote_not_booked", "Staff: quote not booked"
+        STAFF_MESSAGE_WAITING = "staff_message_waiting", "Staff: a customer's message is waiting"
+        STAFF_REPLY = "staff_reply", "Staff reply to a customer"
+        MARKETING_EMAIL = "marketing_email", "Marketing email (campaign)"
+        MARKETING_SMS = "marketing_sms", "Marketing SMS (campaign)"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
