@@ -54,3 +54,31 @@ class BookingRefundDue:
 # lock. The payment services send the refund (core/apps.py registers
 # payment_refund_for_cancellation); a receiver must not raise: the cancellation stands.
 booking_refund_due: Hook[BookingRefundDue] = Hook("booking_refund_due")
+
+
+@dataclass(frozen=True)
+class BookingCancelled:
+    booking: Booking
+
+
+# Sent by booking_cancel (and the cancellation approval) AFTER every cancellation commits, outside
+# any transaction or lock. The payment services void the booking's open PaymentIntents
+# (core/apps.py registers payment_pending_void): a cancelled booking accepts no further payment.
+# A receiver must not raise: the cancellation stands.
+booking_cancelled: Hook[BookingCancelled] = Hook("booking_cancelled")
+
+
+@dataclass(frozen=True)
+class SmsFromUnknownNumber:
+    phone: str  # E.164
+    body: str
+    provider_id: str  # the provider's message id: a redelivered webhook sends the same one
+
+
+# Sent by sms_inbound_receive AFTER its transaction commits, for a text from a number no customer
+# has that is not a keyword (STOP, START, HELP). core stores nothing of it; leads keeps the sender
+# as an `sms` lead (leads/apps.py). A receiver's exception is logged, never the webhook's error.
+sms_from_unknown_number: Hook[SmsFromUnknownNumber] = Hook("sms_from_unknown_number")
+
+# Notifications whose words a layer above composes (a campaign's message) have their own typed
+# hooks, one per kind, that return the message: core/notifications/content.py.

@@ -68,6 +68,7 @@ class BookingAction(models.TextChoices):
     ASSIGN_CHEF = "assign_chef", "Assign chef"
     COMPLETE = "complete", "Complete"
     MARK_NO_SHOW = "mark_no_show", "Mark no-show"
+    CHANGE_PARTY = "change_party", "Change party, menu or address"
 
 
 # Targets that are not a fixed status: the booking keeps its status (reschedule, chef
@@ -97,6 +98,10 @@ BOOKING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     BookingAction.ASSIGN_CHEF: (frozenset(ACTIVE_BOOKING_STATUSES), SAME_STATUS),
     BookingAction.COMPLETE: (frozenset({BookingStatus.CONFIRMED}), BookingStatus.COMPLETED),
     BookingAction.MARK_NO_SHOW: (frozenset({BookingStatus.CONFIRMED}), BookingStatus.NO_SHOW),
+    BookingAction.CHANGE_PARTY: (
+        frozenset({BookingStatus.DEPOSIT_PENDING, BookingStatus.CONFIRMED}),
+        SAME_STATUS,
+    ),
 }
 
 
@@ -442,6 +447,10 @@ class Notification(UUIDModel):
         STAFF_PAYMENT_FLAGGED = "staff_payment_flagged", "Staff: payment flagged"
         STAFF_LEAD_NOT_CONTACTED = "staff_lead_not_contacted", "Staff: lead not contacted"
         STAFF_QUOTE_NOT_BOOKED = "staff_quote_not_booked", "Staff: quote not booked"
+        STAFF_MESSAGE_WAITING = "staff_message_waiting", "Staff: a customer's message is waiting"
+        STAFF_REPLY = "staff_reply", "Staff reply to a customer"
+        MARKETING_EMAIL = "marketing_email", "Marketing email (campaign)"
+        MARKETING_SMS = "marketing_sms", "Marketing SMS (campaign)"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from core.services import messaging, reminders
+from core.services import messaging, payments, reminders
 from core.services.manage_links import customer_manage_links_send
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -65,6 +66,15 @@ def booking_event_notify(
     )
 
 
+@shared_task(name="core.payment_refund_after_cancellation", **SWEEP_RETRIES)
+def payment_refund_after_cancellation(payment_id: str) -> int:
+    """A card payment received after its booking was cancelled goes back in full (never raises)."""
+    from core.models import Payment
+
+    payment = Payment.objects.filter(pk=UUID(payment_id)).first()
+    return len(payments.payment_refund_after_cancellation(payment=payment)) if payment else 0
+
+
 @shared_task(
     name="core.notification_deliver",
     autoretry_for=(messaging.DeliveryDeferred, *DATABASE_ERRORS),
@@ -74,6 +84,20 @@ def booking_event_notify(
     retry_jitter=True,
 )
 def notification_deliver(notification_id: str) -> str | None:
+    return messaging.notification_deliver(notification_id=UUID(notification_id))
+
+
+@shared_task(
+    name="core.notification_deliver_bulk",
+    autoretry_for=(messaging.DeliveryDeferred, *DATABASE_ERRORS),
+    max_retries=messaging.MAX_ATTEMPTS - 1,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    # Per worker process: campaigns reach the providers at a pace they accept.
+    rate_limit=settings.MARKETING_DELIVERY_RATE_LIMIT,
+)
+def notification_deliver_bulk(notification_id: str) -> str | None:
     return messaging.notification_deliver(notification_id=UUID(notification_id))
 
 

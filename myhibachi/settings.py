@@ -51,7 +51,7 @@ APP_SCHEMAS = {
 
 INSTALLED_APPS = [
     "myhibachi",  # cross-app operator commands (seed)
-    "django.contrib.admin",
+    "myhibachi.staff_admin.StaffAdminConfig",  # django.contrib.admin, apps in the order staff use them
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by us: the docs work offline
     "axes",  # login lockout; before identity, whose login signals read what axes found
     "identity",
     "pricing",
@@ -253,6 +254,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Quotes, availability, booking and booking management for My Hibachi.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Payments (Stripe) ----------------------------------------------------------------
@@ -309,6 +313,10 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+# Marketing (crm): the pace of campaign deliveries per worker process (Celery rate_limit,
+# e.g. "20/s", "600/m"), and the mailto of the List-Unsubscribe header.
+MARKETING_DELIVERY_RATE_LIMIT = env.str("MARKETING_DELIVERY_RATE_LIMIT", default="20/s")
+UNSUBSCRIBE_MAILTO = env.str("UNSUBSCRIBE_MAILTO", default="unsubscribe@myhibachichef.com")
 if TESTING:
     # No test ever reaches an SMS provider, whatever the environment says.
     SMS_GATEWAY = "recording"

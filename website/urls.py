@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/<str:token>/cancel/", manage.cancel, name="cancel"),
     path("manage/<str:token>/proteins/", manage.proteins, name="proteins"),
     path("manage/<str:token>/review/", manage.review, name="review"),
+    path("manage/<str:token>/party/", changes.change_party, name="change-party"),
     path("manage/<str:token>/details/", changes.update_details, name="update-details"),
     path("manage/<str:token>/booking.ics", manage.calendar_file, name="calendar-file"),
     path("manage/<str:token>/paid/", pay.paid, name="paid"),

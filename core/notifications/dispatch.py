@@ -35,6 +35,7 @@ class BookingEvent:
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
     MANAGE_LINK_REQUESTED = "manage_link_requested"
+    CHEF_UNASSIGNED = "chef_unassigned"
 
 
 # The notifications each event sends.
@@ -46,12 +47,18 @@ BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
     BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
+    BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
 # Events that can happen more than once to a booking: each occurrence notifies once. The
 # others (received, confirmed, cancelled) happen once in a booking's life, so a second report
 # of them (a retried task, an idempotent service called twice) sends nothing more.
 REPEATABLE_EVENTS = frozenset(
-    {BookingEvent.RESCHEDULED, BookingEvent.CANCELLATION_REQUESTED, BookingEvent.PAYMENT_FLAGGED}
+    {
+        BookingEvent.RESCHEDULED,
+        BookingEvent.CANCELLATION_REQUESTED,
+        BookingEvent.PAYMENT_FLAGGED,
+        BookingEvent.CHEF_UNASSIGNED,
+    }
 )
 
 STAFF_KINDS = frozenset(
@@ -62,6 +69,7 @@ STAFF_KINDS = frozenset(
         Kind.STAFF_PAYMENT_FLAGGED,
         Kind.STAFF_LEAD_NOT_CONTACTED,
         Kind.STAFF_QUOTE_NOT_BOOKED,
+        Kind.STAFF_MESSAGE_WAITING,
     }
 )
 # Customer notifications that also go by SMS, to customers who consented to texts. The review
@@ -78,6 +86,9 @@ CUSTOMER_SMS_KINDS = frozenset(
         Kind.EVENT_REMINDER_24H,
     }
 )
+# Marketing: sent in bulk by campaigns, through the rate-limited delivery task
+# (settings.MARKETING_DELIVERY_RATE_LIMIT), so that a campaign never crowds out a booking email.
+BULK_KINDS = frozenset({Kind.MARKETING_EMAIL, Kind.MARKETING_SMS})
 # Answers to the customer's own text: by SMS only.
 SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP})
 # The only texts sent without SMS consent: the confirmation of an opt-out, and the answer to
@@ -116,6 +127,11 @@ def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
     _on_commit(booking, BookingEvent.PAYMENT_FLAGGED, context={"reason": reason[:500]})
 
 
+def notify_chef_unassigned(booking: Booking, *, reason: str) -> None:
+    """After commit: the staff alert that the booking has no chef any more (the sweep repeats it daily)."""
+    _on_commit(booking, BookingEvent.CHEF_UNASSIGNED, context={"reason": reason[:500]})
+
+
 # A booking's manage link is sent again at most once per this many minutes, however often
 # the booking form is resubmitted: the customer gets their link, nobody gets a mail bomb.
 MANAGE_LINK_RESEND_MINUTES = 15
@@ -145,6 +161,15 @@ def delivery_on_commit(notification_id: UUID) -> None:
 
 def delivery_enqueue(notification_id: UUID) -> None:
     enqueue("core.notification_deliver", str(notification_id))
+
+
+def bulk_delivery_on_commit(notification_id: UUID) -> None:
+    """A marketing notification: delivered after commit by the rate-limited task."""
+    enqueue_on_commit("core.notification_deliver_bulk", str(notification_id))
+
+
+def bulk_delivery_enqueue(notification_id: UUID) -> None:
+    enqueue("core.notification_deliver_bulk", str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

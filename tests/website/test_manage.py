@@ -10,7 +10,7 @@ from core.models import Booking, Review
 from core.tokens import manage_token_for
 from ops.models import ChefAvailability
 from tests.core.conftest import LA, event_date
-from tests.core.factories import BookingFactory
+from tests.core.factories import BookingFactory, PaymentFactory
 from tests.ops.factories import ChefFactory
 from tests.website.conftest import manage_url, pay_url
 from website.forms import when_value
@@ -167,6 +167,7 @@ def test_cancelling_inside_four_days_becomes_a_request_and_says_so_first(client,
     booking = BookingFactory(
         station=station, chef=chef, date=event_date(3), slot=SIX_PM, status=Booking.Status.CONFIRMED
     )
+    PaymentFactory(booking=booking, amount_cents=10000)  # the deposit paid: there is something to keep
 
     page = client.get(manage_url(booking, "cancel")).content.decode()
     response = client.post(manage_url(booking, "cancel"), {"confirm": "on"})

@@ -34,10 +34,12 @@ from ops.policy import booking_rules
 from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar_file import booking_ics
 from website.forms import (
+    ITEM_PREFIX,
     CalendarForm,
     CancelForm,
     ContactDetailsForm,
     LostLinkForm,
+    PartyForm,
     ProteinsForm,
     RescheduleForm,
     ReviewForm,
@@ -57,6 +59,7 @@ DONE_NOTICES = {
     "proteins": gettext_lazy("Thank you: your chef will bring these proteins."),
     "reviewed": gettext_lazy("Thank you for your review! It will appear once our team has read it."),
     "details": gettext_lazy("Your details are saved."),
+    "party": gettext_lazy("Your guests and menu are updated, and your party repriced."),
 }
 
 
@@ -64,11 +67,16 @@ def _actor(request: HttpRequest, booking: Booking):
     return customer_actor(request, label=f"customer of {booking.reference}")
 
 
-def _proteins() -> list[dict]:
+def _menu() -> dict | None:
     try:
-        return menu_read()["proteins"]
+        return menu_read()
     except PricingUnavailable:
-        return []
+        return None
+
+
+def _proteins() -> list[dict]:
+    menu = _menu()
+    return menu["proteins"] if menu else []
 
 
 def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]:
@@ -91,7 +99,8 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
         "proteins_expected": booking_protein_servings_expected(booking=booking),
         "is_active": booking.status in Booking.ACTIVE_STATUSES,
     }
-    proteins = _proteins()
+    menu = _menu()
+    proteins = menu["proteins"] if menu else []
     names = {protein["code"]: protein["name"] for protein in proteins}
     context["protein_choices"] = [
         {"name": names.get(code, code), "count": count}
@@ -99,6 +108,20 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
     ]
     context.setdefault("proteins_form", ProteinsForm(proteins=proteins, current=booking.protein_counts or {}))
     context.setdefault("review_form", ReviewForm())
+    catalogue = (menu["upgrades"] + menu["addons"]) if menu else []
+    context.setdefault(
+        "party_form",
+        PartyForm(
+            prefix="party",
+            catalogue_items=catalogue,
+            initial={
+                "party_adults": booking.party_adults,
+                "party_kids": booking.party_kids,
+                "party_toddlers": booking.party_toddlers,
+                **{ITEM_PREFIX + item["code"]: item["quantity"] for item in booking.items or []},
+            },
+        ),
+    )
     customer = booking.customer
     context.setdefault(
         "details_form",
