@@ -1,6 +1,6 @@
 """The customer's whole journey in a real headless Chromium, at a phone and a desktop size:
 quote -> book -> pay the deposit (fake gateway) -> confirmation -> the manage link from the email
--> reschedule -> proteins -> pay the balance with a tip -> cancel; the quote and booking forms with
+-> reschedule -> change the party -> proteins -> pay the balance with a tip -> cancel; the quote and booking forms with
 JavaScript off; axe-core on every page (no serious or critical violation)."""
 
 from __future__ import annotations
@@ -112,13 +112,21 @@ def test_quote_book_pay_manage_reschedule_pay_balance_and_cancel(site, page_for,
     booking.refresh_from_db()
     assert f"{booking.date.isoformat()}T{booking.slot:%H:%M}" == new_slot
 
-    # The guests' proteins: 10 adults + 2 kids choose 24, less 4 filet upgrades.
-    page.get_by_label("Chicken", exact=True).fill("10")
-    page.get_by_label("Shrimp", exact=True).fill("10")
+    # Change the party: two more adults, repriced by the server.
+    page.get_by_text("Change guests and menu").click()
+    page.locator("#id_party-party_adults").fill("12")
+    page.get_by_role("button", name="Save guests and menu").click()
+    page.get_by_text("Your guests and menu are updated").wait_for()
+    booking.refresh_from_db()
+    assert (booking.party_adults, booking.total_due_cents) == (12, 12 * 5500 + 2 * 3000 + 4 * 500)
+
+    # The guests' proteins: 12 adults + 2 kids choose 28, less 4 filet upgrades.
+    page.get_by_label("Chicken", exact=True).fill("12")
+    page.get_by_label("Shrimp", exact=True).fill("12")
     page.get_by_role("button", name="Save proteins").click()
     page.get_by_text("your chef will bring these proteins").wait_for()
     booking.refresh_from_db()
-    assert booking.protein_counts == {"chicken": 10, "shrimp": 10}
+    assert booking.protein_counts == {"chicken": 12, "shrimp": 12}
 
     # Pay the balance, with a 20 % tip for the chef.
     page.get_by_role("link", name="Pay balance").click()
