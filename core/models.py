@@ -461,3 +461,7 @@ class Notification(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.channel} ({self.status})"
+
+
+# Declared beside the schedule pages that use it; imported here so that Django registers it.
+from core.schedule.models import CalendarFeed  # noqa: E402, F401

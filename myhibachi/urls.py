@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.schedule.views import feed_ics
 from myhibachi.health import healthz
 
 admin.site.site_header = "My Hibachi staff"
@@ -10,7 +11,9 @@ admin.site.index_title = "Staff panel"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/schedule/", include("core.schedule.urls")),
     path("admin/", admin.site.urls),
+    path("calendar-feeds/<str:token>.ics", feed_ics, name="calendar-feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("myhibachi.api_urls")),
