@@ -46,7 +46,7 @@ def calendar_feed_issue(*, owner, actor: Actor, chef: Chef | None = None, statio
 @transaction.atomic
 def calendar_feed_revoke(*, feed: CalendarFeed, actor: Actor) -> CalendarFeed:
     """Stop a feed's URL from working (idempotent)."""
-    feed = CalendarFeed.objects.select_for_update().select_related("chef").get(pk=feed.pk)
+    feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
     if feed.revoked_at is not None:
         return feed
     feed.revoked_at = timezone.now()
@@ -56,6 +56,6 @@ def calendar_feed_revoke(*, feed: CalendarFeed, actor: Actor) -> CalendarFeed:
         actor=actor,
         action="calendar_feed.revoke",
         instance=feed,
-        station_id=feed.station_id or feed.chef.station_id,
+        station_id=feed.station_id or Chef.objects.get(pk=feed.chef_id).station_id,
     )
     return feed
