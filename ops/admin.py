@@ -1,10 +1,14 @@
-"""Staff panel: chefs and their time off."""
+"""Staff panel: chefs, their time off, and the stations' booking policies."""
 
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils import timezone
 
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
-from ops.models import Chef, ChefAvailability
+from ops.models import BookingPolicy, Chef, ChefAvailability
+from ops.policy import booking_rules_forget
+from ops.slots import SLOTS, parse_slot, slot_label
 
 
 class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
@@ -60,3 +64,77 @@ class ChefAvailabilityAdmin(StationScopedAdmin):
     @admin.display(description="Slot", ordering="slot")
     def slot_display(self, obj: ChefAvailability) -> str:
         return obj.slot.strftime("%H:%M") if obj.slot else "All day"
+
+
+class BookingPolicyForm(forms.ModelForm):
+    slot_times = forms.TypedMultipleChoiceField(
+        choices=[(slot_label(slot), slot_label(slot)) for slot in SLOTS],
+        coerce=parse_slot,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The slots the station offers. Existing bookings keep their slot.",
+    )
+
+    class Meta:
+        model = BookingPolicy
+        fields = (
+            "station",
+            "refund_notice_days",
+            "change_cutoff_hours",
+            "booking_min_lead_hours",
+            "booking_max_ahead_days",
+            "deposit_deadline_hours",
+            "slot_times",
+            "staff_party_size",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.slot_times:
+            self.initial["slot_times"] = [slot_label(slot) for slot in self.instance.slot_times]
+
+    def clean_slot_times(self) -> list:
+        return sorted(set(self.cleaned_data["slot_times"]))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        lead, ahead = cleaned.get("booking_min_lead_hours"), cleaned.get("booking_max_ahead_days")
+        if lead is not None and ahead is not None and lead >= ahead * 24:
+            self.add_error("booking_min_lead_hours", "Bookings must open before the booking window closes.")
+        return cleaned
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(StationScopedAdmin):
+    """Admins change a station's rules here (audited by the mixin); every page, email and service
+    reads them through ops.policy.booking_rules, whose cached copy is dropped on save."""
+
+    station_path = "station"
+    form = BookingPolicyForm
+    list_display = (
+        "station",
+        "refund_notice_days",
+        "change_cutoff_hours",
+        "booking_min_lead_hours",
+        "booking_max_ahead_days",
+        "deposit_deadline_hours",
+        "slots",
+        "staff_party_size",
+        "updated_at",
+    )
+    list_filter = ("station",)
+    search_fields = ("station__name", "station__code")
+    list_select_related = ("station",)
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(description="Slots")
+    def slots(self, obj: BookingPolicy) -> str:
+        return ", ".join(slot_label(slot) for slot in sorted(obj.slot_times))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "station") if obj is not None else fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        station_id = obj.station_id
+        transaction.on_commit(lambda: booking_rules_forget(station_id))
