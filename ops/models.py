@@ -5,7 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 from ops.policy import DEFAULT_SLOT_TIMES
 from ops.slots import SLOT_CHOICES
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 

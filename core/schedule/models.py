@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 
 
 def new_feed_nonce() -> str:

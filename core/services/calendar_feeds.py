@@ -9,7 +9,7 @@ from audit.actor import Actor
 from audit.services import audit_log_write
 from core.schedule.models import CalendarFeed, new_feed_nonce
 from identity import scoping
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from ops.models import Chef
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from audit.actor import Actor
 from core.models import Booking, Customer
 from core.services.bookings import BookingRequest, booking_create
-from myhibachi.errors import ConflictError
+from kernel.errors import ConflictError
 from tests.core.conftest import booking_request
 from tests.identity.factories import StationFactory
 from tests.ops.factories import ChefFactory

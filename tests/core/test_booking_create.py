@@ -13,8 +13,8 @@ from core.models import Booking, Customer
 from core.services.bookings import booking_create
 from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from crm.models import Lead
+from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadEvent
-from myhibachi.errors import ConflictError, ServiceError
 from ops.slots import SLOTS
 from tests.core.conftest import LA, SIX_PM, booking_request, event_date
 from tests.core.factories import BookingFactory, CustomerFactory

@@ -38,9 +38,9 @@ from core.services.bookings.validation import (
     _checked_slot,
 )
 from core.services.customers import customer_find_or_create
-from identity.contact import normalize_email
+from kernel.contact import normalize_email
+from kernel.errors import ConflictError, ServiceError
 from leads.services import lead_convert_on_booking, lead_record_booking_failed
-from myhibachi.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error
 from ops.policy import booking_rules
 from ops.slots import slot_label

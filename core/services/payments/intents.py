@@ -24,7 +24,7 @@ from core.services.payments.rows import (
     _payment_stripe_id_save,
     payment_metadata,
 )
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.money import format_cents
 
 logger = logging.getLogger(__name__)

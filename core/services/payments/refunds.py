@@ -25,7 +25,7 @@ from core.services.payments.rows import (
     payment_metadata,
 )
 from core.services.payments.settlement import _booking_flag, _refund_succeed
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.money import format_cents
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from core.services.payments import (
     payment_refund_for_cancellation,
     payment_refund_submit,
 )
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from tests.core.factories import BookingFactory, PaymentFactory
 from tests.core.payments.conftest import event, intent_object
 from tests.identity.factories import UserFactory
