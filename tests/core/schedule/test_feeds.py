@@ -123,7 +123,7 @@ def test_a_new_address_or_a_revoke_stops_the_old_feed_url(demo_data, client):
 
 
 def test_a_forged_feed_token_is_not_found(demo_data, client):
-    feed = CalendarFeed.objects.create(owner=kenji().user, chef=kenji())
+    feed, _ = CalendarFeed.objects.get_or_create(owner=kenji().user, chef=kenji(), station=None)
     token = feed_token(feed)
 
     assert client.get(reverse("calendar-feed", args=[token[:-2] + "xx"])).status_code == 404
