@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
+from core.admin_booking_add import BookingAddPage
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -123,7 +124,7 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingActions, StationScopedAdmin):
+class BookingAdmin(BookingAddPage, BookingActions, StationScopedAdmin):
     station_path = "station"
     # Shown only to who may see them (identity.admin_scoping): a chef sees their party, not
     # its money, the customer's record or the audit trail.
@@ -238,11 +239,6 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
         "created_at",
         "updated_at",
     )
-
-    def has_add_permission(self, request) -> bool:
-        # A booking is created by the booking service: it prices the quote, takes the slot,
-        # assigns a chef and gives the reference.
-        return False
 
     def _shows_address(self, request, obj: Booking | None) -> bool:
         return staff_may(request, "booking.view_address", station_id=obj.station_id if obj else None)

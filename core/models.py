@@ -119,6 +119,7 @@ class Booking(UUIDModel):
         CHAT = "chat", "AI assistant"
         STAFF = "staff", "Staff"
         REFERRAL = "referral", "Referral"
+        EVENT = "event", "Event"
 
     ACTIVE_STATUSES = ACTIVE_BOOKING_STATUSES
     Action = BookingAction
@@ -148,6 +149,10 @@ class Booking(UUIDModel):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEBSITE)
     special_requests = models.TextField(blank=True)
     deposit_due_at = models.DateTimeField(null=True, blank=True)
+    # A discount (negative) or surcharge (positive) finance staff added, with its reason; it is
+    # in total_due_cents and shown as a line of the quote (core/services/bookings/adjustment.py).
+    price_adjustment_cents = models.IntegerField(default=0)
+    price_adjustment_reason = models.CharField(max_length=255, blank=True)
     payment_hold = models.BooleanField(
         default=False, help_text="Staff hold: do not cancel automatically while the deposit is unpaid."
     )

@@ -35,6 +35,7 @@ RESOURCE_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("assign_chef", "Assign or reassign the chef of a booking"),
         ("complete", "Mark bookings completed or no-show"),
         ("export", "Export bookings"),
+        ("adjust_price", "Add a discount or surcharge line to a booking's price (finance)"),
     ),
     "customer": (
         ("read", "See customers"),
