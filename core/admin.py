@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.admin_booking_add import BookingAddPage
+from core.admin_price_adjustment import PriceAdjustmentAction
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -124,7 +125,8 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingAddPage, BookingActions, StationScopedAdmin):
+class BookingAdmin(BookingAddPage, PriceAdjustmentAction, BookingActions, StationScopedAdmin):
+    actions = (*BookingActions.actions, "adjust_price")
     station_path = "station"
     # Shown only to who may see them (identity.admin_scoping): a chef sees their party, not
     # its money, the customer's record or the audit trail.

@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from audit.models import AuditLog
 from core.models import Booking, Customer
-from tests.staff_panel import CHEF, MANAGER_FREMONT, MANAGER_SACRAMENTO, SUPPORT, client_for, demo_database
+from tests.staff_panel import (
+    CHEF,
+    MANAGER_FREMONT,
+    MANAGER_SACRAMENTO,
+    SUPPORT,
+    client_for,
+    demo_database,
+    messages_of,
+    post_action,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +186,27 @@ def test_a_booking_at_a_station_the_user_does_not_hold_is_refused_and_nothing_is
 
 def test_a_chef_cannot_open_the_add_page(demo_data):
     assert client_for(CHEF).get(ADD).status_code == 403
+
+
+def test_a_manager_adjusts_an_existing_bookings_price_from_the_list_and_support_cannot(demo_data):
+    booking = Booking.objects.filter(
+        station__code="CA-FREMONT-001", status=Booking.Status.CONFIRMED, price_adjustment_cents=0
+    ).first()
+    before_total = booking.total_due_cents
+
+    response = post_action(
+        client_for(MANAGER_FREMONT),
+        Booking,
+        "adjust_price",
+        [booking],
+        {"amount": "25.00", "reason": "Second grill requested"},
+    )
+
+    booking.refresh_from_db()
+    assert booking.total_due_cents == before_total + 2500
+    assert booking.quote["lines"][-1]["label"] == "Surcharge: Second grill requested"
+    assert any("Price adjustment of $25.00 set on" in message for message in messages_of(response))
+    row = AuditLog.objects.get(action="booking.adjust_price", resource_id=str(booking.pk))
+    assert row.reason == "Second grill requested"
+    support_page = client_for(SUPPORT).get(reverse("admin:core_booking_changelist"))
+    assert "adjust_price" not in support_page.content.decode()
