@@ -37,6 +37,11 @@ class Chef(UUIDModel):
         validators=[MinValueValidator(0), MaxValueValidator(5)],
     )
     pay_tier = models.CharField(max_length=20, choices=PayTier.choices, default=PayTier.STANDARD)
+    # Chefs get their parties' news by email, and by text only when they agreed to it.
+    sms_consent = models.BooleanField(
+        default=False,
+        help_text="The chef agreed to get texts about their parties (assigned, moved, cancelled).",
+    )
 
     class Meta:
         db_table = 'ops"."chefs'

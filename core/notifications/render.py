@@ -19,6 +19,7 @@ from django.template import Context
 from django.template.loader import get_template
 
 from core.models import Booking, Notification
+from core.notifications.dispatch import CHEF_KINDS
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
 from ops.policy import booking_rules
@@ -48,6 +49,10 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.STAFF_PAYMENT_FLAGGED: "staff_payment_flagged",
     Notification.Kind.STAFF_LEAD_NOT_CONTACTED: "staff_lead_follow_up",
     Notification.Kind.STAFF_QUOTE_NOT_BOOKED: "staff_lead_follow_up",
+    Notification.Kind.CHEF_ASSIGNED: "chef_assigned",
+    Notification.Kind.CHEF_UNASSIGNED: "chef_unassigned",
+    Notification.Kind.CHEF_RESCHEDULED: "chef_rescheduled",
+    Notification.Kind.CHEF_CANCELLED: "chef_cancelled",
 }
 
 # Extra context by kind: the hours in the reminders' wording.
@@ -89,7 +94,10 @@ def render_sms(kind: str, context: dict[str, Any]) -> str:
 def notification_context(notification: Notification) -> dict[str, Any]:
     """Everything the templates of this notification may use."""
     context: dict[str, Any] = {**base_context(), **KIND_CONTEXT.get(notification.kind, {})}
-    if notification.booking_id is not None:
+    if notification.kind in CHEF_KINDS and notification.booking_id is not None:
+        # A chef's message: the party, never money or the customer's contact details.
+        context.update(chef_booking_context(notification.booking))
+    elif notification.booking_id is not None:
         context.update(booking_context(notification.booking))
     elif notification.customer_id is not None:
         customer = notification.customer
@@ -145,6 +153,23 @@ def booking_context(booking: Booking) -> dict[str, Any]:
         },
         "station": {"name": station.name, "phone": station.phone, "email": station.email},
         "rules": rules.as_context(),
+    }
+
+
+def chef_booking_context(booking: Booking) -> dict[str, Any]:
+    """What a chef's message may say about their party (DOMAIN.md "Chefs")."""
+    return {
+        "booking": {
+            "reference": booking.reference,
+            "status": booking.get_status_display(),
+            "date": date_label(booking.date),
+            "slot": time_label(booking.slot),
+            "party": party_label(booking),
+            "guest_count": booking.guest_count,
+            "special_requests": booking.special_requests,
+            "run_sheet_url": f"{settings.SITE_URL}/admin/schedule/run-sheet/?date={booking.date.isoformat()}",
+        },
+        "station": {"name": booking.station.name, "phone": booking.station.phone},
     }
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write
 from core.models import Booking
-from core.notifications.dispatch import notify_booking_received
+from core.notifications.dispatch import notify_booking_received, notify_chef_changed
 from core.selectors import booking_by_idempotency_key
 from core.services.bookings.adjustment import apply_adjustment, checked_adjustment
 from core.services.bookings.audit_trail import _snapshot
@@ -265,6 +265,7 @@ def _booking_create_atomic(
     lead_convert_on_booking(customer=customer_row, booking=booking)
     if staff is None or staff.notify_customer:
         notify_booking_received(booking)
+    notify_chef_changed(booking, previous_chef_id=None)
     return booking
 
 

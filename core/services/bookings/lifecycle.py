@@ -27,6 +27,7 @@ from core.notifications.dispatch import (
     notify_booking_confirmed,
     notify_booking_rescheduled,
     notify_cancellation_requested,
+    notify_chef_changed,
 )
 from core.selectors import (
     booking_starts_at,
@@ -220,6 +221,7 @@ def booking_reschedule(
         raise _slot_unavailable(date, slot)
 
     before = _snapshot(booking)
+    previous_chef_id = booking.chef_id
     booking.date, booking.slot, booking.chef = date, slot, chef
     try:
         with transaction.atomic():
@@ -227,7 +229,7 @@ def booking_reschedule(
     except IntegrityError as exc:
         raise _slot_unavailable(date, slot) from exc
     _audit(actor, "booking.reschedule", booking, before, reason="by the customer" if by_customer else "")
-    notify_booking_rescheduled(booking)
+    notify_booking_rescheduled(booking, previous_chef_id=previous_chef_id)
     return booking
 
 
@@ -252,6 +254,7 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             code="chef_unavailable",
         )
     before = _snapshot(booking)
+    previous_chef_id = booking.chef_id
     booking.chef = chef
     try:
         with transaction.atomic():
@@ -261,6 +264,7 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             f"{chef.name} already has a booking in this slot.", field="chef", code="chef_unavailable"
         ) from exc
     _audit(actor, "booking.assign_chef", booking, before)
+    notify_chef_changed(booking, previous_chef_id=previous_chef_id)
     return booking
 
 
