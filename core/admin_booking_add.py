@@ -21,18 +21,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from core.availability import station_availability
 from core.models import Booking, Customer
 from core.services.bookings import BookingRequest, StaffBookingOptions, booking_create
 from identity import scoping
 from identity.scoping import CUSTOMER_STATION_PATHS
 from kernel.errors import ConflictError, ServiceError
+from kernel.money import dollars_to_cents
 from myhibachi.admin_actions import staff_actor, staff_may
-from ops.availability import station_availability
 from ops.models import Chef
 from ops.slots import SLOTS, parse_slot, slot_label
 from pricing.distance import serving_station_for_zip
 from pricing.models import AddonItem
-from pricing.money import dollars_to_cents
 from pricing.quote import quote_compute
 
 # Sources staff book from (the website books itself).

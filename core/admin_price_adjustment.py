@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from core.models import Booking
 from core.services.bookings import booking_adjust_price
+from kernel.money import dollars_to_cents, format_cents
 from myhibachi.admin_actions import (
     action_form_response,
     exactly_one,
@@ -18,7 +19,6 @@ from myhibachi.admin_actions import (
     staff_may,
     submitted_form,
 )
-from pricing.money import dollars_to_cents, format_cents
 
 
 class PriceAdjustmentForm(forms.Form):

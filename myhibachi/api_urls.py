@@ -6,6 +6,6 @@ urlpatterns = [
     path("", include("pricing.urls")),
     path("", include("core.urls")),
     path("", include("core.payments.urls")),
-    path("", include("core.notifications.urls")),
+    path("", include("core.sms_urls")),
     path("", include("leads.urls")),
 ]

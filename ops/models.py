@@ -6,8 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kernel.models import UUIDModel
-from ops.policy import DEFAULT_SLOT_TIMES
-from ops.slots import SLOT_CHOICES
+from ops.slots import DEFAULT_SLOT_TIMES, SLOT_CHOICES
 
 
 class Chef(UUIDModel):

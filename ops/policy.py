@@ -14,15 +14,11 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from ops.models import BookingPolicy
+from ops.slots import DEFAULT_SLOT_TIMES
+
 if TYPE_CHECKING:
     from identity.models import Station
-
-DEFAULT_SLOT_TIMES: tuple[datetime.time, ...] = (
-    datetime.time(12, 0),
-    datetime.time(15, 0),
-    datetime.time(18, 0),
-    datetime.time(21, 0),
-)
 
 
 @dataclass(frozen=True)
@@ -94,9 +90,6 @@ def booking_rules_forget(station_id) -> None:
 
 
 def _rules_from_database(station_id) -> BookingRules:
-    # Imported here: ops.models imports this module for DEFAULT_SLOT_TIMES.
-    from ops.models import BookingPolicy
-
     policy = BookingPolicy.objects.filter(station_id=station_id).first()
     return DEFAULT_BOOKING_RULES if policy is None else rules_of(policy)
 

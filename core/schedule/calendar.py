@@ -13,10 +13,10 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
+from core.availability import station_today
 from core.models import Booking
 from identity import scoping
 from identity.models import Station
-from ops.availability import station_today
 from ops.models import Chef, ChefAvailability
 from ops.slots import slot_label
 

@@ -15,11 +15,10 @@ from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.models import Booking
-from core.schedule.models import CalendarFeed
+from core.availability import slot_starts_at
+from core.models import Booking, CalendarFeed
 from core.schedule.run_sheet import ARRIVAL_BEFORE, chef_sees_details
 from identity import scoping
-from ops.availability import slot_starts_at
 
 _SALT = "core.calendar-feed"
 # How long a party lasts in the calendar (setting up, cooking, the show, packing up).

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.availability import slot_starts_at, station_today
 from core.models import Booking
 from identity import scoping
-from ops.availability import slot_starts_at, station_today
 from ops.models import Chef
 from ops.slots import slot_label
 

@@ -18,10 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.models import Booking
+from core.models import Booking, CalendarFeed
 from core.schedule.calendar import PERIODS, STATUS_COLOURS, WEEK, calendar_for, calendar_stations
 from core.schedule.feeds import feed_by_token, feed_render, feed_token
-from core.schedule.models import CalendarFeed
 from core.schedule.run_sheet import run_sheet_chefs, run_sheet_for
 from core.services.calendar_feeds import calendar_feed_issue, calendar_feed_revoke
 from identity import scoping

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write
-from core.schedule.models import CalendarFeed, new_feed_nonce
+from core.models import CalendarFeed, new_feed_nonce
 from identity import scoping
 from kernel.errors import ServiceError
 from ops.models import Chef

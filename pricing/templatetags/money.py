@@ -2,7 +2,7 @@
 
 from django import template
 
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 register = template.Library()
 

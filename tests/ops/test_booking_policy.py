@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from audit.actor import Actor
 from audit.models import AuditLog
+from core.availability import booking_window_error
 from core.services.bookings import booking_confirm, booking_create
 from core.tokens import manage_token_for
 from identity.models import Role, Station, UserRole
 from myhibachi.seeding.reference import sync_catalog
 from myhibachi.seeding.rows import SeedReport
-from ops.availability import booking_window_error
 from ops.models import BookingPolicy
 from ops.policy import BookingRules, booking_rules
 from tests.core.conftest import SIX_PM, booking_request, event_date

@@ -16,7 +16,7 @@ from audit.actor import Actor
 from core.models import Booking
 from core.services.bookings.audit_trail import _audit, _snapshot
 from kernel.errors import ConflictError, ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 ADJUSTMENT_CODE = "adjustment"
 REASON_MAX_LENGTH = 255

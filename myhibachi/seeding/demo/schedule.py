@@ -1,6 +1,6 @@
 """The demo's calendar feed: the chef login's own feed, so that the feeds page shows a live URL."""
 
-from core.schedule.models import CalendarFeed
+from core.models import CalendarFeed
 from myhibachi.seeding.demo.context import DemoContext
 from myhibachi.seeding.demo.people import CHEF_LOGIN
 from myhibachi.seeding.rows import demo_id, ensure_rows

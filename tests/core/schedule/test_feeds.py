@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.models import AuditLog
-from core.models import Booking
+from core.availability import slot_starts_at
+from core.models import Booking, CalendarFeed
 from core.schedule.feeds import feed_token
-from core.schedule.models import CalendarFeed
 from core.services.bookings import booking_assign_chef, booking_cancel, booking_reschedule
 from identity.models import Station
-from ops.availability import slot_starts_at
 from ops.models import Chef
 from tests.core.factories import BookingFactory
 from tests.staff_panel import CHEF, MANAGER_FREMONT, MANAGER_SACRAMENTO, client_for

@@ -1,0 +1,56 @@
+"""The hooks core's services send, for the layers above core (kernel/hooks.py says how hooks work).
+
+core never imports leads, crm, ai or the site: when one of them must act on a booking, it
+registers a receiver here in its AppConfig.ready(). Each hook says when it runs and what a
+receiver may do; receivers are called in registration order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kernel.hooks import Hook
+
+if TYPE_CHECKING:
+    from core.models import Booking, Customer
+
+
+@dataclass(frozen=True)
+class BookingCreated:
+    booking: Booking
+    customer: Customer
+
+
+# Sent by booking_create INSIDE the booking's transaction, after the booking and its audit row
+# are written and before its notifications are scheduled. A receiver writes in that same
+# transaction (leads marks the customer's open leads converted: leads/apps.py); an exception it
+# raises rolls the booking back, so a receiver that must never fail a booking catches its own.
+booking_created: Hook[BookingCreated] = Hook("booking_created")
+
+
+@dataclass(frozen=True)
+class BookingAttemptFailed:
+    customer: Mapping[str, Any]  # the contact details as the request gave them (unchecked)
+    reason: str  # the error code, e.g. "slot_unavailable"
+    details: dict[str, Any]  # what was asked for: date, slot, zip_code, party, source
+
+
+# Sent by booking_create AFTER the booking's transaction rolled back because the slot was taken,
+# in a transaction of its own (a savepoint in a caller's), so that what a receiver writes
+# survives. Exceptions are logged and swallowed by booking_create: the customer's error is the
+# slot, never the bookkeeping. leads keeps the person as a booking_failed lead (leads/apps.py).
+booking_attempt_failed: Hook[BookingAttemptFailed] = Hook("booking_attempt_failed")
+
+
+@dataclass(frozen=True)
+class BookingRefundDue:
+    booking: Booking
+
+
+# Sent by booking_cancel AFTER the cancellation commits (transaction.on_commit), when the
+# cancellation made money due back (booking.refund_due_cents > 0), outside any transaction or
+# lock. The payment services send the refund (core/apps.py registers
+# payment_refund_for_cancellation); a receiver must not raise: the cancellation stands.
+booking_refund_due: Hook[BookingRefundDue] = Hook("booking_refund_due")
