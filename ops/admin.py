@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admin_actor
 from ops.models import BookingPolicy, Chef, ChefAvailability
 from ops.policy import booking_rules_forget
+from ops.services import chef_rating_override
 from ops.slots import SLOTS, parse_slot, slot_label
 
 
@@ -24,22 +25,91 @@ class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
         return super().get_queryset(request).filter(date__gte=timezone.localdate())
 
 
+class ChefForm(forms.ModelForm):
+    class Meta:
+        model = Chef
+        fields = (
+            "name",
+            "station",
+            "is_active",
+            "user",
+            "phone",
+            "email",
+            "sms_consent",
+            "rating_override",
+            "rating_override_reason",
+            "pay_tier",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        override_changed = {"rating_override", "rating_override_reason"} & set(self.changed_data)
+        if override_changed and not (cleaned.get("rating_override_reason") or "").strip():
+            self.add_error("rating_override_reason", "Give the reason for the rating you set.")
+        return cleaned
+
+
 @admin.register(Chef)
 class ChefAdmin(StationScopedAdmin):
     station_path = "station"
+    form = ChefForm
     inlines = (UpcomingAvailabilityInline,)
-    list_display = ("name", "station", "phone", "email", "rating", "pay_tier", "is_active", "login")
+    list_display = (
+        "name",
+        "station",
+        "phone",
+        "email",
+        "rating",
+        "review_count",
+        "pay_tier",
+        "is_active",
+        "sms_consent",
+        "login",
+    )
     list_filter = ("station", "is_active", "pay_tier")
     search_fields = ("name", "email", "phone")
     list_select_related = ("station", "user")
     autocomplete_fields = ("user",)
     fieldsets = (
         (None, {"fields": ("name", "station", "is_active", "user")}),
-        ("Contact", {"fields": ("phone", "email")}),
-        ("Performance and pay", {"fields": ("rating", "pay_tier")}),
+        ("Contact", {"fields": ("phone", "email", "sms_consent")}),
+        (
+            "Performance and pay",
+            {
+                "fields": (
+                    "rating",
+                    "review_count",
+                    "review_mean",
+                    "rating_override",
+                    "rating_override_reason",
+                    "pay_tier",
+                ),
+                "description": "The rating is the mean of the chef's approved reviews. A manager may set "
+                "it by hand, with a reason (audited); clear the override to go back to the reviews.",
+            },
+        ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("rating", "review_count", "review_mean", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The override goes through its service (audited with its reason, the rating recomputed).
+        override_changed = {"rating_override", "rating_override_reason"} & set(form.changed_data)
+        rating, reason = obj.rating_override, obj.rating_override_reason
+        if override_changed and change:
+            stored = Chef.objects.filter(pk=obj.pk).values("rating_override", "rating_override_reason").get()
+            obj.rating_override, obj.rating_override_reason = (
+                stored["rating_override"],
+                stored["rating_override_reason"],
+            )
+        super().save_model(request, obj, form, change)
+        if override_changed:
+            chef = chef_rating_override(chef=obj, rating=rating, reason=reason, actor=admin_actor(request))
+            obj.rating, obj.rating_override, obj.rating_override_reason = (
+                chef.rating,
+                chef.rating_override,
+                chef.rating_override_reason,
+            )
 
     @admin.display(description="Staff login", ordering="user__email")
     def login(self, obj: Chef) -> str:

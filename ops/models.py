@@ -35,6 +35,18 @@ class Chef(UUIDModel):
         default=Decimal("5.0"),
         validators=[MinValueValidator(0), MaxValueValidator(5)],
     )
+    # `rating` is what the chef is ranked by: a manager's override when there is one, else the
+    # mean of the chef's approved reviews (ops/services.py keeps it so), else the starting value.
+    review_count = models.PositiveIntegerField(default=0, help_text="Approved reviews of the chef's parties.")
+    review_mean = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_override = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
+    rating_override_reason = models.CharField(max_length=255, blank=True)
     pay_tier = models.CharField(max_length=20, choices=PayTier.choices, default=PayTier.STANDARD)
     # Chefs get their parties' news by email, and by text only when they agreed to it.
     sms_consent = models.BooleanField(
