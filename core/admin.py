@@ -419,12 +419,14 @@ class PaymentAdmin(ViewOnlyMixin, StationScopedAdmin):
         "status",
         "stripe_payment_id",
         "succeeded_at",
+        "receipt_link",
     )
     list_filter = ("status", "kind", "method", "booking__station")
     search_fields = ("=booking__reference", "booking__customer__email", "=stripe_payment_id")
-    list_select_related = ("booking",)
+    list_select_related = ("booking", "receipt")
     date_hierarchy = "created_at"
     fields = (
+        "receipt_link",
         "booking_link",
         "kind",
         "method",
@@ -441,6 +443,13 @@ class PaymentAdmin(ViewOnlyMixin, StationScopedAdmin):
         "updated_at",
     )
     readonly_fields = fields
+
+    @admin.display(description="Receipt")
+    def receipt_link(self, obj: Payment) -> str:
+        receipt = getattr(obj, "receipt", None) if obj.status != Payment.Status.PENDING else None
+        if receipt is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("staff-receipt", args=[obj.pk]), receipt.label)
 
     @admin.display(description="Booking", ordering="booking__reference")
     def booking_link(self, obj: Payment) -> str:

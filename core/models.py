@@ -281,6 +281,28 @@ class Payment(UUIDModel):
         return f"{self.get_kind_display()} {self.amount_cents / 100:.2f} ({self.status})"
 
 
+class Receipt(UUIDModel):
+    """The receipt of one succeeded payment or refund, numbered in the order they were issued.
+
+    Numbers come from the PostgreSQL sequence core.receipt_numbers (gap-free enough for a
+    receipt: a number is never reused, concurrent issues never collide).
+    """
+
+    payment = models.OneToOneField(Payment, on_delete=models.RESTRICT, related_name="receipt")
+    number = models.PositiveBigIntegerField(unique=True, editable=False)
+
+    class Meta:
+        db_table = 'core"."receipts'
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"MH-R{self.number:06d}"
+
+
 class MessageThread(UUIDModel):
     class Channel(models.TextChoices):
         SMS = "sms", "SMS"
@@ -423,6 +445,7 @@ class Notification(UUIDModel):
         CHEF_UNASSIGNED = "chef_unassigned", "Chef: party taken off"
         CHEF_RESCHEDULED = "chef_rescheduled", "Chef: party moved"
         CHEF_CANCELLED = "chef_cancelled", "Chef: party cancelled"
+        RECEIPT = "receipt", "Receipt (payment or refund)"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

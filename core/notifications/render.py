@@ -18,8 +18,9 @@ from django.conf import settings
 from django.template import Context
 from django.template.loader import get_template
 
-from core.models import Booking, Notification
+from core.models import Booking, Notification, Receipt
 from core.notifications.dispatch import CHEF_KINDS
+from core.receipts.selectors import receipt_data
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
 from kernel.money import format_cents
@@ -53,6 +54,7 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.CHEF_UNASSIGNED: "chef_unassigned",
     Notification.Kind.CHEF_RESCHEDULED: "chef_rescheduled",
     Notification.Kind.CHEF_CANCELLED: "chef_cancelled",
+    Notification.Kind.RECEIPT: "receipt",
 }
 
 # Extra context by kind: the hours in the reminders' wording.
@@ -103,6 +105,9 @@ def notification_context(notification: Notification) -> dict[str, Any]:
         customer = notification.customer
         context["customer"] = {"first_name": customer.first_name, "full_name": customer.full_name}
     context.update(notification.context or {})
+    if notification.kind == Notification.Kind.RECEIPT:
+        receipt = Receipt.objects.get(pk=(notification.context or {})["receipt_id"])
+        context["receipt"] = receipt_data(receipt)
     return context
 
 

@@ -13,7 +13,7 @@ range, so nothing reaches a real person. Days are offsets from today.
 
 from django.utils import timezone
 
-from myhibachi.seeding.demo import bookings, campaigns, leads, messages, payments, people, schedule
+from myhibachi.seeding.demo import bookings, campaigns, leads, messages, payments, people, receipts, schedule
 from myhibachi.seeding.demo.context import DemoContext
 from myhibachi.seeding.demo.people import DEMO_PASSWORD, Login
 from myhibachi.seeding.reference import Reference
@@ -40,5 +40,6 @@ def seed_demo(report: SeedReport, reference: Reference) -> list[Login]:
     messages.seed_conversations(ctx)
     campaigns.seed_campaigns(ctx)
     schedule.seed_calendar_feeds(ctx)
+    receipts.seed_receipts(ctx)
     payments.refresh_customer_counters(ctx)
     return logins
