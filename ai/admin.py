@@ -6,24 +6,13 @@ from django.utils.text import Truncator
 
 from ai.models import Conversation, Knowledge, Message
 from ai.services import conversation_mark_handled
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
-from myhibachi.admin_actions import run_for_each, staff_actor, staff_may
+from identity.staff_panel.actions import run_for_each, staff_may
+from identity.staff_panel.audit_trail import admin_actor
+from identity.staff_panel.readonly import ReadOnlyMixin
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 
 
-class ReadOnlyMessageMixin:
-    """What was said is a record: shown, never edited."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class MessageInline(ReadOnlyMessageMixin, StationScopedInline, admin.TabularInline):
+class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
     model = Message
     fields = ("created_at", "role", "content", "confidence")
     readonly_fields = fields
@@ -80,7 +69,7 @@ class ConversationAdmin(StationScopedAdmin):
 
     @admin.action(description="Mark handled (close)", permissions=["conversation_handle"])
     def mark_handled(self, request, queryset):
-        actor = staff_actor(request)
+        actor = admin_actor(request)
         run_for_each(
             self,
             request,
@@ -102,7 +91,7 @@ class ConversationAdmin(StationScopedAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyMessageMixin, StationScopedAdmin):
+class MessageAdmin(ReadOnlyMixin, StationScopedAdmin):
     station_path = ("conversation__station", "conversation__lead__station")
     list_display = ("created_at", "conversation", "role", "excerpt", "confidence")
     list_filter = ("role", "conversation__channel")

@@ -26,9 +26,10 @@ from core.models import Booking, Customer
 from core.services.bookings import BookingRequest, StaffBookingOptions, booking_create
 from identity import scoping
 from identity.scoping import CUSTOMER_STATION_PATHS
+from identity.staff_panel.actions import staff_may
+from identity.staff_panel.audit_trail import admin_actor
 from kernel.errors import ConflictError, ServiceError
 from kernel.money import dollars_to_cents
-from myhibachi.admin_actions import staff_actor, staff_may
 from ops.models import Chef
 from ops.slots import SLOTS, parse_slot, slot_label
 from pricing.distance import serving_station_for_zip
@@ -193,7 +194,7 @@ class BookingAddPage:
         try:
             with transaction.atomic():
                 booking = booking_create(
-                    request=form.booking_request(), actor=staff_actor(request), staff=form.staff_options()
+                    request=form.booking_request(), actor=admin_actor(request), staff=form.staff_options()
                 )
                 if not staff_may(request, "booking.create", station_id=booking.station_id):
                     raise _OutsideStations(booking.station.name)

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib import admin
-from django.http import HttpRequest
 
+from core.admin_actions import BOOKING
 from core.models import Booking
 from core.services.bookings import booking_adjust_price
+from identity.staff_panel.actions import StaffAction, staff_actions
 from kernel.money import dollars_to_cents, format_cents
-from myhibachi.admin_actions import (
-    action_form_response,
-    exactly_one,
-    run_for_each,
-    staff_actor,
-    staff_may,
-    submitted_form,
-)
 
 
 class PriceAdjustmentForm(forms.Form):
@@ -31,48 +21,32 @@ class PriceAdjustmentForm(forms.Form):
     )
     reason = forms.CharField(max_length=255, required=False)
 
-    def cleaned_cents(self) -> int:
+    def clean_amount(self) -> int:
         return dollars_to_cents(self.cleaned_data["amount"])
 
 
+def _explain(bookings: list[Booking]) -> str:
+    (booking,) = bookings
+    total, deposit = format_cents(booking.total_due_cents), format_cents(booking.deposit_due_cents)
+    return f"Total now {total}, deposit {deposit}."
+
+
+@staff_actions(
+    StaffAction(
+        name="adjust_price",
+        description="Adjust the price (discount or surcharge)",
+        permission="booking.adjust_price",
+        form=PriceAdjustmentForm,
+        one_at_a_time=True,
+        title="Adjust the price",
+        submit_label="Set the adjustment",
+        explain=_explain,
+        service=lambda booking, data, actor: booking_adjust_price(
+            booking=booking, amount_cents=data["amount"], reason=data["reason"], actor=actor
+        ),
+        done=lambda data: f"Price adjustment of {format_cents(data['amount'])} set on " + "{objects}.",
+    ),
+    target=BOOKING,
+)
 class PriceAdjustmentAction:
-    """Mixed into BookingAdmin (its `actions` name "adjust_price")."""
-
-    def has_booking_adjust_price_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.adjust_price")
-
-    @admin.action(
-        description="Adjust the price (discount or surcharge)", permissions=["booking_adjust_price"]
-    )
-    def adjust_price(self, request: HttpRequest, queryset) -> Any:
-        booking: Booking | None = exactly_one(self, request, queryset, "booking")
-        if booking is None:
-            return None
-        form = submitted_form(request, PriceAdjustmentForm)
-        if form.is_bound and form.is_valid():
-            amount, reason = form.cleaned_cents(), form.cleaned_data["reason"]
-            actor = staff_actor(request)
-            run_for_each(
-                self,
-                request,
-                [booking],
-                permission="booking.adjust_price",
-                station_of=lambda booking: booking.station_id,
-                label_of=lambda booking: booking.reference,
-                operation=lambda booking: booking_adjust_price(
-                    booking=booking, amount_cents=amount, reason=reason, actor=actor
-                ),
-                done=f"Price adjustment of {format_cents(amount)} set on " + "{objects}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[booking],
-            form=form,
-            title="Adjust the price",
-            action="adjust_price",
-            submit_label="Set the adjustment",
-            description=f"Total now {format_cents(booking.total_due_cents)}, deposit "
-            f"{format_cents(booking.deposit_due_cents)}.",
-        )
+    """Mixed into BookingAdmin: its action is listed in BookingAdmin.actions."""

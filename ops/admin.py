@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admin_actor
+from identity.staff_panel.audit_trail import admin_actor
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from ops.models import BookingPolicy, Chef, ChefAvailability
 from ops.policy import booking_rules_forget
 from ops.services import chef_rating_override

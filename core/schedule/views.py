@@ -24,7 +24,7 @@ from core.schedule.feeds import feed_by_token, feed_render, feed_token
 from core.schedule.run_sheet import run_sheet_chefs, run_sheet_for
 from core.services.calendar_feeds import calendar_feed_issue, calendar_feed_revoke
 from identity import scoping
-from identity.admin_scoping import admin_actor
+from identity.staff_panel.audit_trail import admin_actor
 from kernel.errors import ServiceError
 from ops.models import Chef
 
