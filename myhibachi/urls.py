@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/schedule/", include("core.schedule.urls")),
     path("admin/receipts/", include("core.receipts.urls")),
+    path("admin/reports/", include("myhibachi.reports.urls")),
     path("admin/", admin.site.urls),
     path("calendar-feeds/<str:token>.ics", feed_ics, name="calendar-feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
