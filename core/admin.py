@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.admin_booking_add import BookingAddPage
+from core.admin_chef_view import ChefPartyDetails
 from core.admin_price_adjustment import PriceAdjustmentAction
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -106,7 +107,9 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingAddPage, PriceAdjustmentAction, BookingActions, StationScopedAdmin):
+class BookingAdmin(
+    BookingAddPage, ChefPartyDetails, PriceAdjustmentAction, BookingActions, StationScopedAdmin
+):
     actions = (*BookingActions.actions, *PriceAdjustmentAction.actions)
     station_path = "station"
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
@@ -115,6 +118,13 @@ class BookingAdmin(BookingAddPage, PriceAdjustmentAction, BookingActions, Statio
         "audit_trail": "audit.read",
         "payments_table": "payment.read",
         "customer_contact": "customer.read",
+        "customer": "customer.read",  # a chef reads the day-of contact in "Your party"
+        # Money is never shown to a chef (DOMAIN.md "Chefs").
+        "total_due": "payment.read",
+        "deposit_due": "payment.read",
+        "deposit_due_at": "payment.read",
+        "refund_due": "payment.read",
+        "quote_lines": "payment.read",
     }
     list_display = (
         "reference",

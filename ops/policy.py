@@ -55,6 +55,10 @@ class BookingRules:
 
 DEFAULT_BOOKING_RULES = BookingRules()
 
+# DOMAIN.md "Chefs": a chef sees their party's address, day-of phone and protein counts from
+# this many days before it (a rule of privacy, not a per-station business setting).
+CHEF_DETAILS_DAYS_BEFORE = 7
+
 # The cached rules of a station; the version in the key retires every cached copy at once
 # when BookingRules changes shape.
 _CACHE_KEY = "ops:booking-rules:v1:{station_id}"

@@ -63,7 +63,7 @@ REPEATABLE_EVENTS = frozenset(
 
 # The chef's news about their party: to the chef named in the notification's context (the
 # chef at the time of the event), by email, and by SMS when the chef consented. Never money,
-# never the customer's address or phone (the run sheet shows those from 7 days before).
+# never the customer's address or phone (the run sheet shows those from CHEF_DETAILS_DAYS_BEFORE days before).
 CHEF_KINDS = frozenset({Kind.CHEF_ASSIGNED, Kind.CHEF_UNASSIGNED, Kind.CHEF_RESCHEDULED, Kind.CHEF_CANCELLED})
 
 STAFF_KINDS = frozenset(

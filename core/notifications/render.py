@@ -24,7 +24,7 @@ from core.receipts.selectors import receipt_data
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
 from kernel.money import format_cents
-from ops.policy import booking_rules
+from ops.policy import CHEF_DETAILS_DAYS_BEFORE, booking_rules
 
 BRAND = "My Hibachi"
 # Every SMS but the opt-out confirmation ends with it (that one says how to opt back in).
@@ -174,6 +174,7 @@ def chef_booking_context(booking: Booking) -> dict[str, Any]:
             "special_requests": booking.special_requests,
             "run_sheet_url": f"{settings.SITE_URL}/admin/schedule/run-sheet/?date={booking.date.isoformat()}",
         },
+        "details_days": CHEF_DETAILS_DAYS_BEFORE,
         "station": {"name": booking.station.name, "phone": booking.station.phone},
     }
 

@@ -16,10 +16,9 @@ from core.availability import slot_starts_at, station_today
 from core.models import Booking
 from identity import scoping
 from ops.models import Chef
+from ops.policy import CHEF_DETAILS_DAYS_BEFORE
 from ops.slots import slot_label
 
-# A chef's details window: the address and phone of their party show from this many days out.
-CHEF_DETAILS_DAYS_BEFORE = 7
 # When the chef should be at the door: setting up the grill takes about this long.
 ARRIVAL_BEFORE = datetime.timedelta(minutes=45)
 
@@ -63,7 +62,7 @@ def run_sheet_chefs(user):
     return scoping.scope_queryset(user, Chef.objects.select_related("station"), "station").order_by("name")
 
 
-def _protein_counts(booking: Booking) -> tuple[tuple[str, int], ...] | None:
+def protein_counts(booking: Booking) -> tuple[tuple[str, int], ...] | None:
     # The customer's protein choices are recorded by the customer website's manage page
     # (another branch); until a booking has them, the sheet says "not given yet".
     counts = getattr(booking, "protein_counts", None)
@@ -107,7 +106,7 @@ def run_sheet_for(user, *, chef: Chef, date: datetime.date, now: datetime.dateti
                 adults=booking.party_adults,
                 kids=booking.party_kids,
                 toddlers=booking.party_toddlers,
-                protein_counts=_protein_counts(booking) if details else None,
+                protein_counts=protein_counts(booking) if details else None,
                 bring=bring,
                 special_requests=booking.special_requests,
             )

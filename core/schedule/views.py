@@ -27,6 +27,7 @@ from identity import scoping
 from identity.staff_panel.audit_trail import admin_actor
 from kernel.errors import ServiceError
 from ops.models import Chef
+from ops.policy import CHEF_DETAILS_DAYS_BEFORE
 
 
 def _page(request: HttpRequest, template: str, title: str, **context) -> HttpResponse:
@@ -85,6 +86,7 @@ def run_sheet_page(request: HttpRequest) -> HttpResponse:
         title,
         sheet=sheet,
         chefs=None if scoping.access_for(request.user).chef_only else list(chefs),
+        details_days=CHEF_DETAILS_DAYS_BEFORE,
         date=date,
         previous_date=date - datetime.timedelta(days=1),
         next_date=date + datetime.timedelta(days=1),

@@ -116,3 +116,23 @@ def test_the_run_sheet_leaves_out_other_chefs_and_cancelled_parties(demo_data):
     content = response.content.decode()
     assert "MH-RUN004" not in content and "MH-RUN005" not in content
     assert Station.objects.filter(code="CA-SACRAMENTO-001").exists()
+
+
+def test_a_chefs_booking_page_shows_the_party_details_within_seven_days_and_never_money(demo_data):
+    near = party_on(
+        timezone.localdate() + datetime.timedelta(days=6), reference="MH-RUN006", slot=datetime.time(21)
+    )
+    far = party_on(
+        timezone.localdate() + datetime.timedelta(days=15), reference="MH-RUN007", slot=datetime.time(21)
+    )
+    client = client_for(CHEF)
+
+    near_page = client.get(reverse("admin:core_booking_change", args=[near.pk])).content.decode()
+    far_page = client.get(reverse("admin:core_booking_change", args=[far.pk])).content.decode()
+    listing = client.get(reverse("admin:core_booking_changelist")).content.decode()
+
+    assert ADDRESS in near_page and near.customer.phone in near_page
+    assert ADDRESS not in far_page and "Shown from 7 days before the party" in far_page
+    for page in (near_page, far_page, listing):
+        assert "$" not in page
+    assert near.customer.email not in near_page
