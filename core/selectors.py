@@ -21,6 +21,9 @@ def booking_starts_at(booking: Booking) -> datetime.datetime:
 # payment "refunded" and records each refund as a succeeded row of kind refund.
 PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 RECEIVED_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED)
+# The two filters every sum of money moved is made of: money in, and money given back.
+MONEY_RECEIVED = Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES)
+MONEY_REFUNDED = Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
 
 
 def booking_deposit_paid_cents(*, booking: Booking) -> int:
@@ -42,10 +45,8 @@ def booking_deposit_paid_cents(*, booking: Booking) -> int:
 def booking_net_paid_cents(booking: Booking) -> int:
     """Deposits and balances received minus refunds that succeeded (one query)."""
     totals = Payment.objects.filter(booking=booking).aggregate(
-        paid=Sum("amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0),
-        refunded=Sum(
-            "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
-        ),
+        paid=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+        refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
     )
     return totals["paid"] - totals["refunded"]
 

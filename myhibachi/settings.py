@@ -134,6 +134,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an account from one ad
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "identity.security.axes_username"  # the email, lower-cased
+# The one client IP of the project (NUM_PROXIES-aware), as throttles and the audit trail see it.
+AXES_CLIENT_IP_CALLABLE = "kernel.client_ip.client_ip"
 AXES_ENABLE_ADMIN = False  # identity/admin.py registers its admins, scoped and audited
 AXES_VERBOSE = False
 

@@ -1,9 +1,18 @@
 """The AI assistant's starting knowledge base: (title, category, body), numbers from DOMAIN.md.
 
+The booking windows are the booking policy's (ops/policy.py), in words, never written here.
+
 Staff edit these in the admin afterwards; the seed only adds titles that are missing.
 Prices in the text are the defaults of the reference seed; the assistant quotes real prices
 from the pricing engine, never from these texts.
 """
+
+from ops.policy import DEFAULT_BOOKING_RULES
+
+_RULES = DEFAULT_BOOKING_RULES.as_context()
+_SLOTS = ", ".join(slot.strftime("%H:%M") for slot in DEFAULT_BOOKING_RULES.slot_times[:-1])
+_LAST_SLOT = DEFAULT_BOOKING_RULES.slot_times[-1].strftime("%H:%M")
+_SLOT_COUNT = ("one", "two", "three", "four", "five", "six")[len(DEFAULT_BOOKING_RULES.slot_times) - 1]
 
 KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
@@ -37,24 +46,25 @@ KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
         "Deposit and paying the balance",
         "policy",
-        "A fixed $100 deposit secures the date, time and chef. It is due within 24 hours of "
-        "booking; a booking whose deposit is not paid within 24 hours is cancelled "
-        "automatically. The deposit counts toward the total, and the balance is paid on the "
-        "day of the event (card, cash, Zelle or Venmo).",
+        "A fixed $100 deposit secures the date, time and chef. It is due within "
+        f"{_RULES['deposit_deadline']} of booking; a booking whose deposit is not paid within "
+        f"{_RULES['deposit_deadline']} is cancelled automatically. The deposit counts toward the "
+        "total, and the balance is paid on the day of the event (card, cash, Zelle or Venmo).",
     ),
     (
         "Cancellation policy",
         "policy",
-        "Cancel 4 or more days before the event with the link in your confirmation email and "
-        "the $100 deposit is refunded. Inside 4 days a cancellation becomes a request that our "
-        "team reviews, and the deposit is not refunded unless the team decides otherwise.",
+        f"Cancel {DEFAULT_BOOKING_RULES.refund_notice.days} or more days before the event with "
+        "the link in your confirmation email and the $100 deposit is refunded. Inside "
+        f"{_RULES['refund_notice']} a cancellation becomes a request that our team reviews, and "
+        "the deposit is not refunded unless the team decides otherwise.",
     ),
     (
         "Rescheduling",
         "policy",
         "You can move your booking to another date or time slot with available chefs through "
-        "the link in your confirmation email, up to 72 hours before the event. Inside 72 hours, "
-        "contact us and our team will help.",
+        f"the link in your confirmation email, up to {_RULES['change_cutoff']} before the event. "
+        f"Inside {_RULES['change_cutoff']}, contact us and our team will help.",
     ),
     (
         "Service area and travel fee",
@@ -81,11 +91,11 @@ KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
         "How booking works",
         "faq",
-        "Pick a date and one of four time slots (12:00, 15:00, 18:00 or 21:00, local time), from "
-        "48 hours up to a year ahead. Tell us how many adults, kids and toddlers will eat and "
-        "the address of the party; the quote shows the food, any travel fee and the total. "
-        "Booking assigns a chef at once; pay the $100 deposit within 24 hours to confirm. You "
-        "get a link to manage (reschedule or cancel) your booking, and the balance is paid on "
-        "the day.",
+        f"Pick a date and one of {_SLOT_COUNT} time slots ({_SLOTS} or {_LAST_SLOT}, local time), "
+        f"from {_RULES['booking_min_lead']} up to {_RULES['booking_max_ahead']} ahead. Tell us how "
+        "many adults, kids and toddlers will eat and the address of the party; the quote shows "
+        "the food, any travel fee and the total. Booking assigns a chef at once; pay the $100 "
+        f"deposit within {_RULES['deposit_deadline']} to confirm. You get a link to manage "
+        "(reschedule or cancel) your booking, and the balance is paid on the day.",
     ),
 )
