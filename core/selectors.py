@@ -131,6 +131,8 @@ class BookingManageView:
     starts_at: datetime.datetime
     payments: list[Payment]
     actions: CustomerActions
+    # The station's rules in words ("4 days"), for the page that states them (ops/policy.py).
+    rules: dict[str, str | int]
 
 
 def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = None) -> BookingManageView:
@@ -139,4 +141,5 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         starts_at=booking_starts_at(booking),
         payments=list(booking_payments(booking=booking)),
         actions=booking_customer_actions(booking=booking, now=now),
+        rules=booking_rules(booking.station).as_context(),
     )

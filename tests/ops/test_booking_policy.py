@@ -140,7 +140,9 @@ def test_a_seven_day_refund_notice_is_applied_by_the_api_and_stated_by_the_manag
     PaymentFactory(booking=five_days_out)
     url = f"/api/v1/bookings/manage/{manage_token_for(five_days_out)}/"
 
-    actions = api_client.get(url).json()["actions"]
+    detail = api_client.get(url).json()
+    actions = detail["actions"]
+    assert detail["rules"]["refund_notice"] == "7 days" and detail["rules"]["change_cutoff"] == "72 hours"
     cancelled = api_client.post(url + "cancel/", {"reason": "Plans changed"}, format="json")
 
     assert actions["cancel_becomes_request"] is True and actions["cancel_refund_cents"] == 0
