@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from core.models import Booking
-from core.schedule.run_sheet import chef_sees_details, protein_counts
+from core.schedule.run_sheet import chef_sees_details, day_of_contact, protein_counts
 from identity import scoping
 from ops.policy import CHEF_DETAILS_DAYS_BEFORE
 
@@ -44,10 +44,11 @@ class ChefPartyDetails:
         if not chef_sees_details(obj):
             return f"Shown from {CHEF_DETAILS_DAYS_BEFORE} days before the party (and on your run sheet)."
         proteins = protein_counts(obj)
+        name, phone = day_of_contact(obj)
         return format_html(
             "{}<br>Day-of contact: {} · {}<br>Proteins: {}",
             obj.address,
-            obj.customer.full_name,
-            obj.customer.phone or "—",
+            name,
+            phone or "—",
             format_html_join(", ", "{}: {}", proteins) if proteins else "not given yet",
         )

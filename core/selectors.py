@@ -7,7 +7,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.availability import slot_starts_at
-from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
+from core.models import Booking, BookingAction, Customer, Payment, Review, booking_action_allowed
+from kernel.contact import normalize_email
 from ops.policy import booking_rules
 
 
@@ -59,7 +60,7 @@ def booking_paid_cents(*, booking: Booking) -> int:
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
     """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
 
-    DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
+    docs/business-rules.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
     was paid ahead, so it is refunded too.
     """
     return booking_deposit_paid_cents(booking=booking) + booking_balance_paid_cents(booking=booking)
@@ -143,3 +144,17 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         actions=booking_customer_actions(booking=booking, now=now),
         rules=booking_rules(booking.station).as_context(),
     )
+
+
+def customer_by_email(email: str, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
+    """The customer with this email once both are normalised (kernel.contact.normalize_email).
+
+    The database narrows the candidates case-insensitively; equality of the normalised forms
+    decides, so that a spelling only PostgreSQL's case folding equates (dotless "\u0131" for "i") is
+    another address.
+    """
+    wanted = normalize_email(email or "")
+    if not wanted:
+        return None
+    candidates = (queryset if queryset is not None else Customer.objects.all()).filter(email__iexact=wanted)
+    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)

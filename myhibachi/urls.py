@@ -34,3 +34,4 @@ urlpatterns = [
 ]
 
 handler404 = "kernel.api.not_found"
+handler500 = "kernel.outages.server_error"

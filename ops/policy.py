@@ -1,9 +1,9 @@
-"""The booking policy: the one home of the windows and numbers of DOMAIN.md "Booking lifecycle".
+"""The booking policy: the one home of the windows and numbers of docs/business-rules.md "Booking lifecycle".
 
 Every service, selector, message and template that applies one of these numbers reads it from
-`booking_rules(station)`; none writes "72 hours" itself. DOMAIN.md makes them a business setting
-per station: ops.models.BookingPolicy, edited in the admin by admins (audited), seeded with the
-defaults below, cached here.
+`booking_rules(station)`; none writes "72 hours" itself. docs/business-rules.md makes them a business
+setting per station: ops.models.BookingPolicy, edited in the admin by admins (audited), seeded
+with the defaults below, cached here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BookingRules:
-    """The windows a station's bookings live by (defaults: DOMAIN.md)."""
+    """The windows a station's bookings live by (defaults: docs/business-rules.md)."""
 
     # A customer cancelling at least this long before the event gets the deposit back;
     # inside it, their cancel becomes a request staff decide on.

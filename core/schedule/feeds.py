@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.availability import slot_starts_at
 from core.models import Booking, CalendarFeed
-from core.schedule.run_sheet import ARRIVAL_BEFORE, chef_sees_details
+from core.schedule.run_sheet import ARRIVAL_BEFORE, chef_sees_details, day_of_contact
 from identity import scoping
 
 _SALT = "core.calendar-feed"
@@ -111,8 +111,8 @@ def _event(booking: Booking, *, details: bool, for_station: bool, now: datetime.
         f"Status: {booking.get_status_display()}",
     ]
     if details:
-        phone = booking.customer.phone or "—"
-        description.append(f"Contact: {booking.customer.full_name} {phone}")
+        name, phone = day_of_contact(booking)
+        description.append(f"Contact: {name} {phone or '—'}")
     if booking.special_requests:
         description.append(f"Requests: {booking.special_requests}")
     cancelled = booking.status == Booking.Status.CANCELLED

@@ -57,6 +57,13 @@ class RunSheet:
     parties: tuple[Party, ...]
 
 
+def day_of_contact(booking: Booking) -> tuple[str, str]:
+    """The name and phone of the booking's day-of contact (the customer's where none was given)."""
+    customer = booking.customer
+    name = f"{booking.contact_first_name} {booking.contact_last_name}".strip() or customer.full_name
+    return name, booking.contact_phone or customer.phone
+
+
 def run_sheet_chefs(user):
     """The chefs whose run sheets the user may open: a chef their own, staff their stations'."""
     return scoping.scope_queryset(user, Chef.objects.select_related("station"), "station").order_by("name")
@@ -94,6 +101,7 @@ def run_sheet_for(user, *, chef: Chef, date: datetime.date, now: datetime.dateti
             for line in (booking.quote or {}).get("lines", [])
             if line.get("code") in codes
         )
+        contact_name, contact_phone = day_of_contact(booking)
         parties.append(
             Party(
                 reference=booking.reference,
@@ -101,8 +109,8 @@ def run_sheet_for(user, *, chef: Chef, date: datetime.date, now: datetime.dateti
                 arrival=(starts - ARRIVAL_BEFORE).strftime("%H:%M"),
                 status=booking.get_status_display(),
                 address=booking.address if details else None,
-                contact_name=booking.customer.full_name,
-                contact_phone=(booking.customer.phone or "—") if details else None,
+                contact_name=contact_name,
+                contact_phone=(contact_phone or "—") if details else None,
                 adults=booking.party_adults,
                 kids=booking.party_kids,
                 toddlers=booking.party_toddlers,

@@ -1,4 +1,4 @@
-"""The AI assistant's starting knowledge base: (title, category, body), numbers from DOMAIN.md.
+"""The AI assistant's starting knowledge base: (title, category, body), numbers from docs/business-rules.md.
 
 The booking windows are the booking policy's (ops/policy.py), in words, never written here.
 
