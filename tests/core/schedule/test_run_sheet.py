@@ -136,3 +136,19 @@ def test_a_chefs_booking_page_shows_the_party_details_within_seven_days_and_neve
     for page in (near_page, far_page, listing):
         assert "$" not in page
     assert near.customer.email not in near_page
+
+
+def test_the_run_sheet_gives_the_bookings_day_of_contact_rather_than_the_customers_own(demo_data):
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    booking = party_on(
+        day,
+        reference="MH-RUN008",
+        contact_first_name="Dana",
+        contact_last_name="Host",
+        contact_phone="+15105559876",
+    )
+
+    content = client_for(CHEF).get(RUN_SHEET, {"date": day.isoformat()}).content.decode()
+
+    assert "Dana Host" in content and "+15105559876" in content
+    assert booking.customer.phone not in content
