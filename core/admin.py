@@ -15,6 +15,8 @@ from django.utils.text import Truncator
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.admin_booking_add import BookingAddPage
+from core.admin_booking_list import BookingListMixin
+from core.admin_changes import BookingChangeActions
 from core.admin_chef_view import ChefPartyDetails
 from core.admin_price_adjustment import PriceAdjustmentAction
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
@@ -126,10 +128,17 @@ class CustomerAdmin(StationScopedAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(
-    BookingAddPage, ChefPartyDetails, PriceAdjustmentAction, BookingActions, StationScopedAdmin
+    BookingAddPage,
+    ChefPartyDetails,
+    BookingListMixin,
+    BookingChangeActions,
+    PriceAdjustmentAction,
+    BookingActions,
+    StationScopedAdmin,
 ):
-    actions = (*BookingActions.actions, *PriceAdjustmentAction.actions)
+    actions = (*BookingActions.actions, *BookingChangeActions.actions, *PriceAdjustmentAction.actions)
     station_path = "station"
+    actions = (*BookingActions.actions, *BookingChangeActions.actions)
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
     # its money, the customer's record or the audit trail.
     field_permissions = {
@@ -144,29 +153,7 @@ class BookingAdmin(
         "refund_due": "payment.read",
         "quote_lines": "payment.read",
     }
-    list_display = (
-        "reference",
-        "date",
-        "slot_display",
-        "customer_name",
-        "station",
-        "chef",
-        "status",
-        "guests",
-        "total_due",
-        "deposit_due",
-        "source",
-        "flagged_for_staff",
-    )
-    list_filter = ("status", "station", "source", "flagged_for_staff", "payment_hold", "slot")
-    search_fields = (
-        "=reference",
-        "customer__email",
-        "customer__first_name",
-        "customer__last_name",
-        "customer__phone",
-        "zone",
-    )
+    # list_display, list_filter, search_fields and the order: core/admin_booking_list.py
     list_select_related = ("customer", "station", "chef")
     autocomplete_fields = ("customer",)
     date_hierarchy = "date"
@@ -233,11 +220,18 @@ class BookingAdmin(
         "status",
         "previous_status",
         # The station, chef and slot change through the actions (assign chef, reschedule),
-        # whose services check capacity and time off.
+        # whose services check capacity and time off; the party, menu and address through
+        # "Change party and menu" and "Change event address", whose services reprice them.
         "station",
         "chef",
         "date",
         "slot",
+        "address",
+        "zone",
+        "party_adults",
+        "party_kids",
+        "party_toddlers",
+        "items",
         "customer_contact",
         "total_due",
         "deposit_due",

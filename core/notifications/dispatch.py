@@ -34,9 +34,11 @@ class BookingEvent:
     CANCELLED = "booking_cancelled"
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
-    CHEF_ASSIGNED = "chef_assigned"
-    CHEF_UNASSIGNED = "chef_unassigned"
+    PARTY_GIVEN_TO_CHEF = "party_given_to_chef"
+    PARTY_TAKEN_FROM_CHEF = "party_taken_from_chef"
     MANAGE_LINK_REQUESTED = "manage_link_requested"
+    # The booking has no chef any more (staff must find one); the chef is told by PARTY_TAKEN_FROM_CHEF.
+    CHEF_UNASSIGNED = "chef_unassigned"
 
 
 # The notifications each event sends.
@@ -47,9 +49,10 @@ BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED, Kind.CHEF_CANCELLED),
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
-    BookingEvent.CHEF_ASSIGNED: (Kind.CHEF_ASSIGNED,),
-    BookingEvent.CHEF_UNASSIGNED: (Kind.CHEF_UNASSIGNED,),
+    BookingEvent.PARTY_GIVEN_TO_CHEF: (Kind.CHEF_ASSIGNED,),
+    BookingEvent.PARTY_TAKEN_FROM_CHEF: (Kind.CHEF_UNASSIGNED,),
     BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
+    BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
 # Events that can happen more than once to a booking: each occurrence notifies once. The
 # others (received, confirmed, cancelled) happen once in a booking's life, so a second report
@@ -59,14 +62,16 @@ REPEATABLE_EVENTS = frozenset(
         BookingEvent.RESCHEDULED,
         BookingEvent.CANCELLATION_REQUESTED,
         BookingEvent.PAYMENT_FLAGGED,
-        BookingEvent.CHEF_ASSIGNED,
+        BookingEvent.PARTY_GIVEN_TO_CHEF,
+        BookingEvent.PARTY_TAKEN_FROM_CHEF,
         BookingEvent.CHEF_UNASSIGNED,
     }
 )
 
 # The chef's news about their party: to the chef named in the notification's context (the
 # chef at the time of the event), by email, and by SMS when the chef consented. Never money,
-# never the customer's address or phone (the run sheet shows those from CHEF_DETAILS_DAYS_BEFORE days before).
+# never the customer's address or phone (the run sheet shows those from CHEF_DETAILS_DAYS_BEFORE
+# days before).
 CHEF_KINDS = frozenset({Kind.CHEF_ASSIGNED, Kind.CHEF_UNASSIGNED, Kind.CHEF_RESCHEDULED, Kind.CHEF_CANCELLED})
 
 STAFF_KINDS = frozenset(
@@ -132,9 +137,9 @@ def notify_chef_changed(booking: Booking, *, previous_chef_id: UUID | None) -> N
     if previous_chef_id == booking.chef_id:
         return
     if previous_chef_id is not None:
-        _on_commit(booking, BookingEvent.CHEF_UNASSIGNED, context=_chef_context(previous_chef_id))
+        _on_commit(booking, BookingEvent.PARTY_TAKEN_FROM_CHEF, context=_chef_context(previous_chef_id))
     if booking.chef_id is not None:
-        _on_commit(booking, BookingEvent.CHEF_ASSIGNED, context=_chef_context(booking.chef_id))
+        _on_commit(booking, BookingEvent.PARTY_GIVEN_TO_CHEF, context=_chef_context(booking.chef_id))
 
 
 def _chef_context(chef_id: UUID | None) -> dict[str, Any] | None:
@@ -149,6 +154,11 @@ def notify_cancellation_requested(booking: Booking) -> None:
 def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
     """After commit: the staff alert that a payment of the booking needs a look."""
     _on_commit(booking, BookingEvent.PAYMENT_FLAGGED, context={"reason": reason[:500]})
+
+
+def notify_chef_unassigned(booking: Booking, *, reason: str) -> None:
+    """After commit: the staff alert that the booking has no chef any more (the sweep repeats it daily)."""
+    _on_commit(booking, BookingEvent.CHEF_UNASSIGNED, context={"reason": reason[:500]})
 
 
 # A booking's manage link is sent again at most once per this many minutes, however often

@@ -2,6 +2,7 @@
 
     adjustment.py   booking_adjust_price: a discount or surcharge line (finance)
     create.py       booking_create: checked, priced, a chef claimed, inserted once per Idempotency-Key
+    changes.py      party, menu and address changes: revalidated, repriced, paid money kept
     lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...
     chef_claim.py   claiming a free chef for a slot under concurrency (create and reschedule)
     validation.py   the input checks: slot, date, address, contact details, a refund
@@ -12,6 +13,7 @@ What other code may use is re-exported here; the underscored helpers are the pac
 """
 
 from core.services.bookings.adjustment import booking_adjust_price
+from core.services.bookings.changes import CHANGE_WINDOW_CLOSED, booking_change_address, booking_change_party
 from core.services.bookings.create import BookingRequest, StaffBookingOptions, booking_create
 from core.services.bookings.errors import (
     DUPLICATE_BOOKING,
@@ -28,9 +30,11 @@ from core.services.bookings.lifecycle import (
     booking_confirm,
     booking_mark_no_show,
     booking_reschedule,
+    booking_unassign_chef,
 )
 
 __all__ = [
+    "CHANGE_WINDOW_CLOSED",
     "DUPLICATE_BOOKING",
     "IDEMPOTENCY_KEY_REUSED",
     "INVALID_TRANSITION",
@@ -42,9 +46,12 @@ __all__ = [
     "booking_cancel",
     "booking_cancellation_approve",
     "booking_cancellation_reject",
+    "booking_change_address",
+    "booking_change_party",
     "booking_complete",
     "booking_confirm",
     "booking_create",
     "booking_mark_no_show",
     "booking_reschedule",
+    "booking_unassign_chef",
 ]
