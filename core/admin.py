@@ -18,6 +18,7 @@ from core.admin_booking_add import BookingAddPage
 from core.admin_booking_list import BookingListMixin
 from core.admin_changes import BookingChangeActions
 from core.admin_chef_view import ChefPartyDetails
+from core.admin_inbox import ThreadActions
 from core.admin_price_adjustment import PriceAdjustmentAction
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from core.selectors import customer_by_email
@@ -138,7 +139,6 @@ class BookingAdmin(
 ):
     actions = (*BookingActions.actions, *BookingChangeActions.actions, *PriceAdjustmentAction.actions)
     station_path = "station"
-    actions = (*BookingActions.actions, *BookingChangeActions.actions)
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
     # its money, the customer's record or the audit trail.
     field_permissions = {
@@ -487,7 +487,7 @@ class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
 
 
 @admin.register(MessageThread)
-class MessageThreadAdmin(StationScopedAdmin):
+class MessageThreadAdmin(ThreadActions, StationScopedAdmin):
     # A thread belongs to one station (MessageThread.station), whatever else its customer books.
     station_path = "station"
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering

@@ -467,6 +467,10 @@ class Notification(UUIDModel):
         CHEF_RESCHEDULED = "chef_rescheduled", "Chef: party moved"
         CHEF_CANCELLED = "chef_cancelled", "Chef: party cancelled"
         RECEIPT = "receipt", "Receipt (payment or refund)"
+        STAFF_MESSAGE_WAITING = "staff_message_waiting", "Staff: a customer's message is waiting"
+        STAFF_REPLY = "staff_reply", "Staff reply to a customer"
+        MARKETING_EMAIL = "marketing_email", "Marketing email (campaign)"
+        MARKETING_SMS = "marketing_sms", "Marketing SMS (campaign)"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("myhibachi.api_urls")),
+    path("", include("crm.urls")),
 ]
 
 handler404 = "kernel.api.not_found"

@@ -56,6 +56,8 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.CHEF_RESCHEDULED: "chef_rescheduled",
     Notification.Kind.CHEF_CANCELLED: "chef_cancelled",
     Notification.Kind.RECEIPT: "receipt",
+    Notification.Kind.STAFF_MESSAGE_WAITING: "staff_message_waiting",
+    Notification.Kind.STAFF_REPLY: "staff_reply",
 }
 
 # Extra context by kind: the hours in the reminders' wording.

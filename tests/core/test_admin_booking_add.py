@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.actor import Actor
 from audit.models import AuditLog
 from core.models import Booking, Customer
+from core.services.bookings import booking_change_party
 from tests.staff_panel import (
     CHEF,
     MANAGER_FREMONT,
@@ -210,3 +212,19 @@ def test_a_manager_adjusts_an_existing_bookings_price_from_the_list_and_support_
     assert row.reason == "Second grill requested"
     support_page = client_for(SUPPORT).get(reverse("admin:core_booking_changelist"))
     assert "adjust_price" not in support_page.content.decode()
+
+
+def test_a_party_change_keeps_the_price_adjustment_line(demo_data):
+    client_for(MANAGER_FREMONT).post(
+        ADD, phone_order(email="keeps.discount@example.com", adjustment="-40.00", adjustment_reason="Loyalty")
+    )
+    booking = Booking.objects.get(customer__email="keeps.discount@example.com")
+
+    booking = booking_change_party(
+        booking=booking, party_adults=15, actor=Actor.system("pytest staff"), by_customer=False
+    )
+
+    assert booking.price_adjustment_cents == -4000
+    assert booking.quote["lines"][-1]["label"] == "Discount: Loyalty"
+    assert booking.total_due_cents == booking.quote["total_cents"]
+    assert booking.total_due_cents == 15 * 5500 + booking.quote["travel_fee_cents"] - 4000
