@@ -19,7 +19,7 @@ from core.admin_booking_list import BookingListMixin
 from core.admin_changes import BookingChangeActions
 from core.admin_chef_view import ChefPartyDetails
 from core.admin_inbox import ThreadActions
-from core.admin_price_adjustment import PriceAdjustmentAction
+from core.admin_staff_options import StaffOptionActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from core.selectors import customer_by_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -133,11 +133,11 @@ class BookingAdmin(
     ChefPartyDetails,
     BookingListMixin,
     BookingChangeActions,
-    PriceAdjustmentAction,
+    StaffOptionActions,
     BookingActions,
     StationScopedAdmin,
 ):
-    actions = (*BookingActions.actions, *BookingChangeActions.actions, *PriceAdjustmentAction.actions)
+    actions = (*BookingActions.actions, *BookingChangeActions.actions, *StaffOptionActions.actions)
     station_path = "station"
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
     # its money, the customer's record or the audit trail.

@@ -228,3 +228,21 @@ def test_a_party_change_keeps_the_price_adjustment_line(demo_data):
     assert booking.quote["lines"][-1]["label"] == "Discount: Loyalty"
     assert booking.total_due_cents == booking.quote["total_cents"]
     assert booking.total_due_cents == 15 * 5500 + booking.quote["travel_fee_cents"] - 4000
+
+
+def test_staff_email_the_manage_link_of_a_booking_made_without_it(
+    demo_data, django_capture_on_commit_callbacks, mailoutbox
+):
+    order = phone_order(email="quiet@example.com")
+    order.pop("notify_customer")
+    client = client_for(SUPPORT)
+    client.post(ADD, order)
+    booking = Booking.objects.get(customer__email="quiet@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_action(client, Booking, "send_manage_link", [booking])
+
+    assert any("Emailed the manage link of" in message for message in messages_of(response))
+    sent = [email for email in mailoutbox if email.to == ["quiet@example.com"]]
+    assert len(sent) == 1 and "/manage/" in sent[0].body
+    assert AuditLog.objects.filter(action="booking.manage_link_send", resource_id=str(booking.pk)).exists()

@@ -1,4 +1,5 @@
-"""The bookings list's "Adjust the price" action: a discount or surcharge line, finance roles only."""
+"""The bookings list's staff options: "Adjust the price" (a discount or surcharge line, finance
+roles only) and "Email the manage link" (a phone booking made without it, a lost email)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django import forms
 from core.admin_actions import BOOKING
 from core.models import Booking
 from core.services.bookings import booking_adjust_price
+from core.services.bookings.manage_link import booking_manage_link_send
 from identity.staff_panel.actions import StaffAction, staff_actions
 from kernel.money import dollars_to_cents, format_cents
 
@@ -46,7 +48,14 @@ def _explain(bookings: list[Booking]) -> str:
         ),
         done=lambda data: f"Price adjustment of {format_cents(data['amount'])} set on " + "{objects}.",
     ),
+    StaffAction(
+        name="send_manage_link",
+        description="Email the customer the manage link",
+        permission="booking.update",
+        service=lambda booking, data, actor: booking_manage_link_send(booking=booking, actor=actor),
+        done="Emailed the manage link of {objects}.",
+    ),
     target=BOOKING,
 )
-class PriceAdjustmentAction:
+class StaffOptionActions:
     """Mixed into BookingAdmin: its action is listed in BookingAdmin.actions."""
