@@ -62,7 +62,9 @@ CHEF_DETAILS_DAYS_BEFORE = 7
 # The cached rules of a station; the version in the key retires every cached copy at once
 # when BookingRules changes shape.
 _CACHE_KEY = "ops:booking-rules:v1:{station_id}"
-_CACHE_SECONDS = 60 * 60
+# Saving a policy drops the shared cache's copy at once; the expiry only bounds how long a
+# process with a local-memory cache (no REDIS_URL) may keep an old copy.
+_CACHE_SECONDS = 5 * 60
 # Kept on the Station object too: one request asks for the rules of the same station many
 # times (every slot of a 31-day availability), and reads them from the cache once.
 _INSTANCE_ATTR = "_booking_rules"
