@@ -26,10 +26,12 @@ def _effective_rating(chef: Chef) -> Decimal:
 def chef_review_stats_set(*, chef: Chef, review_count: int, review_mean: Decimal | None) -> Chef:
     """Store the mean and count of the chef's approved reviews (core counts them) and re-rate the chef."""
     chef = Chef.objects.select_for_update().get(pk=chef.pk)
+    before = (chef.review_count, chef.review_mean, chef.rating)
     chef.review_count = review_count
     chef.review_mean = review_mean
     chef.rating = _effective_rating(chef)
-    chef.save(update_fields=["review_count", "review_mean", "rating", "updated_at"])
+    if (chef.review_count, chef.review_mean, chef.rating) != before:
+        chef.save(update_fields=["review_count", "review_mean", "rating", "updated_at"])
     return chef
 
 

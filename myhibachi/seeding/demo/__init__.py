@@ -22,6 +22,7 @@ from myhibachi.seeding.demo import (
     messages,
     payments,
     people,
+    ratings,
     receipts,
     schedule,
 )
@@ -42,6 +43,7 @@ def seed_demo(report: SeedReport, reference: Reference) -> list[Login]:
     people.seed_customers(ctx)
     bookings.seed_bookings(ctx)
     bookings.seed_reviews(ctx)
+    ratings.seed_chef_ratings(ctx)
     payments.seed_payments(ctx)
     payments.seed_stripe_events(ctx)
     leads.seed_leads(ctx)
