@@ -156,3 +156,17 @@ def test_a_seven_day_refund_notice_is_applied_by_the_api_and_stated_by_the_manag
     confirmation = next(email for email in mailoutbox if email.subject.startswith("Confirmed"))
     assert "cancel 7 days or more ahead" in confirmation.body
     assert "4 days" not in confirmation.body
+
+
+def test_a_longer_deposit_deadline_and_booking_window_apply_to_new_bookings(fremont):
+    BookingPolicy.objects.filter(station=fremont).update(deposit_deadline_hours=48, booking_max_ahead_days=30)
+
+    booking = booking_create(request=booking_request(date=event_date(20)), actor=STAFF)
+    too_far = booking_window_error(
+        station=Station.objects.get(pk=fremont.pk), date=event_date(40), slot=SIX_PM
+    )
+
+    assert booking.deposit_due_at - booking.created_at == pytest.approx(
+        datetime.timedelta(hours=48), abs=datetime.timedelta(seconds=5)
+    )
+    assert too_far == "Bookings open at most 30 days ahead."
