@@ -32,11 +32,17 @@ STRIPE_POLICY: dict[str, list[str]] = {
     "connect-src": ["https://api.stripe.com"],
 }
 STRIPE_ATTRIBUTE = "csp_allow_stripe"
+INLINE_STYLES_ATTRIBUTE = "csp_allow_inline_styles"
 
 
 def allow_stripe(request: HttpRequest) -> None:
     """Let this response load Stripe.js and its frames (the payment step only)."""
     setattr(request, STRIPE_ATTRIBUTE, True)
+
+
+def allow_inline_styles(request: HttpRequest) -> None:
+    """Let this response use its own <style> element (the printable receipt); never scripts."""
+    setattr(request, INLINE_STYLES_ATTRIBUTE, True)
 
 
 def policy_for(request: HttpRequest) -> str:
@@ -45,6 +51,8 @@ def policy_for(request: HttpRequest) -> str:
         for name, sources in STRIPE_POLICY.items():
             kept = [source for source in directives[name] if source != "'none'"]
             directives[name] = [*kept, *sources]
+    if getattr(request, INLINE_STYLES_ATTRIBUTE, False):
+        directives["style-src"] = [*directives["style-src"], "'unsafe-inline'"]
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 

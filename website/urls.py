@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from website.views import booking, changes, manage, pages, pay, quote
+from website.views import booking, changes, manage, pages, pay, quote, receipts
 
 app_name = "website"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("manage/<str:token>/details/", changes.update_details, name="update-details"),
     path("manage/<str:token>/booking.ics", manage.calendar_file, name="calendar-file"),
     path("manage/<str:token>/paid/", pay.paid, name="paid"),
+    path("manage/<str:token>/receipts/<str:number>/", receipts.receipt, name="receipt"),
     path("pay/<str:token>/", pay.pay, name="pay"),
     path("robots.txt", pages.robots_txt, name="robots"),
     path("sitemap.xml", pages.sitemap_xml, name="sitemap"),

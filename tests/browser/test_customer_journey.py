@@ -1,7 +1,7 @@
 """The customer's whole journey in a real headless Chromium, at a phone and a desktop size:
 quote -> book -> pay the deposit (fake gateway) -> confirmation -> the manage link from the email
--> reschedule -> change the party -> proteins -> pay the balance with a tip -> cancel; the quote and booking forms with
-JavaScript off; axe-core on every page (no serious or critical violation)."""
+-> reschedule -> change the party -> proteins -> pay the balance with a tip -> cancel; the quote
+and booking forms with JavaScript off; axe-core on every page (no serious or critical violation)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import Booking
+from core.receipts.selectors import receipts_of_booking
 from core.selectors import (
     booking_change_deadline,
     booking_manage_view,
@@ -107,6 +108,7 @@ def manage_context(booking: Booking, token: str, **extra: Any) -> dict[str, Any]
         for code, count in (booking.protein_counts or {}).items()
     ]
     context.setdefault("proteins_form", ProteinsForm(proteins=proteins, current=booking.protein_counts or {}))
+    context["receipts"] = list(receipts_of_booking(booking))
     context.setdefault("review_form", ReviewForm())
     catalogue = (menu["upgrades"] + menu["addons"]) if menu else []
     context.setdefault(
