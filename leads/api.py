@@ -17,10 +17,10 @@ from leads.serializers import (
     LeadCreateInputSerializer,
     LeadCreateOutputSerializer,
     QuoteInputSerializer,
-    QuoteOutputSerializer,
 )
 from leads.services import lead_capture
 from pricing.quote import quote_compute
+from pricing.serializers import QuoteOutputSerializer
 
 INVALID = OpenApiResponse(
     description='Invalid input: {"error": {"code", "message", "fields": {"<field>": ["reason"]}}}.'

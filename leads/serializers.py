@@ -118,31 +118,7 @@ class QuoteInputSerializer(serializers.Serializer):
     )
 
 
-class QuoteLineOutputSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="adult, kid, toddler, an item code, or party_minimum_adjustment.")
-    label = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_cents = serializers.IntegerField()
-    total_cents = serializers.IntegerField()
-
-
-class QuoteStationOutputSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class QuoteOutputSerializer(serializers.Serializer):
-    lines = QuoteLineOutputSerializer(many=True)
-    food_cents = serializers.IntegerField(help_text="After the party minimum.")
-    minimum_applied = serializers.BooleanField()
-    party_minimum_cents = serializers.IntegerField()
-    travel_fee_cents = serializers.IntegerField()
-    distance_miles = serializers.CharField(help_text='Road miles to the serving station, e.g. "12.3".')
-    tax_cents = serializers.IntegerField()
-    total_cents = serializers.IntegerField()
-    deposit_cents = serializers.IntegerField()
-    balance_cents = serializers.IntegerField()
-    station = QuoteStationOutputSerializer()
+# The quote's output shape is pricing's (pricing.serializers): the assistant returns it too.
 
 
 # --- Leads -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Output shapes of the pricing API. These endpoints take no input."""
+"""Output shapes of the pricing API, and of a quote (POST /api/v1/quotes/, and the assistant's replies)."""
 
 from rest_framework import serializers
 
@@ -45,3 +45,30 @@ class StationOutputSerializer(serializers.Serializer):
     free_miles = serializers.IntegerField(source="effective_free_miles")
     price_per_mile_cents = serializers.IntegerField(source="effective_price_per_mile_cents")
     max_distance_miles = serializers.IntegerField(source="effective_max_distance_miles")
+
+
+class QuoteLineOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="adult, kid, toddler, an item code, or party_minimum_adjustment.")
+    label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_cents = serializers.IntegerField()
+    total_cents = serializers.IntegerField()
+
+
+class QuoteStationOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    lines = QuoteLineOutputSerializer(many=True)
+    food_cents = serializers.IntegerField(help_text="After the party minimum.")
+    minimum_applied = serializers.BooleanField()
+    party_minimum_cents = serializers.IntegerField()
+    travel_fee_cents = serializers.IntegerField()
+    distance_miles = serializers.CharField(help_text='Road miles to the serving station, e.g. "12.3".')
+    tax_cents = serializers.IntegerField()
+    total_cents = serializers.IntegerField()
+    deposit_cents = serializers.IntegerField()
+    balance_cents = serializers.IntegerField()
+    station = QuoteStationOutputSerializer()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from audit.actor import Actor
+from core.hooks import InboundSms, inbound_sms_received
 from core.models import Customer, Message, MessageThread, Notification
 from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
 from core.services.messaging.outbound import notification_claim
@@ -53,6 +54,10 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
     customers = _customers_by_phone(phone)
     if not customers:
         logger.info("Inbound SMS from a number no customer has; not stored.")
+        if _keyword(body) not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
+            inbound_sms_received(
+                sms=InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=None)
+            )
         return InboundOutcome.UNKNOWN_NUMBER
     if (
         provider_id
@@ -108,6 +113,9 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         )
         return InboundOutcome.HELP
     thread_flag_for_staff(thread=thread, actor=actor, reason="the customer texted us")
+    inbound_sms_received(
+        sms=InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=customer.pk)
+    )
     return InboundOutcome.FLAGGED
 
 
