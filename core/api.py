@@ -39,9 +39,12 @@ from core.tokens import booking_from_manage_token, manage_token_for
 from myhibachi.api import PublicThrottle
 from myhibachi.errors import ServiceError
 from ops.availability import station_availability
+from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 
 logger = logging.getLogger(__name__)
+# The default booking policy in words, for the OpenAPI descriptions (per station at run time).
+_RULES = booking_rules().as_context()
 
 INVALID = OpenApiResponse(
     ErrorOutputSerializer, description="Invalid input; `fields` names each field at fault."
@@ -101,8 +104,9 @@ class AvailabilityListApi(APIView):
         description=(
             "For the station serving the ZIP code, each date from start to end (at most 92 days) "
             "with its four slots (station local time), whether each can be booked, and how many "
-            "chefs are still free. Slots less than 48 hours or more than 365 days ahead are not "
-            "available. 400 (field zip_code) for an unknown ZIP or one outside the service area."
+            f"chefs are still free. Slots less than {_RULES['booking_min_lead']} or more than "
+            f"{_RULES['booking_max_ahead']} ahead are not available. 400 (field zip_code) for an "
+            "unknown ZIP or one outside the service area."
         ),
         parameters=[AvailabilityQueryInputSerializer],
         responses={200: AvailabilityOutputSerializer, 400: INVALID, 429: THROTTLED},
@@ -125,8 +129,9 @@ class BookingCreateApi(APIView):
         summary="Book a hibachi party",
         description=(
             "Books a slot: the server prices the party, assigns a chef, and returns the booking "
-            "(deposit_pending, deposit due within 24 hours) with its manage token. The customer "
-            "is found by email or created; SMS and email consent are recorded only when true. "
+            f"(deposit_pending, deposit due within {_RULES['deposit_deadline']}) with its manage "
+            "token. The customer is found by email or created; SMS and email consent are recorded "
+            "only when true. "
             "409 `slot_unavailable` when no chef is free, `duplicate_booking` when this customer "
             "already holds the slot, `idempotency_key_reused` for a reused Idempotency-Key."
         ),
@@ -223,8 +228,9 @@ class BookingManageCancelApi(_ManageTokenApi):
         tags=["bookings"],
         summary="Cancel a booking",
         description=(
-            "4 or more days before the event the booking is cancelled and the deposit paid is due "
-            "back; inside 4 days it becomes a cancellation request that staff decide on."
+            f"{_RULES['refund_notice']} or more before the event the booking is cancelled and the "
+            f"deposit paid is due back; inside {_RULES['refund_notice']} it becomes a cancellation "
+            "request that staff decide on."
         ),
         parameters=[TOKEN_PARAMETER],
         request=BookingCancelInputSerializer,
@@ -255,9 +261,9 @@ class BookingManageRescheduleApi(_ManageTokenApi):
         tags=["bookings"],
         summary="Move a booking to another slot",
         description=(
-            "Up to 72 hours before the event, to a slot inside the booking window with a free "
-            "chef. 409 `slot_unavailable` when the slot is full, `reschedule_window_closed` inside "
-            "72 hours."
+            f"Up to {_RULES['change_cutoff']} before the event, to a slot inside the booking window "
+            "with a free chef. 409 `slot_unavailable` when the slot is full, "
+            f"`reschedule_window_closed` inside {_RULES['change_cutoff']}."
         ),
         parameters=[TOKEN_PARAMETER],
         request=BookingRescheduleInputSerializer,

@@ -8,11 +8,7 @@ from django.utils import timezone
 
 from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
 from ops.availability import slot_starts_at
-
-# DOMAIN.md "Booking lifecycle": the customer cancels with a refund 4 or more days ahead,
-# and reschedules through the manage link up to 72 hours ahead.
-CUSTOMER_REFUND_NOTICE = datetime.timedelta(days=4)
-CUSTOMER_RESCHEDULE_NOTICE = datetime.timedelta(hours=72)
+from ops.policy import booking_rules
 
 
 def booking_starts_at(booking: Booking) -> datetime.datetime:
@@ -57,7 +53,7 @@ def booking_paid_cents(*, booking: Booking) -> int:
 
 
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
-    """What a customer cancelling 4+ days ahead gets back: the deposit paid, and any balance paid early.
+    """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
 
     DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
     was paid ahead, so it is refunded too.
@@ -74,7 +70,7 @@ class CustomerActions:
     """What the customer may do through the manage link right now."""
 
     can_cancel: bool
-    cancel_becomes_request: bool  # inside 4 days: staff decide, no refund unless they choose one
+    cancel_becomes_request: bool  # inside the refund notice: staff decide, no refund unless they choose one
     cancel_refund_cents: int
     can_reschedule: bool
     can_review: bool
@@ -84,12 +80,13 @@ def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None 
     """The manage page's buttons, by the same rules the services enforce."""
     now = now or timezone.now()
     until_start = booking_starts_at(booking) - now
+    rules = booking_rules(booking.station)
     can_cancel = (
         booking.status != Booking.Status.CANCELLATION_REQUESTED
         and booking_action_allowed(booking.status, BookingAction.CANCEL)
         and until_start > datetime.timedelta(0)
     )
-    becomes_request = can_cancel and until_start < CUSTOMER_REFUND_NOTICE
+    becomes_request = can_cancel and until_start < rules.refund_notice
     refund_cents = (
         booking_timely_cancel_refund_cents(booking=booking) if can_cancel and not becomes_request else 0
     )
@@ -98,7 +95,7 @@ def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None 
         cancel_becomes_request=becomes_request,
         cancel_refund_cents=refund_cents,
         can_reschedule=booking_action_allowed(booking.status, BookingAction.RESCHEDULE)
-        and until_start >= CUSTOMER_RESCHEDULE_NOTICE,
+        and until_start >= rules.change_cutoff,
         can_review=booking.status == Booking.Status.COMPLETED
         and not Review.objects.filter(booking=booking).exists(),
     )

@@ -12,9 +12,12 @@ from rest_framework import serializers
 
 from identity.contact import normalize_phone
 from myhibachi.errors import ServiceError
+from ops.policy import booking_rules
 from ops.slots import SLOTS, slot_label
 
 SLOT_LABELS = [slot_label(slot) for slot in SLOTS]
+# The default booking policy in words, for the OpenAPI help texts (per station at run time).
+_RULES = booking_rules().as_context()
 MAX_AVAILABILITY_DAYS = 92
 MAX_PARTY = 100
 MAX_ITEMS = 20
@@ -209,10 +212,10 @@ class PaymentOutputSerializer(serializers.Serializer):
 class CustomerActionsOutputSerializer(serializers.Serializer):
     can_cancel = serializers.BooleanField()
     cancel_becomes_request = serializers.BooleanField(
-        help_text="Inside 4 days a cancellation is a request that staff decide on."
+        help_text=f"Inside {_RULES['refund_notice']} a cancellation is a request that staff decide on."
     )
     cancel_refund_cents = serializers.IntegerField(help_text="Refunded if cancelled now.")
-    can_reschedule = serializers.BooleanField(help_text="Up to 72 hours before the event.")
+    can_reschedule = serializers.BooleanField(help_text=f"Up to {_RULES['change_cutoff']} before the event.")
     can_review = serializers.BooleanField()
 
 

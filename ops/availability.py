@@ -2,7 +2,7 @@
 
 A chef is free on a date and slot when active, at the station, without a time-off row for that
 date (whole day or that slot), and without an active booking in that slot. The booking window
-(48 hours to 365 days ahead, in the station's local time) limits what can be booked.
+(the station's policy, ops/policy.py: in its local time) limits what can be booked.
 
 Capacity is defined by bookings, so this module reads core.Booking: it is a read of another
 app's table, never a write (core's booking service writes, and calls back in here).
@@ -23,10 +23,8 @@ from django.utils import timezone
 from core.models import Booking
 from identity.models import Station
 from ops.models import Chef, ChefAvailability
-from ops.slots import SLOTS, slot_label
-
-MIN_HOURS_AHEAD = 48
-MAX_DAYS_AHEAD = 365
+from ops.policy import booking_rules, duration_words
+from ops.slots import slot_label
 
 # Bookings that count towards a chef's load in a week, when choosing who gets the next one.
 WORKLOAD_STATUSES = (*Booking.ACTIVE_STATUSES, Booking.Status.COMPLETED)
@@ -80,12 +78,11 @@ def booking_window_error(
 ) -> str | None:
     """Why the slot cannot be booked now (a sentence for the customer), or None when it can."""
     now = now or timezone.now()
-    if date > station_today(station, now=now) + datetime.timedelta(days=MAX_DAYS_AHEAD):
-        return f"Bookings open at most {MAX_DAYS_AHEAD} days ahead."
-    if slot_starts_at(station=station, date=date, slot=slot) < now + datetime.timedelta(
-        hours=MIN_HOURS_AHEAD
-    ):
-        return f"Bookings must start at least {MIN_HOURS_AHEAD} hours from now."
+    rules = booking_rules(station)
+    if date > station_today(station, now=now) + datetime.timedelta(days=rules.booking_max_ahead.days):
+        return f"Bookings open at most {duration_words(rules.booking_max_ahead)} ahead."
+    if slot_starts_at(station=station, date=date, slot=slot) < now + rules.booking_min_lead:
+        return f"Bookings must start at least {duration_words(rules.booking_min_lead)} from now."
     return None
 
 
@@ -102,6 +99,7 @@ def station_availability(
     their time off in the range, and the active bookings in the range; the rest is Python.
     """
     now = now or timezone.now()
+    slot_times = booking_rules(station).slot_times
     chef_ids = list(Chef.objects.filter(station=station, is_active=True).values_list("pk", flat=True))
 
     off_days: set[tuple[UUID, datetime.date]] = set()
@@ -130,7 +128,7 @@ def station_availability(
     for offset in range((end - start).days + 1):
         date = start + datetime.timedelta(days=offset)
         slots = []
-        for slot in SLOTS:
+        for slot in slot_times:
             free = tuple(
                 chef_id
                 for chef_id in chef_ids

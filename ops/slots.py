@@ -1,8 +1,12 @@
-"""The four service slots of a day, in the station's local time (DOMAIN.md)."""
+"""The service slots of a day, in the station's local time (DOMAIN.md); the times are the policy's."""
 
 from datetime import time
 
-SLOTS: tuple[time, ...] = (time(12, 0), time(15, 0), time(18, 0), time(21, 0))
+from ops.policy import DEFAULT_SLOT_TIMES
+
+# Every slot time a booking or a time-off row may hold (the database's choices); which of them
+# a station offers is its policy's `slot_times`.
+SLOTS: tuple[time, ...] = DEFAULT_SLOT_TIMES
 SLOT_CHOICES = [(slot, slot.strftime("%H:%M")) for slot in SLOTS]
 
 
@@ -11,7 +15,7 @@ def slot_label(slot: time) -> str:
 
 
 def parse_slot(value: str) -> time | None:
-    """'18:00' -> time(18, 0); None for anything that is not one of the four slots."""
+    """'18:00' -> time(18, 0); None for anything that is not one of the slots."""
     for slot in SLOTS:
         if value == slot_label(slot):
             return slot

@@ -21,6 +21,7 @@ from django.template.loader import get_template
 from core.models import Booking, Notification
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
+from ops.policy import booking_rules
 from pricing.money import format_cents
 
 BRAND = "My Hibachi"
@@ -113,7 +114,8 @@ def booking_context(booking: Booking) -> dict[str, Any]:
     station, customer = booking.station, booking.customer
     zone = ZoneInfo(station.timezone)
     paid_cents = booking_paid_cents(booking=booking)
-    deposit_due_at = booking.deposit_due_at or (booking.created_at + datetime.timedelta(hours=24))
+    rules = booking_rules(station)
+    deposit_due_at = booking.deposit_due_at or (booking.created_at + rules.deposit_deadline)
     return {
         "customer": {
             "first_name": customer.first_name,
@@ -144,6 +146,7 @@ def booking_context(booking: Booking) -> dict[str, Any]:
             "admin_url": f"{settings.SITE_URL}/admin/core/booking/{booking.pk}/change/",
         },
         "station": {"name": station.name, "phone": station.phone, "email": station.email},
+        "rules": rules.as_context(),
     }
 
 

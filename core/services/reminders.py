@@ -34,6 +34,7 @@ from core.services.bookings import booking_cancel
 from core.services.messaging import notifications_claim_for_booking
 from identity.models import Station
 from myhibachi.errors import ServiceError
+from ops.policy import DEFAULT_BOOKING_RULES, duration_words
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ DEPOSIT_REMINDERS = (
     (Kind.DEPOSIT_REMINDER_2H, datetime.timedelta(hours=2), datetime.timedelta(hours=12)),
     (Kind.DEPOSIT_REMINDER_12H, datetime.timedelta(hours=12), datetime.timedelta(hours=24)),
 )
-UNPAID_CANCEL_AFTER = datetime.timedelta(hours=24)
 # (kind, event at most this far ahead, and more than this): in the station's time zone.
 EVENT_REMINDERS = (
     (Kind.EVENT_REMINDER_48H, datetime.timedelta(hours=48), datetime.timedelta(hours=24)),
@@ -57,7 +57,9 @@ REVIEW_REQUEST_AFTER = datetime.timedelta(hours=24)
 REVIEW_REQUEST_UNTIL = datetime.timedelta(days=7)
 
 UNPAID_CANCEL_ACTOR = Actor.system(label="unpaid deposit sweep")
-UNPAID_CANCEL_REASON = "The deposit was not paid within 24 hours of booking."
+UNPAID_CANCEL_REASON = (
+    f"The deposit was not paid within {duration_words(DEFAULT_BOOKING_RULES.deposit_deadline)} of booking."
+)
 
 
 def booking_deposit_reminders_send(*, now: datetime.datetime | None = None) -> int:
@@ -84,7 +86,8 @@ def booking_unpaid_cancel(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     due = Booking.objects.filter(
         Q(deposit_due_at__lte=now)
-        | Q(deposit_due_at__isnull=True, created_at__lte=now - UNPAID_CANCEL_AFTER),
+        # Bookings made before deposit_due_at was stored: the default deadline.
+        | Q(deposit_due_at__isnull=True, created_at__lte=now - DEFAULT_BOOKING_RULES.deposit_deadline),
         status=Booking.Status.DEPOSIT_PENDING,
         payment_hold=False,
     ).exclude(

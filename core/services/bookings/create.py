@@ -41,6 +41,7 @@ from identity.contact import normalize_email
 from leads.services import lead_convert_on_booking, lead_record_booking_failed
 from myhibachi.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error
+from ops.policy import booking_rules
 from ops.slots import slot_label
 from pricing.quote import quote_compute
 
@@ -49,7 +50,6 @@ logger = logging.getLogger(__name__)
 # Without 0/O, 1/I/L and 5/S look-alikes: read over the phone without mistakes.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 REFERENCE_LENGTH = 6
-DEPOSIT_DUE_AFTER = datetime.timedelta(hours=24)
 
 
 def booking_create(
@@ -210,7 +210,7 @@ def _booking_create_atomic(
         status=Booking.Status.DEPOSIT_PENDING,
         source=source,
         special_requests=special_requests,
-        deposit_due_at=now + DEPOSIT_DUE_AFTER,
+        deposit_due_at=now + booking_rules(station).deposit_deadline,
         idempotency_key=key,
         idempotency_fingerprint=fingerprint if key else "",
     )

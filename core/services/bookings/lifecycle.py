@@ -29,8 +29,6 @@ from core.notifications.dispatch import (
     notify_cancellation_requested,
 )
 from core.selectors import (
-    CUSTOMER_REFUND_NOTICE,
-    CUSTOMER_RESCHEDULE_NOTICE,
     booking_starts_at,
     booking_timely_cancel_refund_cents,
 )
@@ -42,6 +40,7 @@ from core.services.payments import payment_refund_for_cancellation
 from myhibachi.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error, free_chefs_queryset
 from ops.models import Chef
+from ops.policy import booking_rules, duration_words
 from ops.slots import slot_label
 
 _ACTION_WORDS = {
@@ -92,9 +91,10 @@ def booking_cancel(
     by_customer: bool,
     refund_cents: int | None = None,
 ) -> Booking:
-    """Cancel a booking. By the customer: 4+ days ahead cancelled with the deposit refunded, inside
-    4 days a cancellation request. By staff: cancelled at any time, with a reason (and the refund
-    they choose, at most what was paid). A no-op when already cancelled (or already requested).
+    """Cancel a booking. By the customer: before the refund notice (ops/policy.py) cancelled with
+    the deposit refunded, inside it a cancellation request. By staff: cancelled at any time, with
+    a reason (and the refund they choose, at most what was paid). A no-op when already cancelled
+    (or already requested).
     """
     booking = _locked(booking)
     if booking.status == Booking.Status.CANCELLED:
@@ -112,7 +112,7 @@ def booking_cancel(
         until_start = booking_starts_at(booking) - now
         if until_start <= datetime.timedelta(0):
             raise ConflictError("This event has already started; please contact us.", code="event_started")
-        if until_start >= CUSTOMER_REFUND_NOTICE:
+        if until_start >= booking_rules(booking.station).refund_notice:
             refund = booking_timely_cancel_refund_cents(booking=booking)
             _cancel(booking, reason=reason, refund_cents=refund, now=now)
             _audit(actor, "booking.cancel", booking, before, reason=reason or "cancelled by the customer")
@@ -181,7 +181,7 @@ def booking_reschedule(
 ) -> Booking:
     """Move a booking to another slot with a free chef (its own chef when free).
 
-    The customer may do it up to 72 hours before the event, staff at any time; the new slot
+    The customer may do it up to the change cutoff (ops/policy.py), staff at any time; the new slot
     must be inside the booking window. ConflictError slot_unavailable when the slot is full.
     """
     slot = _checked_slot(slot)
@@ -192,9 +192,11 @@ def booking_reschedule(
     ][0]:
         return booking
     _refuse_unless_allowed(booking, BookingAction.RESCHEDULE)
-    if by_customer and booking_starts_at(booking) - timezone.now() < CUSTOMER_RESCHEDULE_NOTICE:
+    change_cutoff = booking_rules(booking.station).change_cutoff
+    if by_customer and booking_starts_at(booking) - timezone.now() < change_cutoff:
         raise ConflictError(
-            "Bookings can be moved online up to 72 hours before the event; please call us to change it.",
+            f"Bookings can be moved online up to {duration_words(change_cutoff)} before the event; "
+            "please call us to change it.",
             code="reschedule_window_closed",
         )
     if window_error := booking_window_error(station=booking.station, date=date, slot=slot):
