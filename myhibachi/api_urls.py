@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("core.payments.urls")),
     path("", include("core.notifications.urls")),
     path("", include("leads.urls")),
+    path("", include("ai.urls")),
 ]
