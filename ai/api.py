@@ -14,11 +14,11 @@ from rest_framework.views import APIView
 
 from ai.selectors import transcript_messages
 from ai.serializers import (
-    ConversationStartInputSerializer,
-    ConversationStartOutputSerializer,
-    MessageInputSerializer,
-    MessageReplyOutputSerializer,
-    TranscriptOutputSerializer,
+    AssistantConversationStartInputSerializer,
+    AssistantConversationStartOutputSerializer,
+    AssistantMessageInputSerializer,
+    AssistantMessageReplyOutputSerializer,
+    AssistantTranscriptOutputSerializer,
 )
 from ai.services import conversation_message_receive, conversation_start, public_facts
 from ai.tokens import conversation_from_token, conversation_token
@@ -59,16 +59,16 @@ class ConversationStartApi(APIView):
         operation_id="assistant_conversation_start",
         tags=["assistant"],
         summary="Start a conversation with the assistant",
-        request=ConversationStartInputSerializer,
-        responses={201: ConversationStartOutputSerializer, 400: INVALID, 429: THROTTLED},
+        request=AssistantConversationStartInputSerializer,
+        responses={201: AssistantConversationStartOutputSerializer, 400: INVALID, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
-        serializer = ConversationStartInputSerializer(data=request.data)
+        serializer = AssistantConversationStartInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         conversation = conversation_start(
             channel=serializer.validated_data["channel"], actor=Actor.from_request(request)
         )
-        body = ConversationStartOutputSerializer(_transcript(conversation)).data
+        body = AssistantConversationStartOutputSerializer(_transcript(conversation)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -79,11 +79,11 @@ class ConversationReadApi(APIView):
         operation_id="assistant_conversation_read",
         tags=["assistant"],
         summary="The transcript and status (the widget polls it for staff replies)",
-        responses={200: TranscriptOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
+        responses={200: AssistantTranscriptOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, token: str) -> Response:
         conversation = conversation_from_token(token, ip_address=request.META.get("REMOTE_ADDR"))
-        return Response(TranscriptOutputSerializer(_transcript(conversation)).data)
+        return Response(AssistantTranscriptOutputSerializer(_transcript(conversation)).data)
 
 
 class MessageSendApi(APIView):
@@ -101,9 +101,9 @@ class MessageSendApi(APIView):
             "date asked about, and whether contact details created a lead. Every figure of the "
             "reply comes from the engines; a reply that fails that check is not sent."
         ),
-        request=MessageInputSerializer,
+        request=AssistantMessageInputSerializer,
         responses={
-            200: MessageReplyOutputSerializer,
+            200: AssistantMessageReplyOutputSerializer,
             400: INVALID,
             404: NOT_FOUND,
             409: CLOSED,
@@ -112,7 +112,7 @@ class MessageSendApi(APIView):
     )
     def post(self, request: Request, token: str) -> Response:
         conversation = conversation_from_token(token, ip_address=request.META.get("REMOTE_ADDR"))
-        serializer = MessageInputSerializer(data=request.data)
+        serializer = AssistantMessageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         exchange = conversation_message_receive(
             conversation=conversation,
@@ -133,4 +133,4 @@ class MessageSendApi(APIView):
             "availability": exchange.availability,
             "lead": exchange.lead,
         }
-        return Response(MessageReplyOutputSerializer(body).data)
+        return Response(AssistantMessageReplyOutputSerializer(body).data)
