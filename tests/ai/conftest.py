@@ -75,3 +75,19 @@ def chat(api_client, fremont, django_capture_on_commit_callbacks) -> Callable:
             return response.json()
 
     return Chat
+
+
+@pytest.fixture
+def fixed_distance(settings) -> Iterator[Callable[[str], None]]:
+    """Every ZIP code is this many road miles from every station, e.g. fixed_distance("180")."""
+    from decimal import Decimal
+
+    from tests.pricing.fakes import FixedDistanceProvider
+
+    settings.DISTANCE_PROVIDER = "tests.pricing.fakes.FixedDistanceProvider"
+
+    def set_miles(miles: str) -> None:
+        FixedDistanceProvider.miles = Decimal(miles)
+
+    yield set_miles
+    FixedDistanceProvider.miles = Decimal("0")
