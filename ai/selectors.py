@@ -6,6 +6,17 @@ from ai.models import Conversation, Message
 
 CUSTOMER_VISIBLE_ROLES = (Message.Role.USER, Message.Role.ASSISTANT, Message.Role.STAFF)
 
+# The staff inbox order: escalated first, then active, then closed; newest activity first.
+INBOX_ORDER = (
+    Case(
+        When(status=Conversation.Status.ESCALATED, then=Value(0)),
+        When(status=Conversation.Status.ACTIVE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ).asc(),
+    "-updated_at",
+)
+
 
 def transcript_messages(conversation: Conversation) -> list[dict]:
     """What the customer sees: their messages, the assistant's and staff's, oldest first. One query."""
@@ -17,12 +28,5 @@ def transcript_messages(conversation: Conversation) -> list[dict]:
 
 
 def conversations_inbox(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
-    """The staff inbox order: escalated first, then active, then closed; newest activity first."""
-    return queryset.annotate(
-        _inbox_rank=Case(
-            When(status=Conversation.Status.ESCALATED, then=Value(0)),
-            When(status=Conversation.Status.ACTIVE, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("_inbox_rank", "-updated_at")
+    """The conversations in the staff inbox order (INBOX_ORDER)."""
+    return queryset.order_by(*INBOX_ORDER)
