@@ -3,7 +3,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 
 
 class Conversation(UUIDModel):

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from myhibachi.text import storable_text
+from kernel.client_ip import client_ip
+from kernel.text import storable_text
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Actor:
         `role` is the user's primary role, resolved by the caller (identity.scoping.primary_role;
         identity.admin_scoping.admin_actor does it): the audit app does not read roles itself.
         """
-        ip_address = request.META.get("REMOTE_ADDR") or None
+        ip_address = client_ip(request)
         user_agent = request.META.get("HTTP_USER_AGENT", "")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -9,7 +9,7 @@ from django.db import models
 
 from audit.actor import Actor
 from audit.models import AuditLog, SecurityEvent
-from myhibachi.text import storable_text
+from kernel.text import storable_text
 
 ENCRYPTED_PLACEHOLDER = "[encrypted]"
 

@@ -2,10 +2,9 @@
 
 Public (customers have no passwords) and throttled per client IP; a booking is reached only
 through its manage token. Reads go through selectors, writes through services; every 4xx has
-the one error shape of myhibachi.api.exception_handler.
+the one error shape of kernel.api.exception_handler.
 """
 
-import ipaddress
 import logging
 
 from drf_spectacular.types import OpenApiTypes
@@ -32,12 +31,12 @@ from core.serializers import (
     ReviewCreateInputSerializer,
     ReviewPublicOutputSerializer,
 )
-from core.services.bookings import booking_cancel, booking_create, booking_reschedule
+from core.services.bookings import BookingRequest, booking_cancel, booking_create, booking_reschedule
 from core.services.payments import payment_deposit_intent
 from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
-from myhibachi.api import PublicThrottle
-from myhibachi.errors import ServiceError
+from kernel.client_ip import client_ip
+from kernel.errors import ServiceError
 from ops.availability import station_availability
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
@@ -71,15 +70,6 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     ),
 )
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
-
-
-def client_ip(request: Request) -> str | None:
-    """The client's IP as the throttle sees it (honours NUM_PROXIES); None when not an IP."""
-    ident = PublicThrottle().get_ident(request)
-    try:
-        return str(ipaddress.ip_address((ident or "").strip()))
-    except ValueError:
-        return None
 
 
 def customer_actor(request: Request, *, label: str) -> Actor:
@@ -157,16 +147,18 @@ class BookingCreateApi(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         booking = booking_create(
-            customer=data["customer"],
-            date=data["date"],
-            slot=data["slot"],
-            address=data["address"],
-            party_adults=data["party_adults"],
-            party_kids=data["party_kids"],
-            party_toddlers=data["party_toddlers"],
-            items=data["items"],
-            special_requests=data["special_requests"],
-            source=Booking.Source.WEBSITE,
+            request=BookingRequest(
+                customer=data["customer"],
+                date=data["date"],
+                slot=data["slot"],
+                address=data["address"],
+                party_adults=data["party_adults"],
+                party_kids=data["party_kids"],
+                party_toddlers=data["party_toddlers"],
+                items=data["items"],
+                special_requests=data["special_requests"],
+                source=Booking.Source.WEBSITE,
+            ),
             actor=customer_actor(request, label=data["customer"]["email"]),
             idempotency_key=key or None,
         )

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django_cryptography.fields import encrypt
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 from ops.slots import SLOT_CHOICES
 
 

@@ -10,8 +10,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from rest_framework import serializers
 
-from identity.contact import normalize_phone
-from myhibachi.errors import ServiceError
+from kernel.contact import normalize_phone
+from kernel.errors import ServiceError
 from ops.policy import booking_rules
 from ops.slots import SLOTS, slot_label
 

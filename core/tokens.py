@@ -12,7 +12,7 @@ from django.core import signing
 from audit.models import SecurityEvent
 from audit.services import security_event_record
 from core.models import Booking
-from myhibachi.errors import NotFoundError
+from kernel.errors import NotFoundError
 
 # A namespace, not a secret: the secret is SECRET_KEY.
 MANAGE_TOKEN_SALT = "myhibachi.core.booking-manage-token"  # noqa: S105

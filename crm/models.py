@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 
 
 class Lead(UUIDModel):

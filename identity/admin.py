@@ -19,9 +19,9 @@ from django.db.models import Count, Prefetch
 
 from identity import catalog
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admin_actor
-from identity.contact import normalize_email
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
 from identity.scoping import access_for, sees_every_station
+from kernel.contact import normalize_email
 from pricing.money import format_cents
 
 # Access comes from roles only (identity/backends.py): no second set of grants to keep.

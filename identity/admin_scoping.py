@@ -43,6 +43,7 @@ from identity.scoping import (
     station_ids_of,
     user_has_permission,
 )
+from kernel.client_ip import client_ip
 
 REDACTED = "[redacted]"
 # Never copied into the audit trail, whatever the model.
@@ -50,10 +51,6 @@ SECRET_FIELDS = frozenset({"password"})
 # Not worth a line in a change's before/after.
 NOISE_FIELDS = frozenset({"updated_at"})
 OUTSIDE_STATIONS_MESSAGE = "You can only save this at one of your stations ({stations})."
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def admin_actor(request) -> Actor:

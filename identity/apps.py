@@ -8,7 +8,7 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from myhibachi.db.schemas import ensure_schemas_before_migrate
+        from kernel.db.schemas import ensure_schemas_before_migrate
 
         # Connected to one sender so it runs once per migrate, before any app's tables.
         pre_migrate.connect(ensure_schemas_before_migrate, sender=self, dispatch_uid="myhibachi-schemas")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 
 
 class Station(UUIDModel):

@@ -14,7 +14,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from audit.models import SecurityEvent
 from audit.services import security_event_record
-from identity.contact import normalize_email
+from kernel.client_ip import client_ip
+from kernel.contact import normalize_email
 
 
 def axes_username(request, credentials) -> str | None:
@@ -28,7 +29,7 @@ def axes_username(request, credentials) -> str | None:
 def _ip(request) -> str | None:
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    return getattr(request, "axes_ip_address", None) or client_ip(request)
 
 
 def _user_for(email: str | None):

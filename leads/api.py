@@ -1,7 +1,7 @@
 """The public endpoints of the lead funnel: an itemized quote, and an inquiry.
 
 Both are open to anyone and throttled per client IP (settings.API_THROTTLE_RATES). Errors
-take the one shape of myhibachi.api.exception_handler.
+take the one shape of kernel.api.exception_handler.
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema

@@ -1,6 +1,6 @@
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 
 
 class LeadContact(UUIDModel):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from crm.models import Lead
-from identity.contact import normalize_phone
-from myhibachi.errors import ServiceError
+from kernel.contact import normalize_phone
+from kernel.errors import ServiceError
 
 MAX_QUOTE_PARTY = 100
 MAX_QUOTE_ITEMS = 20

@@ -29,7 +29,7 @@ from django.template.response import TemplateResponse
 from audit.actor import Actor
 from identity import scoping
 from identity.admin_scoping import admin_actor
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.money import dollars_to_cents
 
 ACTION_FORM_TEMPLATE = "admin/action_form.html"

@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "myhibachi.middleware.RejectNulCharactersMiddleware",  # a NUL in a URL, header or cookie: 400
+    "kernel.middleware.RejectNulCharactersMiddleware",  # a NUL in a URL, header or cookie: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +102,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASE_BACKEND = "myhibachi.db"
+DATABASE_BACKEND = "kernel.db"
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
@@ -203,10 +203,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["myhibachi.api.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["kernel.api.SafeJSONParser"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["myhibachi.api.PublicThrottle"],
-    "EXCEPTION_HANDLER": "myhibachi.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["audit.throttling.PublicThrottle"],
+    "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 # Per client IP; each view names its scope. Tests and benchmarks raise them.

@@ -16,4 +16,4 @@ urlpatterns = [
     path("api/v1/", include("myhibachi.api_urls")),
 ]
 
-handler404 = "myhibachi.api.not_found"
+handler404 = "kernel.api.not_found"

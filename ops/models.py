@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 from ops.slots import SLOT_CHOICES
 
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from identity.models import Station
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.selectors import pricing_policy_in_effect, stations_active
 
 DEFAULT_ROAD_FACTOR = Decimal("1.25")

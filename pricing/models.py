@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from myhibachi.models import UUIDModel
+from kernel.models import UUIDModel
 
 
 class PricingPolicy(UUIDModel):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from identity.models import Station
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.distance import normalize_zip, serving_station_for_zip
 from pricing.models import AddonItem
 from pricing.money import format_cents, round_cents

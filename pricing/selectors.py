@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from identity.models import Station
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
 
 

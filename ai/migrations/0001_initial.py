@@ -2,7 +2,7 @@
 
 import django.core.validators
 import uuid
-import myhibachi.db.schemas
+import kernel.db.schemas
 from django.db import migrations, models
 
 
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = []
 
     operations = [
-        myhibachi.db.schemas.CreateSchema("ai"),
+        kernel.db.schemas.CreateSchema("ai"),
         migrations.CreateModel(
             name="Conversation",
             fields=[

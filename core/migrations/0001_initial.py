@@ -4,7 +4,7 @@ import datetime
 import django.core.validators
 import django_cryptography.fields
 import uuid
-import myhibachi.db.schemas
+import kernel.db.schemas
 from django.db import migrations, models
 
 
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = []
 
     operations = [
-        myhibachi.db.schemas.CreateSchema("core"),
+        kernel.db.schemas.CreateSchema("core"),
         migrations.CreateModel(
             name="Booking",
             fields=[

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from myhibachi.db.foreign_keys import SetOnDelete
+from kernel.db.foreign_keys import SetOnDelete
 
 
 class Migration(migrations.Migration):

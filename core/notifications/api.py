@@ -21,7 +21,8 @@ from audit.models import SecurityEvent
 from audit.services import security_event_record
 from core.notifications.sms import twilio_signature_valid
 from core.services.messaging import sms_inbound_receive
-from myhibachi.api import error_response
+from kernel.api import error_response
+from kernel.client_ip import client_ip
 
 # Replies are sent through the SMS gateway (and stored in the thread), not in the response.
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -93,7 +94,7 @@ class SmsInboundReceiveApi(APIView):
             security_event_record(
                 type=SecurityEvent.Type.WEBHOOK_SIGNATURE_INVALID,
                 severity=SecurityEvent.Severity.MEDIUM,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
                 details={
                     "provider": "twilio",
                     "webhook": "sms_inbound",

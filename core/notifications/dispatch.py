@@ -14,10 +14,10 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
 
 from core.models import Booking, Notification
 from identity.models import Role, User, UserRole
+from kernel.queue import enqueue, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -117,26 +117,17 @@ def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
 def _on_commit(booking: Booking, event: str, *, context: dict[str, Any] | None = None) -> None:
     # The occurrence is minted now, so that retries of the task dedupe against each other.
     occurrence = uuid.uuid4().hex[:16] if event in REPEATABLE_EVENTS else ""
-    booking_id = str(booking.pk)
-
-    def enqueue() -> None:
-        from core.tasks import booking_event_notify
-
-        booking_event_notify.delay(booking_id, event, occurrence, context or {})
-
-    # robust: a broker outage must not turn a committed booking into an error page.
-    transaction.on_commit(enqueue, robust=True)
+    # robust (enqueue_on_commit): a broker outage must not turn a committed booking into an error page.
+    enqueue_on_commit("core.booking_event_notify", str(booking.pk), event, occurrence, context or {})
 
 
 def delivery_on_commit(notification_id: UUID) -> None:
     """Deliver the notification once the transaction that claimed it commits."""
-    transaction.on_commit(lambda: delivery_enqueue(notification_id), robust=True)
+    enqueue_on_commit("core.notification_deliver", str(notification_id))
 
 
 def delivery_enqueue(notification_id: UUID) -> None:
-    from core.tasks import notification_deliver
-
-    notification_deliver.delay(str(notification_id))
+    enqueue("core.notification_deliver", str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

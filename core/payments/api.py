@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from audit.models import SecurityEvent
 from audit.services import security_event_record
-from core.payments.gateway import stripe_configured
+from core.payments.gateway_factory import stripe_configured
 from core.payments.serializers import PaymentIntentOutputSerializer, StripeEventAckOutputSerializer
 from core.payments.webhooks import (
     WebhookSignatureInvalid,
@@ -24,8 +24,9 @@ from core.payments.webhooks import (
 )
 from core.services.payments import MALFORMED_EVENT, payment_balance_intent, payment_deposit_intent
 from core.tokens import booking_from_manage_token
-from myhibachi.api import error_response
-from myhibachi.errors import NotFoundError, ServiceError
+from kernel.api import error_response
+from kernel.client_ip import client_ip
+from kernel.errors import NotFoundError, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,6 @@ NOT_FOUND = OpenApiResponse(description="Unknown or invalid link (error shape)."
 NOT_DUE = OpenApiResponse(description="Nothing to pay in this state, with the reason (error shape).")
 THROTTLED = OpenApiResponse(description="Too many requests; see Retry-After (error shape).")
 GATEWAY_DOWN = OpenApiResponse(description="The payment provider cannot be reached; try again (error shape).")
-
-
-def _client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class DepositIntentCreateApi(APIView):
@@ -65,7 +62,7 @@ class DepositIntentCreateApi(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        booking = booking_from_manage_token(token, ip_address=_client_ip(request))
+        booking = booking_from_manage_token(token, ip_address=client_ip(request))
         intent = payment_deposit_intent(booking=booking)
         if intent is None:
             return error_response("deposit_not_due", "This booking has no deposit to pay.", status_code=400)
@@ -94,7 +91,7 @@ class BalanceIntentCreateApi(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        booking = booking_from_manage_token(token, ip_address=_client_ip(request))
+        booking = booking_from_manage_token(token, ip_address=client_ip(request))
         return Response(PaymentIntentOutputSerializer(payment_balance_intent(booking=booking)).data)
 
 
@@ -144,7 +141,7 @@ class StripeWebhookReceiveApi(APIView):
             security_event_record(
                 type=SecurityEvent.Type.WEBHOOK_SIGNATURE_INVALID,
                 severity=SecurityEvent.Severity.MEDIUM,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 details={
                     "provider": "stripe",
                     "reason": error.message[:200],

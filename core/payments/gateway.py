@@ -1,20 +1,16 @@
-"""The payment gateway: what the payment services need from a card processor, and which one is used.
+"""The payment gateway's interface: what the payment services need from a card processor.
 
-Two implementations: `StripeGateway` (the official library) when STRIPE_SECRET_KEY is set, and
-`FakeGateway` otherwise, so that development and the demo work without a Stripe account and
-nothing reaches the network. Every call that creates something takes an idempotency key derived
-from our own row, so that a retry after a timeout returns what the first call created.
+Two implementations, `StripeGateway` (stripe_gateway.py, the official library) and `FakeGateway`
+(fake_gateway.py, no network), import this module; gateway_factory.py chooses one. This module
+imports neither, so the interface and its implementations form no circle. Every call that
+creates something takes an idempotency key derived from our own row, so that a retry after a
+timeout returns what the first call created.
 """
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.conf import settings
-
-from myhibachi.errors import ServiceError
-
-logger = logging.getLogger(__name__)
+from kernel.errors import ServiceError
 
 
 class PaymentGatewayError(ServiceError):
@@ -93,41 +89,3 @@ class PaymentGateway(Protocol):
         metadata: dict[str, str],
         idempotency_key: str,
     ) -> Refund: ...
-
-
-def stripe_configured() -> bool:
-    return bool(settings.STRIPE_SECRET_KEY)
-
-
-_stripe_gateways: dict[tuple, PaymentGateway] = {}
-
-
-def get_gateway() -> PaymentGateway:
-    """The configured gateway: Stripe with a secret key, the fake without one (never in production)."""
-    if stripe_configured():
-        key = (
-            settings.STRIPE_SECRET_KEY,
-            settings.STRIPE_PUBLISHABLE_KEY,
-            settings.STRIPE_TIMEOUT_SECONDS,
-            settings.STRIPE_MAX_NETWORK_RETRIES,
-        )
-        gateway = _stripe_gateways.get(key)
-        if gateway is None:
-            from core.payments.stripe_gateway import StripeGateway
-
-            # One client per configuration: it keeps its HTTP connection pool between calls.
-            gateway = _stripe_gateways[key] = StripeGateway(
-                secret_key=settings.STRIPE_SECRET_KEY,
-                publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
-                timeout_seconds=settings.STRIPE_TIMEOUT_SECONDS,
-                max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
-            )
-        return gateway
-    if settings.PRODUCTION:
-        # Production settings do not require Stripe (the site can run while payments are set
-        # up), but a fake "payment" there would be a lie: no card payments until configured.
-        logger.error("STRIPE_SECRET_KEY is not set in production: card payments are unavailable")
-        raise PaymentGatewayError("Card payments are not available at the moment.")
-    from core.payments.fake_gateway import FakeGateway
-
-    return FakeGateway()

@@ -27,8 +27,8 @@ from core.services.payments import (
     stripe_event_process,
     stripe_event_record,
 )
-from myhibachi.errors import NotFoundError, ServiceError
-from myhibachi.text import storable_json
+from kernel.errors import NotFoundError, ServiceError
+from kernel.text import storable_json
 
 logger = logging.getLogger(__name__)
 

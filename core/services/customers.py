@@ -6,8 +6,8 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
-from identity.contact import normalize_email, normalize_phone
-from myhibachi.errors import ServiceError
+from kernel.contact import normalize_email, normalize_phone
+from kernel.errors import ServiceError
 
 # The words the booking form shows beside each opt-in box; stored with the consent.
 SMS_CONSENT_TEXT = (

@@ -33,7 +33,7 @@ from core.models import ACTIVE_BOOKING_STATUSES, Booking, Notification, Payment,
 from core.services.bookings import booking_cancel
 from core.services.messaging import notifications_claim_for_booking
 from identity.models import Station
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from ops.policy import DEFAULT_BOOKING_RULES, duration_words
 
 logger = logging.getLogger(__name__)

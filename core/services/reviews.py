@@ -6,7 +6,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Review
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 
 CONTENT_MAX_LENGTH = 2000
 MODERATION_STATUSES = (Review.Status.APPROVED, Review.Status.REJECTED)

@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from django.conf import settings
 import django.contrib.postgres.operations
-import myhibachi.db.schemas
+import kernel.db.schemas
 from django.db import migrations, models
 
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        myhibachi.db.schemas.CreateSchema("identity"),
+        kernel.db.schemas.CreateSchema("identity"),
         django.contrib.postgres.operations.TrigramExtension(),
         migrations.CreateModel(
             name="Permission",

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import uuid
-import myhibachi.db.schemas
+import kernel.db.schemas
 from django.db import migrations, models
 
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        myhibachi.db.schemas.CreateSchema("lead"),
+        kernel.db.schemas.CreateSchema("lead"),
         migrations.CreateModel(
             name="LeadContext",
             fields=[

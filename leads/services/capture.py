@@ -13,10 +13,10 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from crm.models import Lead
 from identity.models import Station
+from kernel.errors import ServiceError
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services.matching import contact_handles, contacts_lock, contacts_of, open_lead_matching
 from leads.services.scores import rescore
-from myhibachi.errors import ServiceError
 from pricing.distance import serving_station_for_zip
 
 CONTEXT_FIELDS = ["event_date", "party_adults", "party_kids", "budget_cents", "zip_code", "message"]

@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Q
 
 from crm.models import Lead
-from identity.contact import normalize_email, normalize_phone
+from kernel.contact import normalize_email, normalize_phone
+from kernel.errors import ServiceError
 from leads.models import LeadContact
-from myhibachi.errors import ServiceError
 
 # A converted or lost lead is closed: new interest from the same person starts a new lead.
 CLOSED_STATUSES = (Lead.Status.CONVERTED, Lead.Status.LOST)

@@ -9,11 +9,11 @@ from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer
 from core.services.customers import customer_find_or_create
 from crm.models import Lead
+from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services.capture import BOOKING_ACTOR
 from leads.services.matching import CLOSED_STATUSES, contact_handles, contacts_lock, contacts_match
 from leads.services.scores import rescore
-from myhibachi.errors import ConflictError, ServiceError
 
 # The staff transitions between lead statuses. It lives here rather than beside Lead.Status
 # because crm/models.py holds only the schema and this module is the only one that changes

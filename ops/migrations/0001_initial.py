@@ -6,7 +6,7 @@ import django.db.models.deletion
 import uuid
 from decimal import Decimal
 from django.conf import settings
-import myhibachi.db.schemas
+import kernel.db.schemas
 from django.db import migrations, models
 
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        myhibachi.db.schemas.CreateSchema("ops"),
+        kernel.db.schemas.CreateSchema("ops"),
         migrations.CreateModel(
             name="Chef",
             fields=[

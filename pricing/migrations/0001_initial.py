@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import uuid
 from decimal import Decimal
-import myhibachi.db.schemas
+import kernel.db.schemas
 from django.db import migrations, models
 
 
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        myhibachi.db.schemas.CreateSchema("pricing"),
+        kernel.db.schemas.CreateSchema("pricing"),
         migrations.CreateModel(
             name="AddonItem",
             fields=[

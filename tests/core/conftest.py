@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from audit.actor import Actor
+from core.services.bookings import BookingRequest
 from identity.models import Station
 from ops.models import Chef
 from ops.slots import SLOTS
@@ -47,8 +48,8 @@ def event_date(days: int = 14) -> datetime.date:
     return datetime.datetime.now(LA).date() + datetime.timedelta(days=days)
 
 
-def booking_request(**overrides: Any) -> dict[str, Any]:
-    """The keyword arguments of a valid booking_create call (without the actor)."""
+def booking_request(**overrides: Any) -> BookingRequest:
+    """A valid booking_create request, with the given fields replaced (customer: merged)."""
     request: dict[str, Any] = {
         "customer": {
             "first_name": "Ada",
@@ -77,9 +78,9 @@ def booking_request(**overrides: Any) -> dict[str, Any]:
     if customer:
         request["customer"] = {**request["customer"], **customer}
     request.update(overrides)
-    return request
+    return BookingRequest(**request)
 
 
 @pytest.fixture
-def make_request() -> Callable[..., dict[str, Any]]:
+def make_request() -> Callable[..., BookingRequest]:
     return booking_request

@@ -8,8 +8,8 @@ from django.db import connection
 
 from audit.actor import Actor
 from core.models import Booking, Customer
-from core.services.bookings import booking_create
-from myhibachi.errors import ConflictError
+from core.services.bookings import BookingRequest, booking_create
+from kernel.errors import ConflictError
 from tests.core.conftest import booking_request
 from tests.identity.factories import StationFactory
 from tests.ops.factories import ChefFactory
@@ -18,15 +18,19 @@ from tests.pricing.factories import PricingPolicyFactory, create_menu
 THREADS = 8
 
 
-def race(requests: list[dict]) -> list[object]:
+def race(requests: list[BookingRequest], *, idempotency_key: str | None = None) -> list[object]:
     """Run booking_create once per request, all at once; each result is a Booking or the exception."""
     barrier = threading.Barrier(len(requests))
     results: list[object] = [None] * len(requests)
 
-    def book(index: int, request: dict) -> None:
+    def book(index: int, request: BookingRequest) -> None:
         try:
             barrier.wait(timeout=30)
-            results[index] = booking_create(**request, actor=Actor.customer(label=f"thread {index}"))
+            results[index] = booking_create(
+                request=request,
+                actor=Actor.customer(label=f"thread {index}"),
+                idempotency_key=idempotency_key,
+            )
         except Exception as exc:
             results[index] = exc
         finally:
@@ -88,7 +92,7 @@ def test_a_double_submitted_form_with_one_idempotency_key_books_once(fremont):
     ChefFactory.create_batch(3, station=fremont)
     request = booking_request()
 
-    results = race([{**request, "idempotency_key": "double-click"} for _ in range(4)])
+    results = race([request] * 4, idempotency_key="double-click")
 
     assert all(isinstance(r, Booking) for r in results), results
     assert len({booking.pk for booking in results}) == 1

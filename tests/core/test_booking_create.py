@@ -13,8 +13,8 @@ from core.models import Booking, Customer
 from core.services.bookings import booking_create
 from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from crm.models import Lead
+from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadEvent
-from myhibachi.errors import ConflictError, ServiceError
 from ops.slots import SLOTS
 from tests.core.conftest import LA, SIX_PM, booking_request, event_date
 from tests.core.factories import BookingFactory, CustomerFactory
@@ -30,7 +30,7 @@ def test_a_new_booking_is_deposit_pending_priced_by_the_server_with_a_chef(stati
 
     # When the customer books
     with time_machine.travel(now, tick=False):
-        booking = booking_create(**booking_request(), actor=customer_actor)
+        booking = booking_create(request=booking_request(), actor=customer_actor)
 
     # Then the booking holds the slot and the chef, priced from the database's prices
     booking.refresh_from_db()
@@ -51,7 +51,7 @@ def test_a_new_booking_is_deposit_pending_priced_by_the_server_with_a_chef(stati
 
 
 def test_the_address_is_encrypted_at_rest_and_kept_out_of_the_audit_row(station, chef, customer_actor):
-    booking = booking_create(**booking_request(), actor=customer_actor)
+    booking = booking_create(request=booking_request(), actor=customer_actor)
 
     with connection.cursor() as cursor:
         cursor.execute('SELECT address::text FROM "core"."bookings" WHERE id = %s', [booking.pk])
@@ -75,7 +75,7 @@ def test_the_chef_with_fewest_bookings_that_week_gets_the_booking_then_the_best_
     rated_higher = ChefFactory(station=station, rating=Decimal("4.7"))
 
     # When a booking comes in for the evening
-    booking = booking_create(**booking_request(date=date), actor=customer_actor)
+    booking = booking_create(request=booking_request(date=date), actor=customer_actor)
 
     # Then the idle, better rated chef gets it
     assert booking.chef == rated_higher
@@ -87,7 +87,7 @@ def test_a_chef_off_that_day_is_not_assigned(station, customer_actor):
     ChefAvailabilityFactory(chef=off, date=date, slot=None)
     working = ChefFactory(station=station, rating=Decimal("3.0"))
 
-    booking = booking_create(**booking_request(date=date), actor=customer_actor)
+    booking = booking_create(request=booking_request(date=date), actor=customer_actor)
 
     assert booking.chef == working
 
@@ -98,7 +98,7 @@ def test_a_returning_customer_is_found_by_email_whatever_its_case(station, chef,
 
     # When they book with their email in capitals and a new surname and phone
     booking = booking_create(
-        **booking_request(customer={"email": "  ADA@Example.COM ", "last_name": "Lovelace"}),
+        request=booking_request(customer={"email": "  ADA@Example.COM ", "last_name": "Lovelace"}),
         actor=customer_actor,
     )
 
@@ -114,7 +114,9 @@ def test_a_returning_customer_is_found_by_email_whatever_its_case(station, chef,
 def test_a_new_customer_is_created_with_the_email_lower_cased_and_the_phone_in_e164(
     station, chef, customer_actor
 ):
-    booking = booking_create(**booking_request(customer={"email": "New@Example.com"}), actor=customer_actor)
+    booking = booking_create(
+        request=booking_request(customer={"email": "New@Example.com"}), actor=customer_actor
+    )
 
     customer = booking.customer
     assert customer.email == "new@example.com"
@@ -129,14 +131,17 @@ def test_sms_and_email_consent_are_recorded_only_on_explicit_opt_in_with_time_an
 
     # Without ticking the boxes (or with anything but a real true), nothing is consented
     quiet = booking_create(
-        **booking_request(customer={"email": "quiet@example.com", "sms_consent": "yes"}), actor=customer_actor
+        request=booking_request(customer={"email": "quiet@example.com", "sms_consent": "yes"}),
+        actor=customer_actor,
     ).customer
     assert not quiet.sms_consent and not quiet.email_consent
     assert quiet.sms_consent_at is None and quiet.sms_consent_text == ""
 
     # Ticking them records the consent, the time and the words consented to
     keen = booking_create(
-        **booking_request(customer={"email": "keen@example.com", "sms_consent": True, "email_consent": True}),
+        request=booking_request(
+            customer={"email": "keen@example.com", "sms_consent": True, "email_consent": True}
+        ),
         actor=customer_actor,
     ).customer
     assert keen.sms_consent and keen.sms_consent_at is not None
@@ -147,10 +152,10 @@ def test_sms_and_email_consent_are_recorded_only_on_explicit_opt_in_with_time_an
 
 def test_an_unticked_box_never_revokes_consent_given_earlier(station, customer_actor):
     ChefFactory.create_batch(2, station=station)
-    booking_create(**booking_request(customer={"sms_consent": True}), actor=customer_actor)
+    booking_create(request=booking_request(customer={"sms_consent": True}), actor=customer_actor)
 
     customer = booking_create(
-        **booking_request(customer={"sms_consent": False}, slot=SLOTS[0]), actor=customer_actor
+        request=booking_request(customer={"sms_consent": False}, slot=SLOTS[0]), actor=customer_actor
     ).customer
 
     assert customer.sms_consent is True
@@ -159,7 +164,9 @@ def test_an_unticked_box_never_revokes_consent_given_earlier(station, customer_a
 def test_a_booking_less_than_48_hours_ahead_is_refused(station, chef, customer_actor):
     now = datetime.datetime(2026, 6, 1, 12, 30, tzinfo=LA)
     with time_machine.travel(now, tick=False), pytest.raises(ServiceError) as error:
-        booking_create(**booking_request(date=datetime.date(2026, 6, 3), slot=SLOTS[0]), actor=customer_actor)
+        booking_create(
+            request=booking_request(date=datetime.date(2026, 6, 3), slot=SLOTS[0]), actor=customer_actor
+        )
 
     assert error.value.field == "date"
     assert Booking.objects.count() == 0 and Customer.objects.count() == 0
@@ -169,7 +176,7 @@ def test_a_booking_48_hours_ahead_is_accepted(station, chef, customer_actor):
     now = datetime.datetime(2026, 6, 1, 12, 30, tzinfo=LA)
     with time_machine.travel(now, tick=False):
         booking = booking_create(
-            **booking_request(date=datetime.date(2026, 6, 3), slot=SLOTS[1]), actor=customer_actor
+            request=booking_request(date=datetime.date(2026, 6, 3), slot=SLOTS[1]), actor=customer_actor
         )
 
     assert booking.status == Booking.Status.DEPOSIT_PENDING
@@ -177,40 +184,40 @@ def test_a_booking_48_hours_ahead_is_accepted(station, chef, customer_actor):
 
 def test_a_booking_more_than_365_days_ahead_is_refused(station, chef, customer_actor):
     with pytest.raises(ServiceError) as error:
-        booking_create(**booking_request(date=event_date(366)), actor=customer_actor)
+        booking_create(request=booking_request(date=event_date(366)), actor=customer_actor)
 
     assert error.value.field == "date"
 
 
 def test_a_booking_365_days_ahead_is_accepted(station, chef, customer_actor):
-    assert booking_create(**booking_request(date=event_date(365)), actor=customer_actor).pk
+    assert booking_create(request=booking_request(date=event_date(365)), actor=customer_actor).pk
 
 
 @pytest.mark.parametrize("slot", ["18:30", "9:00", "", "noon"])
 def test_a_slot_that_is_not_one_of_the_four_is_refused(station, chef, customer_actor, slot):
     with pytest.raises(ServiceError) as error:
-        booking_create(**booking_request(slot=slot), actor=customer_actor)
+        booking_create(request=booking_request(slot=slot), actor=customer_actor)
 
     assert error.value.field == "slot"
 
 
 def test_the_slot_may_be_given_as_its_label(station, chef, customer_actor):
-    assert booking_create(**booking_request(slot="18:00"), actor=customer_actor).slot == SIX_PM
+    assert booking_create(request=booking_request(slot="18:00"), actor=customer_actor).slot == SIX_PM
 
 
 @pytest.mark.parametrize("zip_code", ["9453", "abcde", "945391"])
 def test_an_address_without_a_5_digit_zip_is_refused(station, chef, customer_actor, zip_code):
-    address = {**booking_request()["address"], "zip_code": zip_code}
+    address = {**booking_request().address, "zip_code": zip_code}
     with pytest.raises(ServiceError) as error:
-        booking_create(**booking_request(address=address), actor=customer_actor)
+        booking_create(request=booking_request(address=address), actor=customer_actor)
 
     assert error.value.field == "address.zip_code"
 
 
 def test_an_address_outside_the_service_area_is_refused_with_a_clear_message(station, chef, customer_actor):
-    address = {**booking_request()["address"], "zip_code": "10001", "city": "New York", "state": "NY"}
+    address = {**booking_request().address, "zip_code": "10001", "city": "New York", "state": "NY"}
     with pytest.raises(ServiceError) as error:
-        booking_create(**booking_request(address=address), actor=customer_actor)
+        booking_create(request=booking_request(address=address), actor=customer_actor)
 
     assert error.value.field == "address.zip_code"
     assert "outside our service area" in error.value.message
@@ -218,7 +225,9 @@ def test_an_address_outside_the_service_area_is_refused_with_a_clear_message(sta
 
 def test_an_unknown_item_is_refused(station, chef, customer_actor):
     with pytest.raises(ServiceError) as error:
-        booking_create(**booking_request(items=[{"code": "caviar", "quantity": 1}]), actor=customer_actor)
+        booking_create(
+            request=booking_request(items=[{"code": "caviar", "quantity": 1}]), actor=customer_actor
+        )
 
     assert error.value.field == "items"
     assert Booking.objects.count() == 0
@@ -234,7 +243,7 @@ def test_when_no_chef_is_free_the_slot_is_full_and_the_attempt_becomes_a_booking
     # When someone else tries to book that slot
     with pytest.raises(ConflictError) as error:
         booking_create(
-            **booking_request(customer={"email": "late@example.com", "first_name": "Late"}),
+            request=booking_request(customer={"email": "late@example.com", "first_name": "Late"}),
             actor=customer_actor,
         )
 
@@ -251,7 +260,7 @@ def test_when_no_chef_is_free_the_slot_is_full_and_the_attempt_becomes_a_booking
 def test_a_booking_by_a_leads_contact_converts_the_lead(station, chef, customer_actor):
     contact = LeadContactFactory(handle_or_address="ada@example.com")
 
-    booking = booking_create(**booking_request(), actor=customer_actor)
+    booking = booking_create(request=booking_request(), actor=customer_actor)
 
     lead = Lead.objects.get(pk=contact.lead_id)
     assert lead.status == Lead.Status.CONVERTED
@@ -261,10 +270,10 @@ def test_a_booking_by_a_leads_contact_converts_the_lead(station, chef, customer_
 
 def test_the_same_customer_cannot_hold_two_active_bookings_in_one_slot(station, customer_actor):
     ChefFactory.create_batch(2, station=station)
-    booking_create(**booking_request(), actor=customer_actor)
+    booking_create(request=booking_request(), actor=customer_actor)
 
     with pytest.raises(ConflictError) as error:
-        booking_create(**booking_request(special_requests="again"), actor=customer_actor)
+        booking_create(request=booking_request(special_requests="again"), actor=customer_actor)
 
     assert error.value.code == "duplicate_booking"
     assert Booking.objects.count() == 1
@@ -273,8 +282,8 @@ def test_the_same_customer_cannot_hold_two_active_bookings_in_one_slot(station, 
 def test_the_same_idempotency_key_and_request_return_the_same_booking(station, customer_actor):
     ChefFactory.create_batch(2, station=station)
 
-    first = booking_create(**booking_request(), actor=customer_actor, idempotency_key="key-123")
-    again = booking_create(**booking_request(), actor=customer_actor, idempotency_key="key-123")
+    first = booking_create(request=booking_request(), actor=customer_actor, idempotency_key="key-123")
+    again = booking_create(request=booking_request(), actor=customer_actor, idempotency_key="key-123")
 
     assert again.pk == first.pk
     assert Booking.objects.count() == 1
@@ -283,10 +292,12 @@ def test_the_same_idempotency_key_and_request_return_the_same_booking(station, c
 
 def test_the_same_idempotency_key_with_another_request_is_refused(station, customer_actor):
     ChefFactory.create_batch(2, station=station)
-    booking_create(**booking_request(), actor=customer_actor, idempotency_key="key-123")
+    booking_create(request=booking_request(), actor=customer_actor, idempotency_key="key-123")
 
     with pytest.raises(ConflictError) as error:
-        booking_create(**booking_request(party_adults=20), actor=customer_actor, idempotency_key="key-123")
+        booking_create(
+            request=booking_request(party_adults=20), actor=customer_actor, idempotency_key="key-123"
+        )
 
     assert error.value.code == "idempotency_key_reused"
     assert Booking.objects.count() == 1
@@ -295,7 +306,7 @@ def test_the_same_idempotency_key_with_another_request_is_refused(station, custo
 def test_references_are_unique(station, customer_actor):
     ChefFactory.create_batch(4, station=station)
     references = {
-        booking_create(**booking_request(slot=slot), actor=customer_actor).reference for slot in SLOTS
+        booking_create(request=booking_request(slot=slot), actor=customer_actor).reference for slot in SLOTS
     }
     assert len(references) == 4
 
@@ -304,7 +315,7 @@ def test_the_customer_is_told_once_the_booking_commits_and_not_before(
     station, chef, customer_actor, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        booking = booking_create(**booking_request(), actor=customer_actor)
+        booking = booking_create(request=booking_request(), actor=customer_actor)
     assert mailoutbox == []
 
     with django_capture_on_commit_callbacks(execute=True):  # the deliveries are on_commit too

@@ -18,7 +18,7 @@ from core.services.bookings import (
     booking_mark_no_show,
     booking_reschedule,
 )
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from ops.availability import free_chefs
 from ops.slots import SLOTS
 from tests.core.conftest import LA, event_date

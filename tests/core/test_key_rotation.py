@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core.models import Booking
-from myhibachi.field_encryption import Unreadable, derive_key, encrypted_fields, fernet_for, read
+from kernel.field_encryption import Unreadable, derive_key, encrypted_fields, fernet_for, read
 from tests.core.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db

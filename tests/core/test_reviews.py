@@ -6,7 +6,7 @@ from audit.actor import Actor
 from audit.models import AuditLog
 from core.models import Booking, Review
 from core.services.reviews import review_create, review_moderate
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from tests.core.factories import BookingFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core import signing
 
 from audit.models import SecurityEvent
 from core.tokens import MANAGE_TOKEN_SALT, booking_from_manage_token, manage_token_for
-from myhibachi.errors import NotFoundError
+from kernel.errors import NotFoundError
 from tests.core.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.models import AuditLog
 from crm.models import Lead
+from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadContext, LeadEvent
 from leads.services import (
     lead_capture,
@@ -16,7 +17,6 @@ from leads.services import (
     lead_record_booking_failed,
     lead_score_refresh,
 )
-from myhibachi.errors import ConflictError, ServiceError
 from tests.core.factories import BookingFactory, CustomerFactory
 from tests.crm.factories import LeadFactory
 from tests.identity.factories import UserFactory

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.distance import InvalidZipCode, OutsideServiceArea, UnknownZipCode
 from pricing.models import AddonItem
 from pricing.quote import PricingUnavailable, current_policy, quote_compute

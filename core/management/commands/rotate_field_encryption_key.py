@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from myhibachi.field_encryption import Unreadable, encrypted_fields, fernet_for, read
+from kernel.field_encryption import Unreadable, encrypted_fields, fernet_for, read
 
 DEFAULT_OLD_KEY_ENV = "OLD_FIELD_ENCRYPTION_KEY"
 

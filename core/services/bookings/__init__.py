@@ -10,7 +10,7 @@
 What other code may use is re-exported here; the underscored helpers are the package's own.
 """
 
-from core.services.bookings.create import booking_create
+from core.services.bookings.create import BookingRequest, booking_create
 from core.services.bookings.errors import (
     DUPLICATE_BOOKING,
     IDEMPOTENCY_KEY_REUSED,
@@ -33,6 +33,7 @@ __all__ = [
     "IDEMPOTENCY_KEY_REUSED",
     "INVALID_TRANSITION",
     "SLOT_UNAVAILABLE",
+    "BookingRequest",
     "booking_assign_chef",
     "booking_cancel",
     "booking_cancellation_approve",

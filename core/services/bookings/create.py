@@ -9,6 +9,7 @@ import json
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,9 +38,9 @@ from core.services.bookings.validation import (
     _checked_slot,
 )
 from core.services.customers import customer_find_or_create
-from identity.contact import normalize_email
+from kernel.contact import normalize_email
+from kernel.errors import ConflictError, ServiceError
 from leads.services import lead_convert_on_booking, lead_record_booking_failed
-from myhibachi.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error
 from ops.policy import booking_rules
 from ops.slots import slot_label
@@ -52,21 +53,29 @@ REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 REFERENCE_LENGTH = 6
 
 
-def booking_create(
-    *,
-    customer: Mapping[str, Any],
-    date: datetime.date,
-    slot: datetime.time | str,
-    address: Mapping[str, Any],
-    party_adults: int,
-    party_kids: int = 0,
-    party_toddlers: int = 0,
-    items: Sequence[Mapping[str, Any]] = (),
-    special_requests: str = "",
-    source: str = Booking.Source.WEBSITE,
-    actor: Actor,
-    idempotency_key: str | None = None,
-) -> Booking:
+@dataclass(frozen=True)
+class BookingRequest:
+    """What a booking is asked for, as the API, the admin and the seed hand it to booking_create.
+
+    `customer` holds first_name, last_name, email, phone and optionally sms_consent and
+    email_consent; `address` holds line1, line2, city, state and zip_code; `items` are
+    {"code", "quantity"} upgrades and add-ons. booking_create checks all of it: a caller only
+    carries what it was given.
+    """
+
+    customer: Mapping[str, Any]
+    date: datetime.date
+    slot: datetime.time | str
+    address: Mapping[str, Any]
+    party_adults: int
+    party_kids: int = 0
+    party_toddlers: int = 0
+    items: Sequence[Mapping[str, Any]] = ()
+    special_requests: str = ""
+    source: str = Booking.Source.WEBSITE
+
+
+def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: str | None = None) -> Booking:
     """Book a slot for a customer (found by email or created): priced, a chef assigned, deposit_pending.
 
     Raises ServiceError (the field at fault) for invalid input and ConflictError with code
@@ -76,64 +85,44 @@ def booking_create(
     (a savepoint inside a caller's), so that the failed-attempt lead survives its rollback.
     """
     try:
-        return _booking_create_atomic(
-            customer=customer,
-            date=date,
-            slot=slot,
-            address=address,
-            party_adults=party_adults,
-            party_kids=party_kids,
-            party_toddlers=party_toddlers,
-            items=items,
-            special_requests=special_requests,
-            source=source,
-            actor=actor,
-            idempotency_key=idempotency_key,
-        )
+        return _booking_create_atomic(request=request, actor=actor, idempotency_key=idempotency_key)
     except ConflictError as exc:
         if exc.code == SLOT_UNAVAILABLE:
+            date, slot, address = request.date, request.slot, request.address
             _record_failed_attempt(
-                customer=customer,
+                customer=request.customer,
                 payload={
                     "reason": SLOT_UNAVAILABLE,
                     "date": date.isoformat() if isinstance(date, datetime.date) else str(date),
                     "slot": slot_label(slot) if isinstance(slot, datetime.time) else str(slot),
                     "zip_code": str(address.get("zip_code", "")) if isinstance(address, Mapping) else "",
-                    "party_adults": party_adults,
-                    "party_kids": party_kids,
-                    "party_toddlers": party_toddlers,
-                    "source": source,
+                    "party_adults": request.party_adults,
+                    "party_kids": request.party_kids,
+                    "party_toddlers": request.party_toddlers,
+                    "source": request.source,
                 },
             )
         raise
 
 
 @transaction.atomic
-def _booking_create_atomic(
-    *,
-    customer: Mapping[str, Any],
-    date: datetime.date,
-    slot: datetime.time | str,
-    address: Mapping[str, Any],
-    party_adults: int,
-    party_kids: int,
-    party_toddlers: int,
-    items: Sequence[Mapping[str, Any]],
-    special_requests: str,
-    source: str,
-    actor: Actor,
-    idempotency_key: str | None,
-) -> Booking:
-    slot = _checked_slot(slot)
-    date = _checked_date(date)
-    address = _checked_address(address)
-    contact = _checked_customer(customer)
-    special_requests = (special_requests or "").strip()
+def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency_key: str | None) -> Booking:
+    party_adults, party_kids, party_toddlers = (
+        request.party_adults,
+        request.party_kids,
+        request.party_toddlers,
+    )
+    source = request.source
+    slot = _checked_slot(request.slot)
+    date = _checked_date(request.date)
+    address = _checked_address(request.address)
+    contact = _checked_customer(request.customer)
+    special_requests = (request.special_requests or "").strip()
     if len(special_requests) > SPECIAL_REQUESTS_MAX_LENGTH:
         raise ServiceError(f"At most {SPECIAL_REQUESTS_MAX_LENGTH} characters.", field="special_requests")
     if source not in Booking.Source.values:
         raise ServiceError(f"Unknown booking source {source!r}.", field="source")
-    items = [dict(item) if isinstance(item, Mapping) else item for item in items]
+    items = [dict(item) if isinstance(item, Mapping) else item for item in request.items]
     if len(items) > MAX_ITEMS:
         raise ServiceError(f"At most {MAX_ITEMS} items.", field="items")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from myhibachi.errors import ConflictError
+from kernel.errors import ConflictError
 from ops.slots import slot_label
 
 SLOT_UNAVAILABLE = "slot_unavailable"

@@ -37,7 +37,7 @@ from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import DUPLICATE_BOOKING, INVALID_TRANSITION, _slot_unavailable
 from core.services.bookings.validation import _checked_date, _checked_refund, _checked_slot
 from core.services.payments import payment_refund_for_cancellation
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from ops.availability import booking_window_error, free_chefs_queryset
 from ops.models import Chef
 from ops.policy import booking_rules, duration_words

@@ -12,8 +12,8 @@ from django.core.validators import validate_email
 
 from core.models import Booking
 from core.selectors import booking_paid_cents
-from identity.contact import normalize_email
-from myhibachi.errors import ServiceError
+from kernel.contact import normalize_email
+from kernel.errors import ServiceError
 from ops.slots import SLOTS, parse_slot, slot_label
 
 SPECIAL_REQUESTS_MAX_LENGTH = 2000

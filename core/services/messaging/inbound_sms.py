@@ -16,8 +16,8 @@ from core.models import Customer, Message, MessageThread, Notification
 from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
 from core.services.messaging.outbound import notification_claim
 from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
-from identity.contact import normalize_phone
-from myhibachi.errors import ServiceError
+from kernel.contact import normalize_phone
+from kernel.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 

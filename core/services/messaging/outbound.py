@@ -28,7 +28,7 @@ from core.notifications.email import email_send
 from core.notifications.sms import SmsDeliveryError, sms_gateway
 from core.selectors import booking_starts_at
 from core.services.messaging.threads import thread_for_customer
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from core.services.payments.rows import (
     _lock_booking,
 )
 from core.services.payments.settlement import _booking_flag, _payment_succeed, _refund_fail, _refund_succeed
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.money import format_cents
 
 MALFORMED_EVENT = "malformed_event"

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer, Payment
-from core.payments.gateway import PaymentGateway, PaymentGatewayError, PaymentIntent, get_gateway
+from core.payments.gateway import PaymentGateway, PaymentGatewayError, PaymentIntent
+from core.payments.gateway_factory import get_gateway
 from core.services.payments.ledger import booking_balance_due_cents
 from core.services.payments.rows import (
     PAYMENT_AUDIT_FIELDS,
@@ -24,7 +25,7 @@ from core.services.payments.rows import (
     _payment_stripe_id_save,
     payment_metadata,
 )
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from pricing.money import format_cents
 
 logger = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ def book(fremont, django_capture_on_commit_callbacks, mailoutbox, sms_outbox):
     def make(*, days: int = 14, sms_consent: bool = True) -> Booking:
         request = booking_request(date=event_date(days), customer={"sms_consent": sms_consent})
         with django_capture_on_commit_callbacks(execute=True):
-            booking = booking_create(**request, actor=CUSTOMER)
+            booking = booking_create(request=request, actor=CUSTOMER)
         mailoutbox.clear()
         sms_outbox.clear()
         return booking
@@ -54,7 +54,7 @@ def test_a_new_booking_sends_deposit_instructions_and_alerts_staff(
     fremont, django_capture_on_commit_callbacks, mailoutbox, sms_outbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        booking = booking_create(**booking_request(customer={"sms_consent": True}), actor=CUSTOMER)
+        booking = booking_create(request=booking_request(customer={"sms_consent": True}), actor=CUSTOMER)
 
     customer_email = next(email for email in mailoutbox if email.to == ["ada@example.com"])
     assert "deposit" in customer_email.subject
@@ -150,7 +150,7 @@ def test_a_flagged_payment_alerts_staff_with_the_reason(book, django_capture_on_
 
 def test_nothing_is_sent_for_a_booking_that_was_never_committed(fremont, mailoutbox, sms_outbox):
     # Without the commit (the test's transaction is rolled back), nothing leaves
-    booking_create(**booking_request(date=event_date(30)), actor=CUSTOMER)
+    booking_create(request=booking_request(date=event_date(30)), actor=CUSTOMER)
 
     assert mailoutbox == []
     assert sms_outbox == []

@@ -20,7 +20,7 @@ import pytest
 import stripe
 
 from core.models import Booking
-from core.payments import gateway as gateway_module
+from core.payments import gateway_factory as gateway_module
 from core.payments.stripe_gateway import StripeGateway
 from tests.core.factories import BookingFactory
 

@@ -5,7 +5,8 @@ import pytest
 from audit.actor import Actor
 from audit.models import AuditLog
 from core.models import Booking, Payment
-from core.payments.gateway import PaymentGatewayError, get_gateway
+from core.payments.gateway import PaymentGatewayError
+from core.payments.gateway_factory import get_gateway
 from core.services.payments import (
     booking_balance_due_cents,
     payment_balance_intent,
@@ -15,7 +16,7 @@ from core.services.payments import (
     payment_refund_for_cancellation,
     payment_refund_submit,
 )
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from tests.core.factories import BookingFactory, PaymentFactory
 from tests.core.payments.conftest import event, intent_object
 from tests.identity.factories import UserFactory

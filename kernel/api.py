@@ -1,6 +1,5 @@
-"""The API's shared pieces: the one error shape, the JSON parser and the public throttle."""
+"""The API's shared pieces: the one error shape, its exception handler and the JSON parser."""
 
-from django.conf import settings
 from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousMultipartForm,
@@ -12,11 +11,10 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from myhibachi.errors import ServiceError
-from myhibachi.text import unstorable_text_error
+from kernel.errors import ServiceError
+from kernel.text import unstorable_text_error
 
 
 def error_response(
@@ -131,41 +129,6 @@ class SafeJSONParser(JSONParser):
             raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from exc
         refuse_unstorable_text(data)
         return data
-
-
-class PublicThrottle(SimpleRateThrottle):
-    """Per-client-IP limit for the public customer API; a throttled request is a security event.
-
-    Views name their scope (`throttle_scope = "quotes"`); the rates are settings
-    (API_THROTTLE_RATES). Views without a scope use the "public" rate.
-    """
-
-    def __init__(self):
-        pass  # the rate depends on the view; it is resolved in allow_request
-
-    def get_rate(self):
-        rates = settings.API_THROTTLE_RATES
-        return rates.get(self.scope, rates["public"])
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def allow_request(self, request, view):
-        self.scope = getattr(view, "throttle_scope", "public")
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        allowed = super().allow_request(request, view)
-        if not allowed:
-            from audit.models import SecurityEvent
-            from audit.services import security_event_record
-
-            security_event_record(
-                type=SecurityEvent.Type.RATE_LIMITED,
-                severity=SecurityEvent.Severity.MEDIUM,
-                ip_address=self.get_ident(request),
-                details={"scope": self.scope, "path": request.path},
-            )
-        return allowed
 
 
 def not_found(request, exception=None):

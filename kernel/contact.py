@@ -2,7 +2,7 @@
 
 import phonenumbers
 
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 
 def normalize_email(email: str) -> str:

@@ -1,8 +1,8 @@
 from django.db.backends.postgresql import base
 
-from myhibachi.db.introspection import SchemaAwareIntrospection
-from myhibachi.db.operations import SchemaAwareOperations
-from myhibachi.db.schema import SchemaAwareSchemaEditor
+from kernel.db.introspection import SchemaAwareIntrospection
+from kernel.db.operations import SchemaAwareOperations
+from kernel.db.schema import SchemaAwareSchemaEditor
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

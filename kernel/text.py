@@ -2,7 +2,7 @@
 
 PostgreSQL refuses a NUL in text and jsonb values alike (a DataError), and a lone surrogate
 (a JSON "\\ud800" without its pair) is not UTF-8 at all, so it can be neither stored nor
-rendered in a UTF-8 response. Input from a client is refused (myhibachi.api, the middleware);
+rendered in a UTF-8 response. Input from a client is refused (kernel.api, the middleware);
 what an authenticated sender or our own trail must keep is stored with U+FFFD in their place.
 """
 

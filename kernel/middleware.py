@@ -4,14 +4,14 @@ PostgreSQL takes no NUL in a text or jsonb value, so a NUL that reaches a query 
 manage token in the path, an admin list filter, a session cookie, a User-Agent written to the
 audit trail) is a DataError and a 500. No client has a reason to send one: the request is
 refused here, before any view, for the whole site at once. Request bodies are checked where
-they are parsed (myhibachi.api.SafeJSONParser for the API; the forms' own validation for
+they are parsed (kernel.api.SafeJSONParser for the API; the forms' own validation for
 the staff panel).
 """
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseBadRequest, JsonResponse
 
-from myhibachi.text import NULL_CHARACTER_MESSAGE
+from kernel.text import NULL_CHARACTER_MESSAGE
 
 API_PREFIX = "/api/"
 

@@ -1,6 +1,6 @@
 """Errors that services raise for users: a code, a clear message, and the field at fault.
 
-The API turns them into the one error shape (myhibachi/api.py); the admin shows the
+The API turns them into the one error shape (kernel/api.py); the admin shows the
 message. Services raise them before the database's constraints would fire.
 """
 

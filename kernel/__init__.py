@@ -1,0 +1,13 @@
+"""The ground floor: what every app uses, importing no app (docs/architecture.md).
+
+errors.py            ServiceError / NotFoundError / ConflictError: what services raise for users
+api.py               the one error shape, the exception handler, the safe JSON parser
+text.py              text PostgreSQL cannot hold (NUL, lone surrogates)
+contact.py           emails lower-cased, phones in E.164
+client_ip.py         the client's IP address, proxy-aware (throttles, security events, audit)
+field_encryption.py  the field-encryption key, for rotating it
+models.py            UUIDModel, the abstract base of every table
+db/                  the schema-aware PostgreSQL backend, schema and ON DELETE migrations
+middleware.py        infrastructure middleware (NUL characters refused)
+queue.py             enqueueing Celery tasks by name, so services never import tasks.py
+"""
