@@ -23,7 +23,8 @@ from ai.serializers import (
 from ai.services import conversation_message_receive, conversation_start, public_facts
 from ai.tokens import conversation_from_token, conversation_token
 from audit.actor import Actor
-from myhibachi.api import PublicThrottle
+from audit.throttling import PublicThrottle
+from kernel.client_ip import client_ip
 
 INVALID = OpenApiResponse(description='Invalid input: {"error": {"code", "message", "fields"}}.')
 NOT_FOUND = OpenApiResponse(description="Unknown or tampered token (error shape).")
@@ -82,7 +83,7 @@ class ConversationReadApi(APIView):
         responses={200: AssistantTranscriptOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, token: str) -> Response:
-        conversation = conversation_from_token(token, ip_address=request.META.get("REMOTE_ADDR"))
+        conversation = conversation_from_token(token, ip_address=client_ip(request))
         return Response(AssistantTranscriptOutputSerializer(_transcript(conversation)).data)
 
 
@@ -111,7 +112,7 @@ class MessageSendApi(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        conversation = conversation_from_token(token, ip_address=request.META.get("REMOTE_ADDR"))
+        conversation = conversation_from_token(token, ip_address=client_ip(request))
         serializer = AssistantMessageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         exchange = conversation_message_receive(

@@ -10,7 +10,7 @@ from django.core import signing
 from ai.models import Conversation
 from audit.models import SecurityEvent
 from audit.services import security_event_record
-from myhibachi.errors import NotFoundError
+from kernel.errors import NotFoundError
 
 # A namespace, not a secret: the secret is SECRET_KEY.
 CONVERSATION_TOKEN_SALT = "myhibachi.ai.conversation-token"  # noqa: S105

@@ -21,8 +21,8 @@ from ai.services import (
 )
 from ai.services.staff import MAX_REPLY_LENGTH
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from kernel.errors import ServiceError
 from myhibachi.admin_actions import run_for_each, staff_actor, staff_may
-from myhibachi.errors import ServiceError
 
 
 class ReadOnlyMessageMixin:

@@ -13,7 +13,7 @@ from ai.engine.knowledge import KNOWN_PLACEHOLDERS, fill, knowledge_body_errors,
 from ai.engine.policy import placeholder_values, policy_figures
 from ai.models import Knowledge
 from identity.admin_scoping import StationScopedAdmin
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 PLACEHOLDER_HELP = (
     "Never type a price or a percentage: write a placeholder, filled from the catalogue and the "

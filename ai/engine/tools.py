@@ -16,7 +16,7 @@ from django.conf import settings
 from ai.engine import knowledge
 from ai.engine.policy import placeholder_values, policy_figures
 from identity.models import Station
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 from ops.availability import station_availability
 from pricing.distance import serving_station_for_zip
 from pricing.quote import quote_compute

@@ -23,7 +23,7 @@ from core.hooks import contact_capture
 from core.models import Customer, Notification
 from core.services.messaging import notification_claim
 from identity.models import Station
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 from ops.availability import station_today
 
 logger = logging.getLogger(__name__)

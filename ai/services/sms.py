@@ -10,7 +10,7 @@ from ai.services.conversations import conversation_message_receive, conversation
 from audit.actor import Actor
 from core.hooks import InboundSms
 from core.models import Customer
-from myhibachi.errors import ServiceError
+from kernel.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 

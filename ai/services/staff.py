@@ -12,7 +12,7 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer, Notification
 from core.services.messaging import notification_claim
-from myhibachi.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, ServiceError
 
 STATE_FIELDS = ["status", "escalation_reason", "taken_over_at", "handled_at"]
 MAX_REPLY_LENGTH = 1600
