@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from ai.views import widget_demo
 from myhibachi.health import healthz
 
 admin.site.site_header = "My Hibachi staff"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("myhibachi.api_urls")),
+    path("assistant/demo/", widget_demo, name="assistant-demo"),
 ]
 
 handler404 = "kernel.api.not_found"
