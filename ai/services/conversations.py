@@ -226,25 +226,34 @@ def _capture_contact(
     phone = facts.get("phone") or conversation.phone
     if not (facts.get("email") or phone):
         return None
-    captured = contact_capture(
-        source="sms" if conversation.channel == Conversation.Channel.SMS else "chat",
-        first_name=facts.get("first_name") or "",
-        email=facts.get("email") or "",
-        phone=phone or "",
-        event_date=_date_or_none(facts.get("date")),
-        party_adults=facts.get("party_adults"),
-        party_kids=facts.get("party_kids"),
-        zip_code=facts.get("zip_code") or "",
-        message=content[:500],
-        payload={"channel": conversation.channel, "conversation": str(conversation.pk)},
-        actor=Actor.system(label="assistant"),
-    )
+    try:
+        captured = _captured(conversation, facts, phone, content)
+    except ServiceError as error:  # an address the lead rules refuse: the chat goes on without it
+        logger.info("Contact details not captured: %s", error.message)
+        return None
     if captured is None:
         return None
     conversation.lead_id = captured.lead_id
     if captured.customer_id and conversation.customer_id is None:
         conversation.customer_id = captured.customer_id
     return {"created": captured.created}
+
+
+def _captured(conversation: Conversation, facts: dict[str, Any], phone: str, content: str):
+    with transaction.atomic():  # a savepoint: a refused capture leaves the message's writes intact
+        return contact_capture(
+            source="sms" if conversation.channel == Conversation.Channel.SMS else "chat",
+            first_name=facts.get("first_name") or "",
+            email=facts.get("email") or "",
+            phone=phone or "",
+            event_date=_date_or_none(facts.get("date")),
+            party_adults=facts.get("party_adults"),
+            party_kids=facts.get("party_kids"),
+            zip_code=facts.get("zip_code") or "",
+            message=content[:500],
+            payload={"channel": conversation.channel, "conversation": str(conversation.pk)},
+            actor=Actor.system(label="assistant"),
+        )
 
 
 def _customer_of_lead(conversation: Conversation) -> UUID | None:
