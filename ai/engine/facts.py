@@ -263,12 +263,6 @@ def _numeric_date(phrase: str, *, today: datetime.date) -> datetime.date | None:
         return None
 
 
-def _phone(original: str) -> str | None:
-    for match in phonenumbers.PhoneNumberMatcher(original, "US"):
-        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-    return None
-
-
 def _name(original: str) -> str | None:
     for match in NAME.finditer(original):
         word = match.group(1)
@@ -308,12 +302,14 @@ def extract(
     email = EMAIL.search(original)
     if email:
         found["email"] = email.group(0).lower()
-    phone = _phone(original)
-    if phone:
-        found["phone"] = phone
     scrubbed = EMAIL.sub(" ", text)
-    for match in phonenumbers.PhoneNumberMatcher(original, "US"):
-        scrubbed = scrubbed.replace(match.raw_string.lower(), " ")
+    # Only text with seven or more digits can hold a phone number: skip the matcher otherwise.
+    if sum(ch.isdigit() for ch in original) >= 7:
+        for match in phonenumbers.PhoneNumberMatcher(original, "US"):
+            found.setdefault(
+                "phone", phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            )
+            scrubbed = scrubbed.replace(match.raw_string.lower(), " ")
     zip_match = ZIP.search(scrubbed)
     if zip_match:
         found["zip_code"] = zip_match.group(1)

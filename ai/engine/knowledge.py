@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
-from django.db.models import F, FloatField, Value
+from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Greatest
 
 from ai.models import Knowledge
@@ -48,6 +48,7 @@ _STOPWORDS_TEXT = (
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # The score of an entry that clearly answers (a title word matched); lower scores are less sure.
 SCORE_FOR_FULL_CONFIDENCE = 0.25
+CATEGORY_LIFT = 0.08
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,12 @@ def search_terms(text: str) -> str:
     return " or ".join(dict.fromkeys(words))[:400]
 
 
-def knowledge_search(text: str, *, limit: int = 3) -> list[Hit]:
-    """Active entries that answer the text, best first, with a confidence from 0 to 1. One query."""
+def knowledge_search(text: str, *, limit: int = 3, prefer: tuple[str, ...] = ()) -> list[Hit]:
+    """Active entries that answer the text, best first, with a confidence from 0 to 1. One query.
+
+    `prefer`: the categories of the topic the rules recognised (a policy question): their
+    entries get a small lift, so a body-only match in the right category beats a stray one.
+    """
     terms = search_terms(text)
     if not terms:
         return []
@@ -81,8 +86,11 @@ def knowledge_search(text: str, *, limit: int = 3) -> list[Hit]:
                 output_field=FloatField(),
             ),
         )
-        .annotate(score=F("rank") + F("similarity") * Value(0.2))
-        .filter(score__gt=0.05)
+        .annotate(
+            lift=Case(When(category__in=prefer, then=Value(CATEGORY_LIFT)), default=Value(0.0)),
+            score=F("rank") + F("similarity") * Value(0.2) + F("lift"),
+        )
+        .filter(score__gt=0.05 + F("lift"))
         .order_by("-score", "title")
         .values("title", "body", "category", "score")[:limit]
     )

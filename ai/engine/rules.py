@@ -8,6 +8,7 @@ written from the tool results (never retyped), and the guard checks them anyway.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from ai.engine import facts as fact_rules
@@ -16,12 +17,35 @@ from ai.engine.intents import understand
 from ai.engine.policy import money
 from ai.engine.tools import Toolbox
 from ai.models import Conversation
+from ops.policy import booking_rules
 
 Reason = Conversation.EscalationReason
 
 # Below this, a knowledge answer is a guess: a person answers instead.
 LOW_CONFIDENCE = 0.3
 KNOWLEDGE_INTENTS = ("menu", "policy", "service_area", "dietary", "faq")
+# Which knowledge categories answer each topic first.
+TOPIC_CATEGORIES = {
+    "menu": ("menu",),
+    "policy": ("policy", "pricing"),
+    "service_area": ("service_area",),
+    "dietary": ("faq",),
+    "faq": ("faq", "pricing"),
+}
+TOPIC_QUERIES = {
+    "service_area": "service area travel fee",
+    "dietary": "allergies dietary needs",
+    "menu": "menu proteins meal includes",
+}
+PARTY_FACTS = frozenset({"party_adults", "party_kids", "party_toddlers", "zip_code", "items"})
+EXPLICIT_QUOTE = re.compile(
+    r"\b(?:quote|estimate|total|(?:price|cost|pricing) for|how much (?:for|would|will))\b"
+)
+
+
+def categories_for(topics: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(category for topic in topics for category in TOPIC_CATEGORIES[topic]))
+
 
 ESCALATION_OPENERS = {
     Reason.HUMAN_REQUESTED: "Of course, I'm getting a member of our team for you.",
@@ -82,10 +106,18 @@ class RulesEngine:
         new = extracted.facts
 
         escalation = understood.escalation
-        serving = tools.serving_station(new["zip_code"]) if new.get("zip_code") else None
-        if escalation is None and serving and serving.get("code") == "outside_service_area":
-            escalation = Reason.OUTSIDE_SERVICE_AREA
-        if escalation is None and fact_rules.guests_total(facts) >= tools.policy()["staff_party_size"]:
+        if escalation is None and new.get("zip_code"):
+            # The distance engine decides the service area: through the quote when the party is
+            # known (it checks the distance anyway), else by asking which station serves it.
+            checked = (
+                tools.quote(facts) if facts.get("party_adults") else tools.serving_station(new["zip_code"])
+            )
+            if (checked.get("error") or checked).get("code") == "outside_service_area":
+                escalation = Reason.OUTSIDE_SERVICE_AREA
+        if (
+            escalation is None
+            and fact_rules.guests_total(facts) >= booking_rules(tools.station).staff_party_size
+        ):
             escalation = Reason.LARGE_PARTY
         if escalation:
             return self._draft(
@@ -101,18 +133,32 @@ class RulesEngine:
         sources: list[str] = []
         confidence = 0.0
         quote = availability = None
-        intent = intents[0] if intents else ""
+        intent = ""
 
         if extracted.date_in_past:
             parts.append("That date has already passed; which upcoming date do you have in mind?")
             confidence = 0.8
             intent = intent or "availability"
 
-        wants_quote = "quote" in intents or (
-            not intents and bool({"party_adults", "party_kids", "zip_code", "items"} & set(new))
+        topical = [i for i in intents if i in KNOWLEDGE_INTENTS]
+        party_given = bool(PARTY_FACTS & set(new))
+        booking = "booking" in intents
+        wants_quote = not booking and (
+            ("quote" in intents and (party_given or not topical or EXPLICIT_QUOTE.search(understood.text)))
+            or (party_given and not topical and "availability" not in intents)
+            or "items" in new
         )
-        wants_availability = "availability" in intents or (not intents and "date" in new and not wants_quote)
-        if "booking" in intents and not wants_quote:
+        asks_only_small_talk = set(intents) <= {"greeting", "thanks"}
+        wants_availability = (
+            "availability" in intents and not ({"dietary", "menu"} & set(intents) and "date" not in new)
+        ) or (
+            asks_only_small_talk
+            and not wants_quote
+            and bool({"date", "slot"} & set(new))
+            and bool(facts.get("date"))
+            and not party_given
+        )
+        if booking:
             parts.append(self._booking(tools, facts))
             confidence, intent = 0.9, "booking"
         if wants_quote:
@@ -123,11 +169,17 @@ class RulesEngine:
             text, availability = self._availability(tools, facts)
             parts.append(text)
             confidence = max(confidence, 0.9)
-            intent = intent if wants_quote else "availability"
+            intent = "quote" if wants_quote else "availability"
+        if not topical and not intent and intents and intents[0] not in ("greeting", "thanks"):
+            intent = intents[0]
 
-        topical = [i for i in intents if i in KNOWLEDGE_INTENTS]
-        if topical and not (wants_quote and topical == ["menu"] and new.get("items")):
-            hits = tools.knowledge_search(understood.text)
+        # Knowledge answers the topical part, unless the quote already says it (an item's price).
+        if topical and not (wants_quote and set(topical) <= {"menu"}) and not booking:
+            hits = tools.knowledge_search(understood.text, prefer=categories_for(topical))
+            if not (hits and hits[0]["confidence"] >= LOW_CONFIDENCE) and topical[0] in TOPIC_QUERIES:
+                # The rules recognised the topic but the wording matches no entry ("do you come
+                # to San Jose?"): ask the knowledge base the topic's own question.
+                hits = tools.knowledge_search(TOPIC_QUERIES[topical[0]], prefer=categories_for(topical))
             if hits and hits[0]["confidence"] >= LOW_CONFIDENCE:
                 parts.append(hits[0]["answer"])
                 sources.append(hits[0]["title"])
@@ -140,10 +192,10 @@ class RulesEngine:
                 f"Thank you{', ' + name if name else ''}! I've noted your details so our team can follow up."
             )
             confidence = max(confidence, 0.9)
-            intent = intent or "contact"
-        elif "first_name" in new and not parts:
-            parts.append(f"Nice to meet you, {facts['first_name']}! How can I help with your hibachi party?")
-            confidence, intent = 0.9, intent or "contact"
+            intent = intent if intent not in ("", "greeting", "thanks") else "contact"
+        elif "first_name" in new and (not parts or intent in ("greeting", "")):
+            parts = [f"Nice to meet you, {facts['first_name']}! How can I help with your hibachi party?"]
+            confidence, intent = 0.9, "contact"
         if not parts and {"date", "slot"} & set(new):
             parts.append(self._noted(facts))
             confidence, intent = 0.85, intent or "availability"

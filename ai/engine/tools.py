@@ -31,6 +31,7 @@ class Toolbox:
         self.today = today
         self.calls: list[dict[str, Any]] = []
         self._figures: dict[str, Any] | None = None
+        self._quotes: dict[str, dict[str, Any]] = {}
 
     def record(self, tool: str, args: dict[str, Any], result: Any) -> Any:
         self.calls.append({"tool": tool, "args": args, "result": result})
@@ -71,6 +72,9 @@ class Toolbox:
             "items": facts.get("items") or [],
             "event_date": facts.get("date"),
         }
+        key = repr(sorted(args.items()))
+        if key in self._quotes:  # asked twice in one reply (the service-area check, then the answer)
+            return self._quotes[key]
         try:
             quote = quote_compute(
                 zip_code=args["zip_code"],
@@ -81,8 +85,12 @@ class Toolbox:
                 on_date=datetime.date.fromisoformat(args["event_date"]) if args["event_date"] else None,
             )
         except ServiceError as error:
-            return self.record("quote", args, {"error": {"code": error.code, "message": error.message}})
-        return self.record("quote", args, dict(QuoteOutputSerializer(quote.as_dict()).data))
+            result = {"error": {"code": error.code, "message": error.message}}
+        else:
+            self.station = quote.station
+            result = dict(QuoteOutputSerializer(quote.as_dict()).data)
+        self._quotes[key] = self.record("quote", args, result)
+        return result
 
     def availability(self, date: datetime.date) -> list[dict[str, Any]]:
         """[{date, slot, remaining}] of the date's slots at the station, from the availability engine."""
@@ -96,9 +104,9 @@ class Toolbox:
         ]
         return self.record("availability", {"date": date.isoformat(), "station": self.station.code}, result)
 
-    def knowledge_search(self, text: str) -> list[dict[str, Any]]:
+    def knowledge_search(self, text: str, *, prefer: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """The best entries for the text, their placeholders filled from the policy figures."""
-        hits = knowledge.knowledge_search(text)
+        hits = knowledge.knowledge_search(text, prefer=prefer)
         values = placeholder_values(self.policy()) if hits else {}
         result = [
             {

@@ -115,7 +115,8 @@ def _engine_turn(conversation: Conversation, content: str) -> Turn:
         today=station_today(station) if station else timezone.localdate(),
         zone=station.timezone if station else settings.TIME_ZONE,
         channel=conversation.channel,
-        history=_history(conversation),
+        # Only a language model reads the history; the rules engine works from the facts.
+        history=_history(conversation) if settings.ASSISTANT_PROVIDER != "rules" else (),
     )
 
 
@@ -134,7 +135,9 @@ def conversation_message_receive(
         raise ServiceError("Write a message.", field="content")
     if len(content) > MAX_MESSAGE_LENGTH:
         raise ServiceError(f"At most {MAX_MESSAGE_LENGTH} characters.", field="content")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = (
+        Conversation.objects.select_related("station").select_for_update(of=("self",)).get(pk=conversation.pk)
+    )
     if conversation.status == Conversation.Status.CLOSED:
         raise ConflictError("This conversation is closed. Start a new one.", code="conversation_closed")
     user_message = Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)

@@ -41,11 +41,11 @@ def test_twenty_nine_guests_is_not_a_large_party(chat):
 
 
 def test_the_large_party_threshold_comes_from_the_booking_policy(chat, monkeypatch):
-    from ai.engine import policy as policy_module
+    from ai.engine import rules as rules_module
     from ops.policy import DEFAULT_BOOKING_RULES
 
     monkeypatch.setattr(
-        policy_module,
+        rules_module,
         "booking_rules",
         lambda station: dataclasses.replace(DEFAULT_BOOKING_RULES, staff_party_size=12),
     )
