@@ -128,7 +128,8 @@ class Evaluation:
 
     def report(self, *, singles: int, conversations: int, turns: int, show_misses: bool) -> None:
         def pct(counter: Counter) -> str:
-            return f"{100 * counter['correct'] / counter['total']:.1f} % ({counter['correct']}/{counter['total']})"
+            correct, total = counter["correct"], counter["total"]
+            return f"{100 * correct / total:.1f} % ({correct}/{total})"
 
         timings = sorted(self.timings)
         print(f"Load average before the run: {os.getloadavg()[0]:.1f} (2 cores)")
