@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Quotes, availability, booking and booking management for My Hibachi.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name with another's ("status"), named explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "AssistantConversationStatusEnum": "ai.models.Conversation.Status",
+    },
 }
 
 # --- Payments (Stripe) ----------------------------------------------------------------
