@@ -6,7 +6,8 @@ class AiConfig(AppConfig):
     verbose_name = "AI assistant"
 
     def ready(self) -> None:
+        # core never imports ai: the assistant subscribes to the inbound SMS hook core declares.
         from ai.services.sms import sms_to_assistant
-        from core.hooks import on_inbound_sms
+        from core.hooks import inbound_sms_received
 
-        on_inbound_sms(sms_to_assistant)
+        inbound_sms_received.register(sms_to_assistant)

@@ -18,9 +18,9 @@ from core.admin_actions import BookingActions, ReviewActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
+from kernel.money import format_cents
 from myhibachi.admin_actions import staff_may
 from ops.slots import slot_label
-from pricing.money import format_cents
 
 
 class ViewOnlyMixin:

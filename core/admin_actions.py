@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from audit.services import audit_log_write
+from core.availability import free_chefs_queryset
 from core.models import Booking, Payment, Review
 from core.services.bookings import (
     booking_assign_chef,
@@ -35,6 +36,7 @@ from core.services.payments import (
 )
 from core.services.payments import payment_refund as payment_refund_service
 from core.services.reviews import review_moderate
+from kernel.money import format_cents
 from myhibachi.admin_actions import (
     DollarsField,
     action_form_response,
@@ -44,10 +46,8 @@ from myhibachi.admin_actions import (
     staff_may,
     submitted_form,
 )
-from ops.availability import free_chefs_queryset
 from ops.models import Chef
 from ops.slots import SLOTS, slot_label
-from pricing.money import format_cents
 
 # --- Forms ----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.actor import Actor
+from core.availability import station_availability
 from core.models import Booking
 from core.payments.serializers import BookingCreatedWithPaymentOutputSerializer
 from core.selectors import booking_manage_view, reviews_public
@@ -37,7 +38,6 @@ from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
 from kernel.client_ip import client_ip
 from kernel.errors import ServiceError
-from ops.availability import station_availability
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 

@@ -1,24 +1,61 @@
-"""Typed hooks through which core hands work to the apps above it (leads, ai).
+"""The hooks core's services send, for the layers above core (kernel/hooks.py says how hooks work).
 
-core sits below leads and ai, so it may not import them. Where core (or an app beside another)
-must reach up, it declares the hook here, and the upper app registers its handler in its
-AppConfig.ready(). Each hook has one signature (a Protocol), so a handler that drifts from it
-fails the type check, not production. Handlers run inside the caller's transaction.
+core never imports leads, crm, ai or the site: when one of them must act on a booking, it
+registers a receiver here in its AppConfig.ready(). Each hook says when it runs and what a
+receiver may do; receivers are called in registration order.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from audit.actor import Actor
+from kernel.hooks import Hook
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from core.models import Booking, Customer
 
 
-# --- Inbound SMS: a text that is not a keyword (STOP/START/HELP) ---------------------------------
+@dataclass(frozen=True)
+class BookingCreated:
+    booking: Booking
+    customer: Customer
+
+
+# Sent by booking_create INSIDE the booking's transaction, after the booking and its audit row
+# are written and before its notifications are scheduled. A receiver writes in that same
+# transaction (leads marks the customer's open leads converted: leads/apps.py); an exception it
+# raises rolls the booking back, so a receiver that must never fail a booking catches its own.
+booking_created: Hook[BookingCreated] = Hook("booking_created")
+
+
+@dataclass(frozen=True)
+class BookingAttemptFailed:
+    customer: Mapping[str, Any]  # the contact details as the request gave them (unchecked)
+    reason: str  # the error code, e.g. "slot_unavailable"
+    details: dict[str, Any]  # what was asked for: date, slot, zip_code, party, source
+
+
+# Sent by booking_create AFTER the booking's transaction rolled back because the slot was taken,
+# in a transaction of its own (a savepoint in a caller's), so that what a receiver writes
+# survives. Exceptions are logged and swallowed by booking_create: the customer's error is the
+# slot, never the bookkeeping. leads keeps the person as a booking_failed lead (leads/apps.py).
+booking_attempt_failed: Hook[BookingAttemptFailed] = Hook("booking_attempt_failed")
+
+
+@dataclass(frozen=True)
+class BookingRefundDue:
+    booking: Booking
+
+
+# Sent by booking_cancel AFTER the cancellation commits (transaction.on_commit), when the
+# cancellation made money due back (booking.refund_due_cents > 0), outside any transaction or
+# lock. The payment services send the refund (core/apps.py registers
+# payment_refund_for_cancellation); a receiver must not raise: the cancellation stands.
+booking_refund_due: Hook[BookingRefundDue] = Hook("booking_refund_due")
 
 
 @dataclass(frozen=True)
@@ -26,69 +63,44 @@ class InboundSms:
     phone: str  # E.164
     body: str
     provider_id: str
-    customer_id: Any | None  # the customer at this phone, None for an unknown number
+    customer_id: Any | None  # the customer at this phone; None for a number no customer has
 
 
-class InboundSmsHandler(Protocol):
-    def __call__(self, *, sms: InboundSms) -> None: ...
-
-
-_inbound_sms_handlers: list[InboundSmsHandler] = []
-
-
-def on_inbound_sms(handler: InboundSmsHandler) -> InboundSmsHandler:
-    """Register a handler of non-keyword texts (idempotent: a handler registers once)."""
-    if handler not in _inbound_sms_handlers:
-        _inbound_sms_handlers.append(handler)
-    return handler
-
-
-def inbound_sms_received(*, sms: InboundSms) -> None:
-    for handler in list(_inbound_sms_handlers):
-        handler(sms=sms)
-
-
-# --- Contact capture: someone gave us their contact details (a chat, a text) ---------------------
+# Sent by sms_inbound_receive INSIDE its transaction for a text that is not a keyword
+# (STOP/START/HELP), after core stored it (for a customer) and flagged the thread for staff.
+# The assistant answers it when ASSISTANT_SMS is on (ai/apps.py); a receiver runs its own writes
+# in a savepoint and catches its own errors, so that the text core stored is never lost.
+inbound_sms_received: Hook[InboundSms] = Hook("inbound_sms_received")
 
 
 @dataclass(frozen=True)
 class CapturedContact:
     lead_id: Any
-    created: bool
+    created: bool  # a new lead, rather than the open one at that contact updated
     customer_id: Any | None  # the customer the lead converted to, if it has
 
 
-class ContactCapturer(Protocol):
-    def __call__(
-        self,
-        *,
-        source: str,
-        first_name: str,
-        email: str,
-        phone: str,
-        event_date: datetime.date | None,
-        party_adults: int | None,
-        party_kids: int | None,
-        zip_code: str,
-        message: str,
-        payload: dict,
-        actor: Actor,
-    ) -> CapturedContact: ...
+@dataclass(frozen=True)
+class ContactGiven:
+    """Someone gave us contact details outside a form (a chat, a text)."""
+
+    source: str  # a lead source: chat, sms
+    first_name: str
+    email: str
+    phone: str
+    event_date: datetime.date | None
+    party_adults: int | None
+    party_kids: int | None
+    zip_code: str
+    message: str
+    payload: dict[str, Any]
+    actor: Actor
+    # A receiver that keeps the contact reports what it kept here (the sender reads it back).
+    captured: list[CapturedContact] = field(default_factory=list)
 
 
-_contact_capturers: list[ContactCapturer] = []
-
-
-def on_contact_capture(capturer: ContactCapturer) -> ContactCapturer:
-    """Register the capturer of contacts (leads registers lead_capture); one is expected."""
-    if capturer not in _contact_capturers:
-        _contact_capturers.append(capturer)
-    return capturer
-
-
-def contact_capture(**details: Any) -> CapturedContact | None:
-    """Hand contact details to the registered capturer; None when no app captures contacts."""
-    if not _contact_capturers:
-        logger.warning("Contact details given but no contact capturer is registered.")
-        return None
-    return _contact_capturers[0](**details)
+# Sent by the assistant (ai.services.conversations) INSIDE its transaction when a conversation
+# gives an email or phone it did not have. leads creates or updates the open lead at that contact
+# and appends a CapturedContact (leads/apps.py). A receiver may raise ServiceError for details it
+# refuses; the assistant sends in a savepoint and carries on without a lead.
+contact_given: Hook[ContactGiven] = Hook("contact_given")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.availability import slot_starts_at
 from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
-from ops.availability import slot_starts_at
 from ops.policy import booking_rules
 
 

@@ -10,8 +10,8 @@ from crm.admin_actions import LeadActions
 from crm.models import Campaign, CampaignDelivery, CustomerSegment, Lead, SegmentRule
 from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import customer_station_paths
+from kernel.money import format_cents
 from leads.models import LeadContact, LeadContext, LeadEvent
-from pricing.money import format_cents
 
 
 class LeadContactInline(StationScopedInline, admin.TabularInline):

@@ -22,7 +22,7 @@ from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admi
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
 from identity.scoping import access_for, sees_every_station
 from kernel.contact import normalize_email
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 # Access comes from roles only (identity/backends.py): no second set of grants to keep.
 if admin.site.is_registered(Group):

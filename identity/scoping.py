@@ -199,11 +199,21 @@ def _station_q(path: str, station_ids: frozenset[uuid.UUID]) -> Q:
     return Q(**{f"{path}__in": station_ids})
 
 
+# The model of a chef, whose `user` is the staff user a chef logs in as. ops (above identity)
+# registers its Chef model in OpsConfig.ready(); until then a chef role sees nothing of its own.
+_chef_model: type[Model] | None = None
+
+
+def register_chef_model(model: type[Model]) -> None:
+    """Called by ops at startup: rows pointing at this model belong to the chef it names."""
+    global _chef_model
+    _chef_model = model
+
+
 def _chef_q(model: type[Model], path: str, user) -> Q | None:
     """The rows of a path that belong to the chef logged in as `user` (None: nothing of theirs)."""
-    from ops.models import Chef
-
-    if path == "pk":
+    Chef = _chef_model
+    if path == "pk" or Chef is None:
         return None
     relations, _last = _split(path)
     target, _many = _walk(model, relations)

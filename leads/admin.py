@@ -11,8 +11,8 @@ from django.utils.html import format_html
 
 from identity.admin_scoping import StationScopedAdmin
 from identity.scoping import customer_station_paths
+from kernel.money import format_cents
 from leads.models import LeadContact, LeadContext, LeadEvent, SocialAccount, SocialIdentity
-from pricing.money import format_cents
 
 
 @admin.register(LeadContact)

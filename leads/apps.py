@@ -6,7 +6,10 @@ class LeadsConfig(AppConfig):
     verbose_name = "Lead details"
 
     def ready(self) -> None:
-        from core.hooks import on_contact_capture
-        from leads.hook_handlers import contact_captured
+        # core never imports leads: leads subscribes to the booking hooks core declares.
+        from core.hooks import booking_attempt_failed, booking_created, contact_given
+        from leads.hooks import contact_captured, convert_leads_of_new_booking, keep_failed_booking_as_lead
 
-        on_contact_capture(contact_captured)
+        booking_created.register(convert_leads_of_new_booking)
+        booking_attempt_failed.register(keep_failed_booking_as_lead)
+        contact_given.register(contact_captured)

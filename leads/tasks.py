@@ -24,9 +24,9 @@ from core.models import Notification
 from core.notifications.render import date_label, datetime_label
 from core.services.messaging import notification_claim
 from crm.models import Lead
+from kernel.money import format_cents
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services import CLOSED_STATUSES
-from pricing.money import format_cents
 
 Kind = Notification.Kind
 BATCH_SIZE = 500

@@ -30,7 +30,7 @@ from audit.actor import Actor
 from identity import scoping
 from identity.admin_scoping import admin_actor
 from kernel.errors import ServiceError
-from pricing.money import dollars_to_cents
+from kernel.money import dollars_to_cents
 
 ACTION_FORM_TEMPLATE = "admin/action_form.html"
 # The button of an intermediate form: its presence in the POST means "the form was submitted".

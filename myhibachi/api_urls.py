@@ -6,7 +6,7 @@ urlpatterns = [
     path("", include("pricing.urls")),
     path("", include("core.urls")),
     path("", include("core.payments.urls")),
-    path("", include("core.notifications.urls")),
+    path("", include("core.sms_urls")),
     path("", include("leads.urls")),
     path("", include("ai.urls")),
 ]

@@ -23,7 +23,7 @@ from core.models import Booking, Payment
 from core.selectors import RECEIVED_STATUSES
 from crm.models import Lead
 from identity import scoping
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 UPCOMING_DAYS = 7
 NEW_LEADS_DAYS = 30

@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from identity.admin_scoping import StationScopedAdmin
+from kernel.money import format_cents
 from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
-from pricing.money import format_cents
 
 CENTS_NOTE = "Amounts are in cents (5500 = $55.00)."
 

@@ -1,7 +1,7 @@
 """The pricing engine: what a party costs, computed by the server from the database's prices.
 
 Every price comes from the PricingPolicy in effect and the AddonItem rows; every rounding goes
-through pricing.money.round_cents. A client never sends a price.
+through kernel.money.round_cents. A client never sends a price.
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from identity.models import Station
 from kernel.errors import ServiceError
+from kernel.money import format_cents, round_cents
 from pricing.distance import normalize_zip, serving_station_for_zip
 from pricing.models import AddonItem
-from pricing.money import format_cents, round_cents
 from pricing.selectors import PricingUnavailable, current_policy
 
 __all__ = ["PricingUnavailable", "Quote", "QuoteLine", "current_policy", "quote_compute"]

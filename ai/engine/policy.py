@@ -12,9 +12,9 @@ import datetime
 from typing import Any
 
 from identity.models import Station
+from kernel.money import format_cents
 from ops.policy import booking_rules
 from pricing.models import AddonItem
-from pricing.money import format_cents
 from pricing.selectors import current_policy, stations_active
 
 

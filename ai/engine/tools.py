@@ -15,9 +15,9 @@ from django.conf import settings
 
 from ai.engine import knowledge
 from ai.engine.policy import placeholder_values, policy_figures
+from core.availability import station_availability
 from identity.models import Station
 from kernel.errors import ServiceError
-from ops.availability import station_availability
 from pricing.distance import serving_station_for_zip
 from pricing.quote import quote_compute
 from pricing.serializers import QuoteOutputSerializer

@@ -19,12 +19,12 @@ from ai.engine.rules import escalation_text
 from ai.models import Conversation, Message
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
-from core.hooks import contact_capture
+from core.availability import station_today
+from core.hooks import ContactGiven, contact_given
 from core.models import Customer, Notification
 from core.services.messaging import notification_claim
 from identity.models import Station
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import station_today
 
 logger = logging.getLogger(__name__)
 
@@ -243,20 +243,23 @@ def _capture_contact(
 
 
 def _captured(conversation: Conversation, facts: dict[str, Any], phone: str, content: str):
+    """The lead the contact details were kept as (core's contact_given hook; leads receives it)."""
+    event = ContactGiven(
+        source="sms" if conversation.channel == Conversation.Channel.SMS else "chat",
+        first_name=facts.get("first_name") or "",
+        email=facts.get("email") or "",
+        phone=phone or "",
+        event_date=_date_or_none(facts.get("date")),
+        party_adults=facts.get("party_adults"),
+        party_kids=facts.get("party_kids"),
+        zip_code=facts.get("zip_code") or "",
+        message=content[:500],
+        payload={"channel": conversation.channel, "conversation": str(conversation.pk)},
+        actor=Actor.system(label="assistant"),
+    )
     with transaction.atomic():  # a savepoint: a refused capture leaves the message's writes intact
-        return contact_capture(
-            source="sms" if conversation.channel == Conversation.Channel.SMS else "chat",
-            first_name=facts.get("first_name") or "",
-            email=facts.get("email") or "",
-            phone=phone or "",
-            event_date=_date_or_none(facts.get("date")),
-            party_adults=facts.get("party_adults"),
-            party_kids=facts.get("party_kids"),
-            zip_code=facts.get("zip_code") or "",
-            message=content[:500],
-            payload={"channel": conversation.channel, "conversation": str(conversation.pk)},
-            actor=Actor.system(label="assistant"),
-        )
+        contact_given.send(event)
+    return event.captured[0] if event.captured else None
 
 
 def _customer_of_lead(conversation: Conversation) -> UUID | None:

@@ -15,7 +15,7 @@ from kernel.errors import ServiceError
 logger = logging.getLogger(__name__)
 
 
-def sms_to_assistant(*, sms: InboundSms) -> None:
+def sms_to_assistant(sms: InboundSms) -> None:
     """The text joins the open SMS conversation of its phone (a new one when none is open) and is
     answered like a chat message. Off unless ASSISTANT_SMS is on.
 

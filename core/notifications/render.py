@@ -21,8 +21,8 @@ from django.template.loader import get_template
 from core.models import Booking, Notification
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
+from kernel.money import format_cents
 from ops.policy import booking_rules
-from pricing.money import format_cents
 
 BRAND = "My Hibachi"
 # Every SMS but the opt-out confirmation ends with it (that one says how to opt back in).

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from audit.models import SecurityEvent
 from audit.services import security_event_record
-from core.payments.gateway_factory import stripe_configured
+from core.payment_gateway.factory import stripe_configured
 from core.payments.serializers import PaymentIntentOutputSerializer, StripeEventAckOutputSerializer
 from core.payments.webhooks import (
     WebhookSignatureInvalid,

@@ -16,8 +16,8 @@ from django.utils.html import escape
 from audit.models import AuditLog
 from core.models import Booking, Payment, Review
 from identity.models import RolePermission, Station
+from kernel.money import format_cents
 from ops.models import Chef, ChefAvailability
-from pricing.money import format_cents
 from tests.core.factories import BookingFactory, CustomerFactory
 from tests.ops.factories import ChefFactory
 from tests.staff_panel import (

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from audit.models import AuditLog
+from core.availability import free_chefs
 from core.models import Booking, Payment
 from core.services.bookings import (
     booking_assign_chef,
@@ -19,7 +20,6 @@ from core.services.bookings import (
     booking_reschedule,
 )
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import free_chefs
 from ops.slots import SLOTS
 from tests.core.conftest import LA, event_date
 from tests.core.factories import BookingFactory, PaymentFactory

@@ -24,7 +24,7 @@ from audit.services import audit_log_write, security_event_record
 from core.models import Booking, Notification, StripeEvent
 from crm.models import Lead
 from identity.models import Role, Station, User
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
+from core.availability import free_chefs_queryset
 from core.models import Booking
 from identity.models import Station
-from ops.availability import free_chefs_queryset
 from ops.models import Chef
 
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write
+from core.availability import booking_window_error
+from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
 from core.models import Booking
 from core.notifications.dispatch import notify_booking_received
 from core.selectors import booking_by_idempotency_key
@@ -38,10 +40,7 @@ from core.services.bookings.validation import (
     _checked_slot,
 )
 from core.services.customers import customer_find_or_create
-from kernel.contact import normalize_email
 from kernel.errors import ConflictError, ServiceError
-from leads.services import lead_convert_on_booking, lead_record_booking_failed
-from ops.availability import booking_window_error
 from ops.policy import booking_rules
 from ops.slots import slot_label
 from pricing.quote import quote_compute
@@ -91,8 +90,7 @@ def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: st
             date, slot, address = request.date, request.slot, request.address
             _record_failed_attempt(
                 customer=request.customer,
-                payload={
-                    "reason": SLOT_UNAVAILABLE,
+                details={
                     "date": date.isoformat() if isinstance(date, datetime.date) else str(date),
                     "slot": slot_label(slot) if isinstance(slot, datetime.time) else str(slot),
                     "zip_code": str(address.get("zip_code", "")) if isinstance(address, Mapping) else "",
@@ -214,7 +212,7 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         station_id=station.pk,
         after=_snapshot(booking),
     )
-    lead_convert_on_booking(customer=customer_row, booking=booking)
+    booking_created.send(BookingCreated(booking=booking, customer=customer_row))
     notify_booking_received(booking)
     return booking
 
@@ -258,21 +256,17 @@ def _idempotent_replay(key: str, fingerprint: str) -> Booking | None:
     return existing
 
 
-def _record_failed_attempt(*, customer: Mapping[str, Any], payload: dict) -> None:
-    """Keep the person whose booking failed as a lead; never let that bookkeeping mask the error."""
+def _record_failed_attempt(*, customer: Mapping[str, Any], details: dict) -> None:
+    """Tell the layers above (leads keeps the person as a lead); never let that mask the error."""
     if not isinstance(customer, Mapping):
         return
     try:
         with transaction.atomic():
-            lead_record_booking_failed(
-                email=normalize_email(str(customer.get("email") or "")),
-                phone=str(customer.get("phone") or ""),
-                first_name=str(customer.get("first_name") or "")[:100],
-                last_name=str(customer.get("last_name") or "")[:100],
-                payload=payload,
+            booking_attempt_failed.send(
+                BookingAttemptFailed(customer=customer, reason=SLOT_UNAVAILABLE, details=details)
             )
     except Exception:
-        logger.exception("Could not record the failed booking attempt as a lead")
+        logger.exception("Could not record the failed booking attempt")
 
 
 def _new_reference() -> str:

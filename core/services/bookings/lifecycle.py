@@ -14,6 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.actor import Actor
+from core.availability import booking_window_error, free_chefs_queryset
+from core.hooks import BookingRefundDue, booking_refund_due
 from core.models import (
     BOOKING_TRANSITIONS,
     PREVIOUS_STATUS,
@@ -36,9 +38,7 @@ from core.services.bookings.audit_trail import _audit, _snapshot
 from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import DUPLICATE_BOOKING, INVALID_TRANSITION, _slot_unavailable
 from core.services.bookings.validation import _checked_date, _checked_refund, _checked_slot
-from core.services.payments import payment_refund_for_cancellation
 from kernel.errors import ConflictError, ServiceError
-from ops.availability import booking_window_error, free_chefs_queryset
 from ops.models import Chef
 from ops.policy import booking_rules, duration_words
 from ops.slots import slot_label
@@ -333,7 +333,7 @@ def _cancel(booking: Booking, *, reason: str, refund_cents: int, now: datetime.d
     )
     if refund_cents > 0:
         # Sent to Stripe once the cancellation is committed, outside its transaction and locks.
-        transaction.on_commit(lambda: payment_refund_for_cancellation(booking=booking))
+        transaction.on_commit(lambda: booking_refund_due.send(BookingRefundDue(booking=booking)))
 
 
 def _refuse_before_start(booking: Booking, verb: str) -> None:

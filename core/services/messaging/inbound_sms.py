@@ -55,8 +55,8 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
     if not customers:
         logger.info("Inbound SMS from a number no customer has; not stored.")
         if _keyword(body) not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
-            inbound_sms_received(
-                sms=InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=None)
+            inbound_sms_received.send(
+                InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=None)
             )
         return InboundOutcome.UNKNOWN_NUMBER
     if (
@@ -113,8 +113,8 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         )
         return InboundOutcome.HELP
     thread_flag_for_staff(thread=thread, actor=actor, reason="the customer texted us")
-    inbound_sms_received(
-        sms=InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=customer.pk)
+    inbound_sms_received.send(
+        InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=customer.pk)
     )
     return InboundOutcome.FLAGGED
 

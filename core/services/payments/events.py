@@ -26,7 +26,7 @@ from core.services.payments.rows import (
 )
 from core.services.payments.settlement import _booking_flag, _payment_succeed, _refund_fail, _refund_succeed
 from kernel.errors import ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 MALFORMED_EVENT = "malformed_event"
 

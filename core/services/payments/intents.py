@@ -13,8 +13,8 @@ from django.db import transaction
 
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer, Payment
-from core.payments.gateway import PaymentGateway, PaymentGatewayError, PaymentIntent
-from core.payments.gateway_factory import get_gateway
+from core.payment_gateway.factory import get_gateway
+from core.payment_gateway.gateway import PaymentGateway, PaymentGatewayError, PaymentIntent
 from core.services.payments.ledger import booking_balance_due_cents
 from core.services.payments.rows import (
     PAYMENT_AUDIT_FIELDS,
@@ -26,7 +26,7 @@ from core.services.payments.rows import (
     payment_metadata,
 )
 from kernel.errors import ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from core.services.payments.ledger import booking_balance_due_cents
 from core.services.payments.rows import MANUAL_METHODS, PAID_KINDS, _audit_payment, _lock_booking
 from core.services.payments.settlement import _payment_succeed
 from kernel.errors import ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 
 @transaction.atomic

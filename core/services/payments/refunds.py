@@ -12,8 +12,8 @@ from django.db import transaction
 
 from audit.actor import Actor
 from core.models import Booking, Payment
-from core.payments.gateway import PaymentGatewayError
-from core.payments.gateway_factory import get_gateway
+from core.payment_gateway.factory import get_gateway
+from core.payment_gateway.gateway import PaymentGatewayError
 from core.services.payments.events import payment_refund_reconcile
 from core.services.payments.ledger import _refundable_cents
 from core.services.payments.rows import (
@@ -27,7 +27,7 @@ from core.services.payments.rows import (
 )
 from core.services.payments.settlement import _booking_flag, _refund_succeed
 from kernel.errors import ServiceError
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 logger = logging.getLogger(__name__)
 

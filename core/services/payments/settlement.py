@@ -7,9 +7,10 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Payment
 from core.notifications.dispatch import notify_payment_flagged
+from core.services.bookings import booking_confirm
 from core.services.payments.ledger import _customer_spend_add, _refunded_cents, booking_net_paid_cents
 from core.services.payments.rows import PAYMENT_AUDIT_FIELDS, RECEIVED_STATUSES, _audit_payment
-from pricing.money import format_cents
+from kernel.money import format_cents
 
 FLAG_REASON_MAX_LENGTH = 255
 
@@ -71,14 +72,10 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
             )
             return
         if booking.status == Booking.Status.DEPOSIT_PENDING:
-            from core.services.bookings import booking_confirm  # bookings schedules our refunds
-
             booking = booking_confirm(booking=booking, actor=actor)
         elif booking.status == Booking.Status.CANCELLATION_REQUESTED:
             # booking_confirm makes "confirmed" the status a rejection returns to; staff, who
             # decide the request, must know the deposit came in meanwhile.
-            from core.services.bookings import booking_confirm
-
             booking = booking_confirm(booking=booking, actor=actor)
             _booking_flag(
                 booking=booking, reason=f"{amount} deposit received while cancellation requested", actor=actor

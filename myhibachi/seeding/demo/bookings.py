@@ -3,10 +3,10 @@
 import datetime
 from typing import NamedTuple
 
+from core.availability import slot_starts_at
 from core.models import Booking, Review
 from myhibachi.seeding.demo.context import FREMONT, SACRAMENTO, DemoContext
 from myhibachi.seeding.rows import ensure_rows
-from ops.availability import slot_starts_at
 from ops.slots import parse_slot
 from pricing.quote import Quote, quote_compute
 

@@ -11,13 +11,13 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from core.availability import slot_starts_at
 from core.models import Booking, Customer, Payment, StripeEvent
 from core.services.payments import PAID_KINDS, payment_metadata
 from myhibachi.seeding.demo.bookings import EVENT_HOURS
 from myhibachi.seeding.demo.context import DemoContext
 from myhibachi.seeding.demo.people import STATION_MANAGERS
 from myhibachi.seeding.rows import demo_id, ensure_rows
-from ops.availability import slot_starts_at
 
 BOOKED_DAYS_AHEAD = 21  # demo parties were booked three weeks before the event
 

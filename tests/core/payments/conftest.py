@@ -20,8 +20,8 @@ import pytest
 import stripe
 
 from core.models import Booking
-from core.payments import gateway_factory as gateway_module
-from core.payments.stripe_gateway import StripeGateway
+from core.payment_gateway import factory as gateway_module
+from core.payment_gateway.stripe_gateway import StripeGateway
 from tests.core.factories import BookingFactory
 
 WEBHOOK_SECRET = "whsec_test_secret"

@@ -5,8 +5,8 @@ import pytest
 from audit.actor import Actor
 from audit.models import AuditLog
 from core.models import Booking, Payment
-from core.payments.gateway import PaymentGatewayError
-from core.payments.gateway_factory import get_gateway
+from core.payment_gateway.factory import get_gateway
+from core.payment_gateway.gateway import PaymentGatewayError
 from core.services.payments import (
     booking_balance_due_cents,
     payment_balance_intent,

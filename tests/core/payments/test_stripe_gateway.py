@@ -6,7 +6,7 @@ import pytest
 
 from audit.actor import Actor
 from core.models import Payment
-from core.payments.gateway import PaymentGatewayError
+from core.payment_gateway.gateway import PaymentGatewayError
 from core.services.payments import payment_balance_intent, payment_deposit_intent, payment_refund
 from tests.core.factories import BookingFactory, PaymentFactory
 

@@ -1,4 +1,7 @@
-"""Money is integer cents. Rounding lives here and nowhere else."""
+"""Money is integer cents. Rounding lives here and nowhere else.
+
+In the kernel, not in pricing: every app shows amounts, identity (below pricing) included.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import stripe
 
-from core.payments.gateway import PaymentGatewayError, PaymentIntent, Refund
+from core.payment_gateway.gateway import PaymentGatewayError, PaymentIntent, Refund
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import hmac
 
 from django.conf import settings
 
-from core.payments.gateway import PaymentIntent, Refund
+from core.payment_gateway.gateway import PaymentIntent, Refund
 
 PAYMENT_INTENT_PREFIX = "pi_fake_"
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from core.availability import free_chefs, station_availability
 from core.models import Booking
-from ops.availability import free_chefs, station_availability
 from ops.slots import SLOTS
 from tests.core.factories import BookingFactory
 from tests.identity.factories import SacramentoStationFactory, StationFactory

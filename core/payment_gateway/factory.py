@@ -8,9 +8,9 @@ import logging
 
 from django.conf import settings
 
-from core.payments.fake_gateway import FakeGateway
-from core.payments.gateway import PaymentGateway, PaymentGatewayError
-from core.payments.stripe_gateway import StripeGateway
+from core.payment_gateway.fake_gateway import FakeGateway
+from core.payment_gateway.gateway import PaymentGateway, PaymentGatewayError
+from core.payment_gateway.stripe_gateway import StripeGateway
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The payment gateway's interface: what the payment services need from a card processor.
 
 Two implementations, `StripeGateway` (stripe_gateway.py, the official library) and `FakeGateway`
-(fake_gateway.py, no network), import this module; gateway_factory.py chooses one. This module
+(fake_gateway.py, no network), import this module; factory.py chooses one. This module
 imports neither, so the interface and its implementations form no circle. Every call that
 creates something takes an idempotency key derived from our own row, so that a retry after a
 timeout returns what the first call created.

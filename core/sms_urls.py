@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.notifications.api import SmsInboundReceiveApi
+from core.sms_api import SmsInboundReceiveApi
 
 urlpatterns = [
     path("messages/sms/inbound/", SmsInboundReceiveApi.as_view(), name="sms-inbound-receive"),
