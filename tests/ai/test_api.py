@@ -153,3 +153,13 @@ def test_the_openapi_schema_documents_the_assistant_without_warnings():
     }
     send = schema["paths"]["/api/v1/assistant/conversations/{token}/messages/"]["post"]
     assert {"200", "400", "404", "409", "429"} <= set(send["responses"])
+
+
+def test_starting_conversations_is_throttled_per_ip(api_client, fremont, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "assistant": "2/min"}
+    api_client.post(START_URL, {"channel": "web"}, format="json")
+    api_client.post(START_URL, {"channel": "web"}, format="json")
+
+    response = api_client.post(START_URL, {"channel": "web"}, format="json")
+
+    assert response.status_code == 429 and "Retry-After" in response.headers

@@ -7,6 +7,8 @@ import pytest
 from ai.models import Conversation
 from audit.models import AuditLog
 from core.models import Notification
+from identity.models import Role
+from tests.identity.factories import RoleFactory, UserFactory, UserRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +102,16 @@ def test_a_refund_policy_question_is_answered_not_escalated(chat):
 
     assert reply["escalation"] is None
     assert reply["reply"]["sources"] == ["Cancellation and refund policy"]
+
+
+def test_the_alert_goes_to_the_stations_staff_but_not_its_chefs(chat, fremont, mailoutbox):
+    UserRoleFactory(user=UserFactory(email="manager@myhibachi.test"), station=fremont)
+    UserRoleFactory(
+        user=UserFactory(email="chef.user@myhibachi.test"),
+        role=RoleFactory(name=Role.Name.CHEF, tier=1),
+        station=fremont,
+    )
+
+    chat().say("I want a refund")
+
+    assert sorted(mailoutbox[0].to) == ["manager@myhibachi.test", "ops@myhibachi.test"]

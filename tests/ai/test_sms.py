@@ -3,6 +3,8 @@
 import pytest
 
 from ai.models import Conversation
+from ai.services import conversation_staff_reply
+from audit.actor import Actor
 from core.models import Notification
 from core.services.messaging import InboundOutcome, sms_inbound_receive
 from crm.models import Lead
@@ -10,6 +12,7 @@ from tests.core.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 PHONE = "+15105550142"
+STAFF = Actor.system(label="support@myhibachi.test")
 
 
 @pytest.fixture
@@ -82,3 +85,21 @@ def test_keywords_never_reach_the_assistant(text, settings):
     text("STOP")
 
     assert not Conversation.objects.exists()
+
+
+def test_a_staff_reply_in_an_sms_conversation_is_texted_to_the_customer(
+    text, settings, sms_outbox, django_capture_on_commit_callbacks
+):
+    settings.ASSISTANT_SMS = True
+    CustomerFactory(phone=PHONE, sms_consent=True, sms_consent_text="I agree")
+    text("Can I talk to a person?")
+    sms_outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_staff_reply(
+            conversation=Conversation.objects.get(), content="Hi, this is Sam. Calling you now.", actor=STAFF
+        )
+
+    assert [sent.body for sent in sms_outbox] == [
+        "My Hibachi: Hi, this is Sam. Calling you now. Reply STOP to opt out."
+    ]
