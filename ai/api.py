@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from ai.models import Conversation
 from ai.selectors import transcript_messages
 from ai.serializers import (
     AssistantConversationStartInputSerializer,
@@ -21,7 +22,7 @@ from ai.serializers import (
     AssistantTranscriptOutputSerializer,
 )
 from ai.services import conversation_message_receive, conversation_start, public_facts
-from ai.tokens import conversation_from_token, conversation_token
+from ai.tokens import conversation_from_token, conversation_id_from_token, conversation_token
 from audit.actor import Actor
 from audit.throttling import PublicThrottle
 from kernel.client_ip import client_ip
@@ -112,11 +113,12 @@ class MessageSendApi(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        conversation = conversation_from_token(token, ip_address=client_ip(request))
+        # The token is checked without a query; the service reads (and locks) the conversation.
+        conversation_id = conversation_id_from_token(token, ip_address=client_ip(request))
         serializer = AssistantMessageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         exchange = conversation_message_receive(
-            conversation=conversation,
+            conversation=Conversation(pk=conversation_id),
             content=serializer.validated_data["content"],
             actor=Actor.from_request(request),
         )

@@ -24,7 +24,7 @@ from core.hooks import ContactGiven, contact_given
 from core.models import Customer, Notification
 from core.services.messaging import notification_claim
 from identity.models import Station
-from kernel.errors import ConflictError, ServiceError
+from kernel.errors import ConflictError, NotFoundError, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +126,8 @@ def conversation_message_receive(
 ) -> Exchange:
     """Take a customer's message and answer it: the engine drafts, the guard checks every figure.
 
+    Only the conversation's pk is read from the argument: the row is read again, locked.
+
     A closed conversation refuses (409). While escalated or taken over by staff, the message is
     stored for staff and the assistant stays silent. A draft that fails the guard is not sent:
     the conversation escalates with low_confidence instead.
@@ -136,8 +138,13 @@ def conversation_message_receive(
     if len(content) > MAX_MESSAGE_LENGTH:
         raise ServiceError(f"At most {MAX_MESSAGE_LENGTH} characters.", field="content")
     conversation = (
-        Conversation.objects.select_related("station").select_for_update(of=("self",)).get(pk=conversation.pk)
+        Conversation.objects.select_related("station")
+        .select_for_update(of=("self",))
+        .filter(pk=conversation.pk)
+        .first()
     )
+    if conversation is None:  # a token we signed, for a conversation since deleted
+        raise NotFoundError("This conversation does not exist.", code="not_found")
     if conversation.status == Conversation.Status.CLOSED:
         raise ConflictError("This conversation is closed. Start a new one.", code="conversation_closed")
     user_message = Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)

@@ -163,3 +163,12 @@ def test_starting_conversations_is_throttled_per_ip(api_client, fremont, setting
     response = api_client.post(START_URL, {"channel": "web"}, format="json")
 
     assert response.status_code == 429 and "Retry-After" in response.headers
+
+
+def test_a_signed_token_of_a_deleted_conversation_is_a_404(chat):
+    conversation = chat()
+    Conversation.objects.all().delete()
+
+    body = conversation.say("hello", status=404)
+
+    assert body["error"]["code"] == "not_found"
