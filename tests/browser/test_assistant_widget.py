@@ -71,3 +71,26 @@ def test_the_widget_answers_by_keyboard_on_a_phone_under_a_strict_csp(phone_page
     assert page.is_hidden(".mh-assistant__panel")
     assert page.evaluate("document.activeElement.className") == "mh-assistant__toggle"
     assert violations == []
+
+
+def test_a_staff_reply_reaches_the_open_widget_by_polling(phone_page, monkeypatch):
+    from django.db import connections
+
+    from ai.models import Conversation
+    from ai.services import conversation_staff_reply
+    from audit.actor import Actor
+
+    # Playwright's sync API runs an event loop in this thread; the ORM call below is still
+    # synchronous code in a test, which Django allows with this switch.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page, _violations = phone_page
+    page.click(".mh-assistant__toggle")
+    page.wait_for_selector(".mh-assistant__message--assistant")
+
+    conversation_staff_reply(
+        conversation=Conversation.objects.get(), content="Hi, Sam from our team here!", actor=Actor.system()
+    )
+    connections.close_all()  # the connection opened in Playwright's context, not the test's
+
+    page.wait_for_selector(".mh-assistant__message--staff", timeout=15_000)  # polled every 5 s
+    assert "Sam from our team" in page.locator(".mh-assistant__message--staff").inner_text()
