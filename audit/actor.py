@@ -42,7 +42,7 @@ class Actor:
         """A staff actor for a logged-in admin request, else the (anonymous) customer.
 
         `role` is the user's primary role, resolved by the caller (identity.scoping.primary_role;
-        identity.admin_scoping.admin_actor does it): the audit app does not read roles itself.
+        identity.staff_panel.audit_trail.admin_actor does it): the audit app does not read roles itself.
         """
         ip_address = client_ip(request)
         user_agent = request.META.get("HTTP_USER_AGENT", "")

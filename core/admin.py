@@ -4,8 +4,6 @@ Lifecycle and money fields are read-only here: status transitions, quotes and pa
 made by the services (and the admin actions that call them), which check and audit them.
 """
 
-import json
-
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -16,24 +14,13 @@ from django.utils.text import Truncator
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
+from identity.staff_panel.actions import staff_may
+from identity.staff_panel.json_display import pretty_json
+from identity.staff_panel.readonly import ReadOnlyMixin
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from kernel.money import format_cents
-from myhibachi.admin_actions import staff_may
 from ops.slots import slot_label
-
-
-class ViewOnlyMixin:
-    """Records of what happened (payments, messages, webhooks, sends): shown, never edited here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def _admin_link(obj, label: str | None = None) -> str:
@@ -58,12 +45,6 @@ def _changes(before: dict | None, after: dict | None) -> str:
         if name not in _UNCHANGED_NOISE and before.get(name) != after.get(name) and name in before
     ]
     return "; ".join(changed)
-
-
-def _pretty_json(value) -> str:
-    if not value:
-        return "—"
-    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @admin.register(Customer)
@@ -125,7 +106,7 @@ class CustomerAdmin(StationScopedAdmin):
 @admin.register(Booking)
 class BookingAdmin(BookingActions, StationScopedAdmin):
     station_path = "station"
-    # Shown only to who may see them (identity.admin_scoping): a chef sees their party, not
+    # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
     # its money, the customer's record or the audit trail.
     field_permissions = {
         "audit_trail": "audit.read",
@@ -410,7 +391,7 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ViewOnlyMixin, StationScopedAdmin):
+class PaymentAdmin(ReadOnlyMixin, StationScopedAdmin):
     station_path = "booking__station"
     list_display = (
         "created_at",
@@ -457,7 +438,7 @@ class PaymentAdmin(ViewOnlyMixin, StationScopedAdmin):
         return format_cents(obj.amount_cents)
 
 
-class MessageInline(ViewOnlyMixin, StationScopedInline, admin.TabularInline):
+class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
     model = Message
     fields = ("created_at", "direction", "channel", "status", "subject", "body", "template")
     readonly_fields = fields
@@ -495,7 +476,7 @@ class MessageThreadAdmin(StationScopedAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ViewOnlyMixin, StationScopedAdmin):
+class MessageAdmin(ReadOnlyMixin, StationScopedAdmin):
     station_path = ("thread__booking__station", *customer_station_paths("thread__customer__"))
     list_display = ("created_at", "thread", "direction", "channel", "status", "excerpt", "template")
     list_filter = ("direction", "channel", "status")
@@ -551,7 +532,7 @@ class ReviewAdmin(ReviewActions, StationScopedAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ViewOnlyMixin, StationScopedAdmin):
+class StripeEventAdmin(ReadOnlyMixin, StationScopedAdmin):
     """Stripe webhook events as received and processed: a record, not editable."""
 
     # Payloads of every station's payments and customers: only who sees every station.
@@ -579,11 +560,11 @@ class StripeEventAdmin(ViewOnlyMixin, StationScopedAdmin):
 
     @admin.display(description="Payload")
     def payload_display(self, obj: StripeEvent) -> str:
-        return _pretty_json(obj.payload)
+        return pretty_json(obj.payload)
 
 
 @admin.register(Notification)
-class NotificationAdmin(ViewOnlyMixin, StationScopedAdmin):
+class NotificationAdmin(ReadOnlyMixin, StationScopedAdmin):
     """Reminders, booking emails and staff alerts, each sent at most once: a record, not editable."""
 
     station_path = ("booking__station", *customer_station_paths("customer__"))
@@ -614,4 +595,4 @@ class NotificationAdmin(ViewOnlyMixin, StationScopedAdmin):
 
     @admin.display(description="Context")
     def context_display(self, obj: Notification) -> str:
-        return _pretty_json(obj.context)
+        return pretty_json(obj.context)

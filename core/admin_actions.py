@@ -1,22 +1,21 @@
 """The staff panel's actions on bookings and reviews: each one calls the service the API calls.
 
-Mixed into BookingAdmin and ReviewAdmin (core/admin.py). The shared plumbing — permission
-checks per station, the intermediate form, the per-object report — is myhibachi/admin_actions.py.
+Mixed into BookingAdmin and ReviewAdmin (core/admin.py). Each action is declared once — its
+form, its service, its permission — and run by the staff-panel kit
+(identity/staff_panel/actions.py), which checks the permission at each object's station,
+shows the form, and reports every object's outcome.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
-from audit.services import audit_log_write
+from core.admin_export import bookings_csv_response
 from core.availability import free_chefs_queryset
 from core.models import Booking, Payment, Review
 from core.services.bookings import (
@@ -33,19 +32,18 @@ from core.services.payments import (
     PAID_KINDS,
     booking_balance_due_cents,
     payment_record_manual,
+    payment_refund,
 )
-from core.services.payments import payment_refund as payment_refund_service
 from core.services.reviews import review_moderate
-from kernel.money import format_cents
-from myhibachi.admin_actions import (
+from identity.staff_panel.actions import (
+    ActionTarget,
     DollarsField,
-    action_form_response,
-    exactly_one,
-    run_for_each,
-    staff_actor,
+    StaffAction,
+    staff_action,
+    staff_actions,
     staff_may,
-    submitted_form,
 )
+from kernel.money import format_cents
 from ops.models import Chef
 from ops.slots import SLOTS, slot_label
 
@@ -97,9 +95,6 @@ class RefundFieldMixin(forms.Form):
         if not can_refund:
             del self.fields["refund_cents"]
 
-    def refund(self) -> int:
-        return self.cleaned_data.get("refund_cents") or 0
-
 
 class CancelForm(RefundFieldMixin):
     reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -123,454 +118,233 @@ class RefundForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-# --- Bookings -------------------------------------------------------------------------------
+# --- What the booking actions need from the selection ----------------------------------------
 
 
-def _reference(booking: Booking) -> str:
-    return booking.reference
+def _record_payment_initial(request: HttpRequest, bookings: list[Booking]) -> dict:
+    (booking,) = bookings
+    pending = booking.status == Booking.Status.DEPOSIT_PENDING
+    due = booking.deposit_due_cents if pending else booking_balance_due_cents(booking)
+    return {
+        "initial": {
+            "kind": Payment.Kind.DEPOSIT if pending else Payment.Kind.BALANCE,
+            "amount_cents": Decimal(due) / 100,
+        }
+    }
 
 
-def _station(booking: Booking):
-    return booking.station_id
+def _recorded(data: dict) -> str:
+    method, kind = Payment.Method(data["method"]).label, Payment.Kind(data["kind"]).label.lower()
+    return f"Recorded a {format_cents(data['amount_cents'])} {method} {kind} payment for " + "{objects}."
 
 
+def _no_free_chef(bookings: list[Booking], form: AssignChefForm) -> str:
+    (booking,) = bookings
+    if form.fields["chef"].queryset.exists():
+        return ""
+    return (
+        f"{booking.reference}: no other chef of {booking.station.name} is free on "
+        f"{booking.date:%b} {booking.date.day} at {slot_label(booking.slot)}."
+    )
+
+
+def _free_chefs_explained(bookings: list[Booking]) -> str:
+    (booking,) = bookings
+    return (
+        f"Chefs of {booking.station.name} free on {booking.date:%A %b} {booking.date.day} at "
+        f"{slot_label(booking.slot)}. Now: {booking.chef.name if booking.chef else 'no chef'}."
+    )
+
+
+def _with_refund_field(request: HttpRequest, bookings: list[Booking]) -> dict:
+    return {"can_refund": staff_may(request, "payment.refund")}
+
+
+def _refund_allowed(modeladmin, request: HttpRequest, bookings: list[Booking], data: dict) -> bool:
+    refund = data.get("refund_cents") or 0
+    if refund and len(bookings) != 1:
+        modeladmin.message_user(request, "A refund is for one booking at a time.", level=messages.WARNING)
+        return False
+    if refund and not staff_may(request, "payment.refund", station_id=bookings[0].station_id):
+        modeladmin.message_user(request, "You may not refund at this station.", level=messages.ERROR)
+        return False
+    return True
+
+
+BOOKING = ActionTarget(
+    what="booking", label_of=lambda booking: booking.reference, station_of=lambda booking: booking.station_id
+)
+
+
+@staff_actions(
+    StaffAction(
+        name="record_payment",
+        description="Record a cash, Zelle or Venmo payment",
+        permission="payment.record",
+        form=RecordPaymentForm,
+        form_kwargs=_record_payment_initial,
+        one_at_a_time=True,
+        title="Record a payment",
+        submit_label="Record payment",
+        explain=lambda bookings: (
+            f"Total {format_cents(bookings[0].total_due_cents)}, deposit "
+            f"{format_cents(bookings[0].deposit_due_cents)}. Card payments come from Stripe."
+        ),
+        service=lambda booking, data, actor: payment_record_manual(
+            booking=booking,
+            kind=data["kind"],
+            method=data["method"],
+            amount_cents=data["amount_cents"],
+            reason=data["reason"],
+            actor=actor,
+        ),
+        done=_recorded,
+    ),
+    StaffAction(
+        name="assign_chef",
+        description="Assign or reassign the chef",
+        permission="booking.assign_chef",
+        form=AssignChefForm,
+        form_kwargs=lambda request, bookings: {"booking": bookings[0]},
+        one_at_a_time=True,
+        unavailable=_no_free_chef,
+        title="Assign a chef",
+        submit_label="Assign chef",
+        explain=_free_chefs_explained,
+        service=lambda booking, data, actor: booking_assign_chef(
+            booking=booking, chef=data["chef"], actor=actor
+        ),
+        done=lambda data: f"Assigned {data['chef'].name} to " + "{objects}.",
+    ),
+    StaffAction(
+        name="reschedule",
+        description="Reschedule",
+        permission="booking.reschedule",
+        form=RescheduleForm,
+        form_kwargs=lambda request, bookings: {
+            "initial": {"date": bookings[0].date, "slot": slot_label(bookings[0].slot)}
+        },
+        one_at_a_time=True,
+        title="Reschedule",
+        submit_label="Reschedule",
+        explain="The booking keeps its chef when they are free then, else gets a free chef.",
+        # Staff may move a booking at any time; the service checks the slot's capacity.
+        service=lambda booking, data, actor: booking_reschedule(
+            booking=booking, date=data["date"], slot=data["slot"], actor=actor, by_customer=False
+        ),
+        done=lambda data: (
+            "Rescheduled {objects}"
+            + f" to {data['date']:%b} {data['date'].day} at {slot_label(data['slot'])}."
+        ),
+    ),
+    StaffAction(
+        name="cancel_bookings",
+        description="Cancel (with a reason)",
+        permission="booking.cancel",
+        form=CancelForm,
+        form_kwargs=_with_refund_field,
+        check=_refund_allowed,
+        title="Cancel bookings",
+        submit_label="Cancel bookings",
+        explain="The customer is told. Their slot and chef are released.",
+        service=lambda booking, data, actor: booking_cancel(
+            booking=booking,
+            actor=actor,
+            by_customer=False,
+            reason=data["reason"],
+            refund_cents=data.get("refund_cents") or 0,
+        ),
+        done="Cancelled {objects}.",
+    ),
+    StaffAction(
+        name="approve_cancellation",
+        description="Approve the cancellation request",
+        permission="booking.cancel",
+        form=ApproveCancellationForm,
+        form_kwargs=_with_refund_field,
+        check=_refund_allowed,
+        title="Approve cancellation requests",
+        submit_label="Approve cancellation",
+        service=lambda booking, data, actor: booking_cancellation_approve(
+            booking=booking, actor=actor, refund_cents=data.get("refund_cents") or 0, reason=data["reason"]
+        ),
+        done="Approved the cancellation of {objects}.",
+    ),
+    StaffAction(
+        name="reject_cancellation",
+        description="Reject the cancellation request",
+        permission="booking.cancel",
+        service=lambda booking, data, actor: booking_cancellation_reject(booking=booking, actor=actor),
+        done="Rejected the cancellation request of {objects}: back to their status before it.",
+    ),
+    StaffAction(
+        name="mark_completed",
+        description="Mark completed",
+        permission="booking.complete",
+        service=lambda booking, data, actor: booking_complete(booking=booking, actor=actor),
+        done="Marked {objects} completed.",
+    ),
+    StaffAction(
+        name="mark_no_show",
+        description="Mark no-show",
+        permission="booking.complete",
+        service=lambda booking, data, actor: booking_mark_no_show(booking=booking, actor=actor),
+        done="Marked {objects} a no-show.",
+    ),
+    StaffAction(
+        name="refund",
+        description="Refund",
+        permission="payment.refund",
+        form=RefundForm,
+        one_at_a_time=True,
+        title="Refund",
+        submit_label="Refund",
+        explain="Card payments are refunded through Stripe; cash, Zelle and Venmo by hand.",
+        service=lambda booking, data, actor: payment_refund(
+            booking=booking, amount_cents=data["amount_cents"], reason=data["reason"], actor=actor
+        ),
+        done=lambda data: f"Refunded {format_cents(data['amount_cents'])} on " + "{objects}.",
+    ),
+    target=BOOKING,
+)
 class BookingActions:
     """Mixed into BookingAdmin: the booking lifecycle, payments and the CSV export."""
 
-    actions = (
-        "record_payment",
-        "assign_chef",
-        "reschedule",
-        "cancel_bookings",
-        "approve_cancellation",
-        "reject_cancellation",
-        "mark_completed",
-        "mark_no_show",
-        "refund",
-        "export_csv",
-    )
-
-    # Each action is offered only to users holding its business permission at some station;
-    # run_for_each checks it again at each booking's station.
-    def has_payment_record_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "payment.record")
-
-    def has_payment_refund_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "payment.refund")
-
-    def has_booking_assign_chef_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.assign_chef")
-
-    def has_booking_reschedule_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.reschedule")
-
-    def has_booking_cancel_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.cancel")
-
-    def has_booking_complete_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.complete")
-
-    def has_booking_export_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "booking.export")
-
-    def _run(self, request, bookings, *, permission: str, operation, done: str) -> None:
-        run_for_each(
-            self,
-            request,
-            bookings,
-            permission=permission,
-            station_of=_station,
-            label_of=_reference,
-            operation=operation,
-            done=done,
-        )
-
-    @admin.action(description="Record a cash, Zelle or Venmo payment", permissions=["payment_record"])
-    def record_payment(self, request: HttpRequest, queryset):
-        booking = exactly_one(self, request, queryset, "booking")
-        if booking is None:
-            return None
-        pending = booking.status == Booking.Status.DEPOSIT_PENDING
-        form = submitted_form(
-            request,
-            RecordPaymentForm,
-            initial={
-                "kind": Payment.Kind.DEPOSIT if pending else Payment.Kind.BALANCE,
-                "amount_cents": Decimal(
-                    booking.deposit_due_cents if pending else booking_balance_due_cents(booking)
-                )
-                / 100,
-            },
-        )
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            actor = staff_actor(request)
-            self._run(
-                request,
-                [booking],
-                permission="payment.record",
-                operation=lambda booking: payment_record_manual(
-                    booking=booking,
-                    kind=data["kind"],
-                    method=data["method"],
-                    amount_cents=data["amount_cents"],
-                    reason=data["reason"],
-                    actor=actor,
-                ),
-                done=(
-                    f"Recorded a {format_cents(data['amount_cents'])} "
-                    f"{Payment.Method(data['method']).label} {Payment.Kind(data['kind']).label.lower()} "
-                    "payment for {objects}."
-                ),
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[booking],
-            form=form,
-            title="Record a payment",
-            action="record_payment",
-            submit_label="Record payment",
-            description=(
-                f"Total {format_cents(booking.total_due_cents)}, deposit "
-                f"{format_cents(booking.deposit_due_cents)}. Card payments come from Stripe."
-            ),
-        )
-
-    @admin.action(description="Assign or reassign the chef", permissions=["booking_assign_chef"])
-    def assign_chef(self, request: HttpRequest, queryset):
-        booking = exactly_one(self, request, queryset, "booking")
-        if booking is None:
-            return None
-        form = submitted_form(request, AssignChefForm, booking=booking)
-        if not form.fields["chef"].queryset.exists():
-            self.message_user(
-                request,
-                f"{booking.reference}: no other chef of {booking.station.name} is free on "
-                f"{booking.date:%b} {booking.date.day} at {slot_label(booking.slot)}.",
-                level=messages.WARNING,
-            )
-            return None
-        if form.is_bound and form.is_valid():
-            chef = form.cleaned_data["chef"]
-            actor = staff_actor(request)
-            self._run(
-                request,
-                [booking],
-                permission="booking.assign_chef",
-                operation=lambda booking: booking_assign_chef(booking=booking, chef=chef, actor=actor),
-                done=f"Assigned {chef.name} to " + "{objects}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[booking],
-            form=form,
-            title="Assign a chef",
-            action="assign_chef",
-            submit_label="Assign chef",
-            description=(
-                f"Chefs of {booking.station.name} free on {booking.date:%A %b} {booking.date.day} at "
-                f"{slot_label(booking.slot)}. Now: {booking.chef.name if booking.chef else 'no chef'}."
-            ),
-        )
-
-    @admin.action(description="Reschedule", permissions=["booking_reschedule"])
-    def reschedule(self, request: HttpRequest, queryset):
-        booking = exactly_one(self, request, queryset, "booking")
-        if booking is None:
-            return None
-        form = submitted_form(
-            request, RescheduleForm, initial={"date": booking.date, "slot": slot_label(booking.slot)}
-        )
-        if form.is_bound and form.is_valid():
-            date, slot = form.cleaned_data["date"], form.cleaned_data["slot"]
-            actor = staff_actor(request)
-            self._run(
-                request,
-                [booking],
-                permission="booking.reschedule",
-                # Staff may move a booking at any time; the service checks the slot's capacity.
-                operation=lambda booking: booking_reschedule(
-                    booking=booking, date=date, slot=slot, actor=actor, by_customer=False
-                ),
-                done="Rescheduled {objects}" + f" to {date:%b} {date.day} at {slot_label(slot)}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[booking],
-            form=form,
-            title="Reschedule",
-            action="reschedule",
-            submit_label="Reschedule",
-            description="The booking keeps its chef when they are free then, else gets a free chef.",
-        )
-
-    @admin.action(description="Cancel (with a reason)", permissions=["booking_cancel"])
-    def cancel_bookings(self, request: HttpRequest, queryset):
-        bookings = list(queryset)
-        form = submitted_form(request, CancelForm, can_refund=staff_may(request, "payment.refund"))
-        if form.is_bound and form.is_valid():
-            refund, reason = form.refund(), form.cleaned_data["reason"]
-            if not self._refund_allowed(request, refund, bookings):
-                return None
-            actor = staff_actor(request)
-            self._run(
-                request,
-                bookings,
-                permission="booking.cancel",
-                operation=lambda booking: booking_cancel(
-                    booking=booking, actor=actor, by_customer=False, reason=reason, refund_cents=refund
-                ),
-                done="Cancelled {objects}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=bookings,
-            form=form,
-            title="Cancel bookings",
-            action="cancel_bookings",
-            submit_label="Cancel bookings",
-            description="The customer is told. Their slot and chef are released.",
-        )
-
-    @admin.action(description="Approve the cancellation request", permissions=["booking_cancel"])
-    def approve_cancellation(self, request: HttpRequest, queryset):
-        bookings = list(queryset)
-        form = submitted_form(
-            request, ApproveCancellationForm, can_refund=staff_may(request, "payment.refund")
-        )
-        if form.is_bound and form.is_valid():
-            refund, reason = form.refund(), form.cleaned_data["reason"]
-            if not self._refund_allowed(request, refund, bookings):
-                return None
-            actor = staff_actor(request)
-            self._run(
-                request,
-                bookings,
-                permission="booking.cancel",
-                operation=lambda booking: booking_cancellation_approve(
-                    booking=booking, actor=actor, refund_cents=refund, reason=reason
-                ),
-                done="Approved the cancellation of {objects}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=bookings,
-            form=form,
-            title="Approve cancellation requests",
-            action="approve_cancellation",
-            submit_label="Approve cancellation",
-        )
-
-    def _refund_allowed(self, request: HttpRequest, refund: int, bookings: list[Booking]) -> bool:
-        if refund and len(bookings) != 1:
-            self.message_user(request, "A refund is for one booking at a time.", level=messages.WARNING)
-            return False
-        if refund and not staff_may(request, "payment.refund", station_id=bookings[0].station_id):
-            self.message_user(request, "You may not refund at this station.", level=messages.ERROR)
-            return False
-        return True
-
-    @admin.action(description="Reject the cancellation request", permissions=["booking_cancel"])
-    def reject_cancellation(self, request: HttpRequest, queryset):
-        actor = staff_actor(request)
-        self._run(
-            request,
-            queryset,
-            permission="booking.cancel",
-            operation=lambda booking: booking_cancellation_reject(booking=booking, actor=actor),
-            done="Rejected the cancellation request of {objects}: back to their status before it.",
-        )
-
-    @admin.action(description="Mark completed", permissions=["booking_complete"])
-    def mark_completed(self, request: HttpRequest, queryset):
-        actor = staff_actor(request)
-        self._run(
-            request,
-            queryset,
-            permission="booking.complete",
-            operation=lambda booking: booking_complete(booking=booking, actor=actor),
-            done="Marked {objects} completed.",
-        )
-
-    @admin.action(description="Mark no-show", permissions=["booking_complete"])
-    def mark_no_show(self, request: HttpRequest, queryset):
-        actor = staff_actor(request)
-        self._run(
-            request,
-            queryset,
-            permission="booking.complete",
-            operation=lambda booking: booking_mark_no_show(booking=booking, actor=actor),
-            done="Marked {objects} a no-show.",
-        )
-
-    @admin.action(description="Refund", permissions=["payment_refund"])
-    def refund(self, request: HttpRequest, queryset):
-        booking = exactly_one(self, request, queryset, "booking")
-        if booking is None:
-            return None
-        form = submitted_form(request, RefundForm)
-        if form.is_bound and form.is_valid():
-            amount, reason = form.cleaned_data["amount_cents"], form.cleaned_data["reason"]
-            actor = staff_actor(request)
-            self._run(
-                request,
-                [booking],
-                permission="payment.refund",
-                operation=lambda booking: payment_refund_service(
-                    booking=booking, amount_cents=amount, reason=reason, actor=actor
-                ),
-                done=f"Refunded {format_cents(amount)} on " + "{objects}.",
-            )
-            return None
-        return action_form_response(
-            self,
-            request,
-            objects=[booking],
-            form=form,
-            title="Refund",
-            action="refund",
-            submit_label="Refund",
-            description="Card payments are refunded through Stripe; cash, Zelle and Venmo by hand.",
-        )
-
-    @admin.action(description="Export as CSV", permissions=["booking_export"])
+    @staff_action(description="Export as CSV", permission="booking.export")
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         return bookings_csv_response(request, queryset)
 
 
-# The CSV's columns; the address only for users who may see it at the booking's station.
-CSV_COLUMNS = (
-    "reference",
-    "status",
-    "date",
-    "slot",
-    "station",
-    "customer",
-    "email",
-    "phone",
-    "adults",
-    "kids",
-    "toddlers",
-    "chef",
-    "total_due",
-    "deposit_due",
-    "source",
-    "zip_code",
-    "address",
-)
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS) and not _is_plain_number(text):
-        return "'" + text
-    return text
-
-
-def _is_plain_number(text: str) -> bool:
-    return text[1:].replace(".", "", 1).isdigit()
-
-
-def _dollars(cents: int) -> str:
-    return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
-
-
-def bookings_csv_response(request: HttpRequest, queryset) -> HttpResponse:
-    """The bookings as CSV: only those at stations where the user may export, addresses only
-    where they may see them (never decrypted otherwise). The export is audited."""
-    queryset = queryset.select_related("customer", "station", "chef").order_by("date", "slot", "reference")
-    if not staff_may(request, "booking.view_address"):
-        queryset = queryset.defer("address")
-    content = io.StringIO()
-    writer = csv.writer(content)
-    writer.writerow(CSV_COLUMNS)
-    exported = []
-    for booking in queryset:
-        if not staff_may(request, "booking.export", station_id=booking.station_id):
-            continue
-        shows_address = staff_may(request, "booking.view_address", station_id=booking.station_id)
-        exported.append(booking.reference)
-        writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    booking.reference,
-                    booking.status,
-                    booking.date.isoformat(),
-                    slot_label(booking.slot),
-                    booking.station.code,
-                    booking.customer.full_name,
-                    booking.customer.email,
-                    booking.customer.phone,
-                    booking.party_adults,
-                    booking.party_kids,
-                    booking.party_toddlers,
-                    booking.chef.name if booking.chef else "",
-                    _dollars(booking.total_due_cents),
-                    _dollars(booking.deposit_due_cents),
-                    booking.source,
-                    booking.zone,
-                    booking.address if shows_address else "hidden",
-                )
-            ]
-        )
-    audit_log_write(
-        actor=staff_actor(request),
-        action="booking.export",
-        resource_type=Booking._meta.label_lower,
-        after={"count": len(exported), "references": exported},
-        reason="CSV export from the staff panel",
-    )
-    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"bookings-{timezone.localdate():%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # --- Reviews --------------------------------------------------------------------------------
 
+REVIEW = ActionTarget(
+    what="review",
+    label_of=lambda review: f"review of {review.booking.reference}",
+    station_of=lambda review: review.booking.station_id,
+    prepare=lambda queryset: queryset.select_related("booking"),
+)
 
-def _review_label(review: Review) -> str:
-    return f"review of {review.booking.reference}"
 
-
+@staff_actions(
+    StaffAction(
+        name="approve_reviews",
+        description="Approve (show publicly)",
+        permission="review.moderate",
+        service=lambda review, data, actor: review_moderate(
+            review=review, status=Review.Status.APPROVED, actor=actor
+        ),
+        done="Approved {objects}.",
+    ),
+    StaffAction(
+        name="reject_reviews",
+        description="Reject",
+        permission="review.moderate",
+        service=lambda review, data, actor: review_moderate(
+            review=review, status=Review.Status.REJECTED, actor=actor
+        ),
+        done="Rejected {objects}.",
+    ),
+    target=REVIEW,
+)
 class ReviewActions:
     """Mixed into ReviewAdmin: moderation."""
-
-    actions = ("approve_reviews", "reject_reviews")
-
-    def has_review_moderate_permission(self, request: HttpRequest) -> bool:
-        return staff_may(request, "review.moderate")
-
-    def _moderate(self, request: HttpRequest, queryset, status: str, done: str) -> None:
-        actor = staff_actor(request)
-        run_for_each(
-            self,
-            request,
-            queryset.select_related("booking"),
-            permission="review.moderate",
-            station_of=lambda review: review.booking.station_id,
-            label_of=_review_label,
-            operation=lambda review: review_moderate(review=review, status=status, actor=actor),
-            done=done,
-        )
-
-    @admin.action(description="Approve (show publicly)", permissions=["review_moderate"])
-    def approve_reviews(self, request: HttpRequest, queryset):
-        self._moderate(request, queryset, Review.Status.APPROVED, "Approved {objects}.")
-
-    @admin.action(description="Reject", permissions=["review_moderate"])
-    def reject_reviews(self, request: HttpRequest, queryset):
-        self._moderate(request, queryset, Review.Status.REJECTED, "Rejected {objects}.")

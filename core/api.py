@@ -8,7 +8,7 @@ the one error shape of kernel.api.exception_handler.
 import logging
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -27,7 +27,6 @@ from core.serializers import (
     BookingCreateInputSerializer,
     BookingManageOutputSerializer,
     BookingRescheduleInputSerializer,
-    ErrorOutputSerializer,
     ReviewCreatedOutputSerializer,
     ReviewCreateInputSerializer,
     ReviewPublicOutputSerializer,
@@ -38,6 +37,7 @@ from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
 from kernel.client_ip import client_ip
 from kernel.errors import ServiceError
+from kernel.openapi import INVALID, NO_PRICING_POLICY, THROTTLED, TOO_LARGE, documented_error
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 
@@ -45,16 +45,9 @@ logger = logging.getLogger(__name__)
 # The default booking policy in words, for the OpenAPI descriptions (per station at run time).
 _RULES = booking_rules().as_context()
 
-INVALID = OpenApiResponse(
-    ErrorOutputSerializer, description="Invalid input; `fields` names each field at fault."
-)
-NOT_FOUND = OpenApiResponse(ErrorOutputSerializer, description="The booking link is not valid.")
-CONFLICT = OpenApiResponse(
-    ErrorOutputSerializer, description="The booking's state or the slot does not allow it."
-)
-THROTTLED = OpenApiResponse(ErrorOutputSerializer, description="Too many requests; see Retry-After.")
-TOO_LARGE = OpenApiResponse(ErrorOutputSerializer, description="The request body is too large.")
-UNAVAILABLE = OpenApiResponse(ErrorOutputSerializer, description="No pricing policy is in effect.")
+NOT_FOUND = documented_error("The booking link is not valid.")
+CONFLICT = documented_error("The booking's state or the slot does not allow it.")
+UNAVAILABLE = NO_PRICING_POLICY
 
 TOKEN_PARAMETER = OpenApiParameter(
     "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="The booking's signed manage token."

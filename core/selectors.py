@@ -16,8 +16,10 @@ def booking_starts_at(booking: Booking) -> datetime.datetime:
     return slot_starts_at(station=booking.station, date=booking.date, slot=booking.slot)
 
 
+# What a booking has paid is defined once, here (read by the payment services' ledger too).
 # A deposit or balance received, and perhaps refunded since: payments marks a fully refunded
 # payment "refunded" and records each refund as a succeeded row of kind refund.
+PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 RECEIVED_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED)
 
 
@@ -37,19 +39,20 @@ def booking_deposit_paid_cents(*, booking: Booking) -> int:
     return max(0, totals["deposits"] - totals["refunds"])
 
 
-def booking_paid_cents(*, booking: Booking) -> int:
-    """What the customer has paid in all (deposit and balance) and not had refunded."""
+def booking_net_paid_cents(booking: Booking) -> int:
+    """Deposits and balances received minus refunds that succeeded (one query)."""
     totals = Payment.objects.filter(booking=booking).aggregate(
-        paid=Sum(
-            "amount_cents",
-            filter=~Q(kind=Payment.Kind.REFUND) & Q(status__in=RECEIVED_STATUSES),
-            default=0,
-        ),
+        paid=Sum("amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0),
         refunded=Sum(
             "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
         ),
     )
-    return max(0, totals["paid"] - totals["refunded"])
+    return totals["paid"] - totals["refunded"]
+
+
+def booking_paid_cents(*, booking: Booking) -> int:
+    """What the customer has paid in all (deposit and balance) and not had refunded (never below 0)."""
+    return max(0, booking_net_paid_cents(booking))
 
 
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:

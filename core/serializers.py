@@ -66,21 +66,6 @@ def _not_in_the_past(value: datetime.date) -> None:
         raise serializers.ValidationError("Choose a date in the future.")
 
 
-# --- Errors ----------------------------------------------------------------------------------
-
-
-class ErrorDetailOutputSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorOutputSerializer(serializers.Serializer):
-    """The one error shape of every 4xx."""
-
-    error = ErrorDetailOutputSerializer()
-
-
 # --- Availability ----------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from core.notifications.sms import twilio_signature_valid
 from core.services.messaging import sms_inbound_receive
 from kernel.api import error_response
 from kernel.client_ip import client_ip
+from kernel.openapi import documented_error
 
 # Replies are sent through the SMS gateway (and stored in the thread), not in the response.
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -74,8 +75,8 @@ class SmsInboundReceiveApi(APIView):
         request={"application/x-www-form-urlencoded": SmsInboundInputSerializer},
         responses={
             (200, "text/xml"): OpenApiResponse(description="Empty TwiML: <Response></Response>."),
-            400: OpenApiResponse(description="A signed request without From or MessageSid (error shape)."),
-            403: OpenApiResponse(description="Missing or invalid signature (error shape)."),
+            400: documented_error("A signed request without From or MessageSid."),
+            403: documented_error("Missing or invalid signature."),
         },
     )
     def post(self, request: Request) -> HttpResponse:

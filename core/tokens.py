@@ -12,6 +12,7 @@ from django.core import signing
 from audit.models import SecurityEvent
 from audit.services import security_event_record
 from core.models import Booking
+from kernel.error_codes import CommonErrors
 from kernel.errors import NotFoundError
 
 # A namespace, not a secret: the secret is SECRET_KEY.
@@ -38,7 +39,7 @@ def booking_from_manage_token(token: str, *, ip_address: str | None = None) -> B
             ip_address=_valid_ip(ip_address),
             details={"kind": "booking_manage", "token_prefix": (token or "")[:12]},
         )
-        raise NotFoundError("This booking link is not valid.", code="not_found")
+        raise NotFoundError("This booking link is not valid.", code=CommonErrors.NOT_FOUND)
     return booking
 
 

@@ -1,109 +1,12 @@
-"""Staff panel: leads (with their contacts, context and funnel events), segments, campaigns."""
-
-import json
+"""Staff panel: segments and campaigns. (Leads, whose services are in leads/, are in leads/admin.py.)"""
 
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.html import format_html
 
-from crm.admin_actions import LeadActions
-from crm.models import Campaign, CampaignDelivery, CustomerSegment, Lead, SegmentRule
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from crm.models import Campaign, CampaignDelivery, CustomerSegment, SegmentRule
 from identity.scoping import customer_station_paths
-from kernel.money import format_cents
-from leads.models import LeadContact, LeadContext, LeadEvent
-
-
-class LeadContactInline(StationScopedInline, admin.TabularInline):
-    model = LeadContact
-    fields = ("channel", "handle_or_address", "verified")
-    extra = 0
-
-
-class LeadContextInline(StationScopedInline, admin.StackedInline):
-    model = LeadContext
-    fields = (("event_date", "zip_code"), ("party_adults", "party_kids"), "budget_cents", "message")
-    extra = 0
-    max_num = 1
-    can_delete = False
-
-
-class LeadEventInline(StationScopedInline, admin.TabularInline):
-    """The funnel as it happened: shown, never edited."""
-
-    model = LeadEvent
-    fields = ("occurred_at", "event_type", "payload_display")
-    readonly_fields = fields
-    extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="Details")
-    def payload_display(self, obj: LeadEvent) -> str:
-        if not obj.payload:
-            return "—"
-        return format_html("<code>{}</code>", json.dumps(obj.payload, sort_keys=True))
-
-
-@admin.register(Lead)
-class LeadAdmin(LeadActions, StationScopedAdmin):
-    station_path = "station"
-    inlines = (LeadContactInline, LeadContextInline, LeadEventInline)
-    list_display = (
-        "name",
-        "source",
-        "status",
-        "quality",
-        "score",
-        "event_date",
-        "budget",
-        "customer",
-        "station",
-        "assigned_to",
-        "created_at",
-    )
-    list_filter = ("status", "quality", "source", "station")
-    search_fields = (
-        "first_name",
-        "last_name",
-        "contacts__handle_or_address",
-        "customer__email",
-        "notes",
-    )
-    list_select_related = ("customer", "station", "assigned_to", "context")
-    autocomplete_fields = ("customer", "assigned_to")
-    date_hierarchy = "created_at"
-    fieldsets = (
-        (None, {"fields": (("first_name", "last_name"), "source", "status", "station", "assigned_to")}),
-        ("Score", {"fields": ("score", "quality")}),
-        ("Conversion", {"fields": ("customer", "conversion_date", "contacted_at")}),
-        ("Notes", {"fields": ("notes",)}),
-        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
-    # The score and quality are recomputed by the scoring service; the status changes through
-    # the actions (change status, convert), whose services check the funnel and record events.
-    readonly_fields = ("status", "score", "quality", "conversion_date", "created_at", "updated_at")
-
-    @admin.display(description="Lead", ordering="last_name")
-    def name(self, obj: Lead) -> str:
-        return f"{obj.first_name} {obj.last_name}".strip() or "Unnamed lead"
-
-    @admin.display(description="Event date", ordering="context__event_date")
-    def event_date(self, obj: Lead):
-        context = getattr(obj, "context", None)
-        return context.event_date if context and context.event_date else "—"
-
-    @admin.display(description="Budget", ordering="context__budget_cents")
-    def budget(self, obj: Lead) -> str:
-        context = getattr(obj, "context", None)
-        return format_cents(context.budget_cents) if context else "—"
+from identity.staff_panel.readonly import ReadOnlyMixin
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 
 
 class SegmentRuleInline(StationScopedInline, admin.TabularInline):
@@ -192,7 +95,7 @@ class CampaignAdmin(StationScopedAdmin):
 
 
 @admin.register(CampaignDelivery)
-class CampaignDeliveryAdmin(StationScopedAdmin):
+class CampaignDeliveryAdmin(ReadOnlyMixin, StationScopedAdmin):
     """What each campaign sent (or skipped) to whom: a record, not editable."""
 
     station_path = customer_station_paths("customer__")
@@ -204,12 +107,3 @@ class CampaignDeliveryAdmin(StationScopedAdmin):
     date_hierarchy = "created_at"
     fields = ("campaign", "customer", "channel", "status", "sent_at", "provider_id", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -17,10 +17,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Prefetch
 
-from identity import catalog
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline, admin_actor
+from identity import (
+    audit_admin,  # noqa: F401  (registers the audit log and security events)
+    catalog,
+)
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
 from identity.scoping import access_for, sees_every_station
+from identity.staff_panel.audit_trail import admin_actor
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from kernel.contact import normalize_email
 from kernel.money import format_cents
 

@@ -1,13 +1,13 @@
 """A refusal by the staff panel is a permission_denied security event.
 
 A 403 from the admin, or a 404 for a row outside the user's scope (flagged on the request by
-identity.admin_scoping), is recorded here, after the view: outside the admin's transaction,
+identity.staff_panel), is recorded here, after the view: outside the admin's transaction,
 which the refusal rolls back.
 """
 
 from django.urls import reverse
 
-from identity.admin_scoping import DENIED_ATTR, record_permission_denied
+from identity.staff_panel.audit_trail import DENIED_ATTR, record_permission_denied
 
 
 class AdminPermissionDeniedMiddleware:

@@ -5,7 +5,7 @@ Connected in IdentityConfig.ready():
 - login_failed (low; medium once the account is locked) on user_login_failed,
 - account_locked (high) on axes' user_locked_out, once per lockout.
 A 403 or an out-of-scope object in the admin is a permission_denied event (identity.middleware
-and identity.admin_scoping).
+and identity.staff_panel).
 """
 
 from django.conf import settings

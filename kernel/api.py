@@ -13,6 +13,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kernel.error_codes import CommonErrors
 from kernel.errors import ServiceError
 from kernel.text import unstorable_text_error
 
@@ -50,7 +51,7 @@ def exception_handler(exc, context):
         return error_response(exc.code, exc.message, status_code=exc.status_code, fields=exc.fields)
     if isinstance(exc, RequestDataTooBig):
         return error_response(
-            "request_too_large",
+            CommonErrors.REQUEST_TOO_LARGE,
             "The request body is too large.",
             status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
@@ -58,7 +59,7 @@ def exception_handler(exc, context):
         # Django's refusals to read a request (past DATA_UPLOAD_MAX_NUMBER_FIELDS or _FILES, a
         # broken multipart body): a 400 like Django's own, in our shape rather than its page.
         return error_response(
-            "malformed_request",
+            CommonErrors.MALFORMED_REQUEST,
             "The request cannot be read: too many parameters or files, or a broken multipart body.",
             status_code=status.HTTP_400_BAD_REQUEST,
         )
@@ -74,13 +75,13 @@ def exception_handler(exc, context):
         fields = _flatten(exc.detail)
         first = next(iter(fields.items()), ("", ["Invalid input."]))
         message = f"{first[0]}: {first[1][0]}" if first[0] != "non_field_errors" else first[1][0]
-        return error_response("invalid", message, status_code=400, fields=fields)
+        return error_response(CommonErrors.INVALID, message, status_code=400, fields=fields)
     if isinstance(exc, exceptions.ParseError):
-        return error_response("malformed_request", str(exc.detail), status_code=400)
+        return error_response(CommonErrors.MALFORMED_REQUEST, str(exc.detail), status_code=400)
     headers = {key: value for key, value in response.headers.items() if key in ("Retry-After", "Allow")}
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     if isinstance(exc, exceptions.Throttled):
-        code = "throttled"
+        code = CommonErrors.THROTTLED
     return error_response(
         code if isinstance(code, str) else "error",
         str(getattr(exc, "detail", exc)),
@@ -137,6 +138,12 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        body = {"error": {"code": "not_found", "message": "There is nothing at this address.", "fields": {}}}
+        body = {
+            "error": {
+                "code": CommonErrors.NOT_FOUND,
+                "message": "There is nothing at this address.",
+                "fields": {},
+            }
+        }
         return JsonResponse(body, status=404)
     return page_not_found(request, exception)

@@ -4,10 +4,12 @@ The API turns them into the one error shape (kernel/api.py); the admin shows the
 message. Services raise them before the database's constraints would fire.
 """
 
+from kernel.error_codes import CommonErrors
+
 
 class ServiceError(Exception):
     status_code = 400
-    default_code = "invalid"
+    default_code = CommonErrors.INVALID
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -22,11 +24,11 @@ class ServiceError(Exception):
 
 class NotFoundError(ServiceError):
     status_code = 404
-    default_code = "not_found"
+    default_code = CommonErrors.NOT_FOUND
 
 
 class ConflictError(ServiceError):
     """The request is valid but the state does not allow it (a taken slot, a locked row)."""
 
     status_code = 409
-    default_code = "conflict"
+    default_code = CommonErrors.CONFLICT

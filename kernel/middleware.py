@@ -11,6 +11,7 @@ the staff panel).
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseBadRequest, JsonResponse
 
+from kernel.error_codes import CommonErrors
 from kernel.text import NULL_CHARACTER_MESSAGE
 
 API_PREFIX = "/api/"
@@ -49,6 +50,6 @@ class RejectNulCharactersMiddleware:
             return self.get_response(request)
         message = f"{NULL_CHARACTER_MESSAGE[:-1]} (in the request's {where})."
         if request.path_info.startswith(API_PREFIX):
-            body = {"error": {"code": "malformed_request", "message": message, "fields": {}}}
+            body = {"error": {"code": CommonErrors.MALFORMED_REQUEST, "message": message, "fields": {}}}
             return JsonResponse(body, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

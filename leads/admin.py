@@ -1,18 +1,101 @@
-"""Staff panel: lead contacts, context and funnel events, and social accounts and identities.
+"""Staff panel: leads (with their contacts, context and funnel events), and social accounts.
 
-A lead's contacts, context and events are edited inline on the lead (crm/admin.py); the lists
-here are for searching across every lead.
+The Lead model is crm's (its table is crm.leads); its admin is here, beside the lead services
+its actions call, so that crm never imports leads. A lead's contacts, context and events are
+edited inline on the lead; their own lists are for searching across every lead.
 """
 
-import json
-
 from django.contrib import admin
-from django.utils.html import format_html
 
-from identity.admin_scoping import StationScopedAdmin
+from crm.models import Lead
 from identity.scoping import customer_station_paths
+from identity.staff_panel.json_display import EMPTY, inline_json, pretty_json
+from identity.staff_panel.readonly import ReadOnlyMixin
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from kernel.money import format_cents
+from leads.admin_actions import LeadActions
 from leads.models import LeadContact, LeadContext, LeadEvent, SocialAccount, SocialIdentity
+
+
+class LeadContactInline(StationScopedInline, admin.TabularInline):
+    model = LeadContact
+    fields = ("channel", "handle_or_address", "verified")
+    extra = 0
+
+
+class LeadContextInline(StationScopedInline, admin.StackedInline):
+    model = LeadContext
+    fields = (("event_date", "zip_code"), ("party_adults", "party_kids"), "budget_cents", "message")
+    extra = 0
+    max_num = 1
+    can_delete = False
+
+
+class LeadEventInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
+    """The funnel as it happened: shown, never edited."""
+
+    model = LeadEvent
+    fields = ("occurred_at", "event_type", "payload_display")
+    readonly_fields = fields
+    extra = 0
+
+    @admin.display(description="Details")
+    def payload_display(self, obj: LeadEvent) -> str:
+        return inline_json(obj.payload) if obj.payload else EMPTY
+
+
+@admin.register(Lead)
+class LeadAdmin(LeadActions, StationScopedAdmin):
+    station_path = "station"
+    inlines = (LeadContactInline, LeadContextInline, LeadEventInline)
+    list_display = (
+        "name",
+        "source",
+        "status",
+        "quality",
+        "score",
+        "event_date",
+        "budget",
+        "customer",
+        "station",
+        "assigned_to",
+        "created_at",
+    )
+    list_filter = ("status", "quality", "source", "station")
+    search_fields = (
+        "first_name",
+        "last_name",
+        "contacts__handle_or_address",
+        "customer__email",
+        "notes",
+    )
+    list_select_related = ("customer", "station", "assigned_to", "context")
+    autocomplete_fields = ("customer", "assigned_to")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": (("first_name", "last_name"), "source", "status", "station", "assigned_to")}),
+        ("Score", {"fields": ("score", "quality")}),
+        ("Conversion", {"fields": ("customer", "conversion_date", "contacted_at")}),
+        ("Notes", {"fields": ("notes",)}),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    # The score and quality are recomputed by the scoring service; the status changes through
+    # the actions (change status, convert), whose services check the funnel and record events.
+    readonly_fields = ("status", "score", "quality", "conversion_date", "created_at", "updated_at")
+
+    @admin.display(description="Lead", ordering="last_name")
+    def name(self, obj: Lead) -> str:
+        return f"{obj.first_name} {obj.last_name}".strip() or "Unnamed lead"
+
+    @admin.display(description="Event date", ordering="context__event_date")
+    def event_date(self, obj: Lead):
+        context = getattr(obj, "context", None)
+        return context.event_date if context and context.event_date else "—"
+
+    @admin.display(description="Budget", ordering="context__budget_cents")
+    def budget(self, obj: Lead) -> str:
+        context = getattr(obj, "context", None)
+        return format_cents(context.budget_cents) if context else "—"
 
 
 @admin.register(LeadContact)
@@ -56,7 +139,7 @@ class LeadContextAdmin(StationScopedAdmin):
 
 
 @admin.register(LeadEvent)
-class LeadEventAdmin(StationScopedAdmin):
+class LeadEventAdmin(ReadOnlyMixin, StationScopedAdmin):
     station_path = "lead__station"
     """The lead funnel as it happened: a record, not editable."""
 
@@ -68,20 +151,9 @@ class LeadEventAdmin(StationScopedAdmin):
     fields = ("lead", "event_type", "occurred_at", "payload_display", "created_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
     @admin.display(description="Details")
     def payload_display(self, obj: LeadEvent) -> str:
-        if not obj.payload:
-            return "—"
-        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
+        return pretty_json(obj.payload)
 
 
 @admin.register(SocialAccount)

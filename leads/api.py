@@ -4,7 +4,7 @@ Both are open to anyone and throttled per client IP (settings.API_THROTTLE_RATES
 take the one shape of kernel.api.exception_handler.
 """
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from audit.actor import Actor
 from crm.models import Lead
+from kernel.openapi import INVALID, NO_PRICING_POLICY, THROTTLED
 from leads.models import LeadEvent
 from leads.serializers import (
     LeadCreateInputSerializer,
@@ -22,11 +23,7 @@ from leads.services import lead_capture
 from pricing.quote import quote_compute
 from pricing.serializers import QuoteOutputSerializer
 
-INVALID = OpenApiResponse(
-    description='Invalid input: {"error": {"code", "message", "fields": {"<field>": ["reason"]}}}.'
-)
-THROTTLED = OpenApiResponse(description="Too many requests; see Retry-After (error shape).")
-UNAVAILABLE = OpenApiResponse(description="No pricing policy is in effect (error shape).")
+UNAVAILABLE = NO_PRICING_POLICY
 
 
 class QuoteComputeApi(APIView):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from ops.models import Chef, ChefAvailability
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from identity.admin_scoping import StationScopedAdmin
+from identity.staff_panel.scoped import StationScopedAdmin
 from kernel.money import format_cents
 from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
 

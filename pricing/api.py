@@ -1,15 +1,15 @@
 """The public, read-only pricing API: the menu and the stations."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kernel.openapi import NO_PRICING_POLICY, THROTTLED
 from pricing.selectors import menu_read, stations_active
 from pricing.serializers import MenuOutputSerializer, StationOutputSerializer
 
-UNAVAILABLE = OpenApiResponse(description="No pricing policy is in effect (error shape).")
-THROTTLED = OpenApiResponse(description="Too many requests; see Retry-After (error shape).")
+UNAVAILABLE = NO_PRICING_POLICY
 
 
 class MenuReadApi(APIView):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from identity.models import Station
+from kernel.error_codes import PricingErrors
 from kernel.errors import ServiceError
 from pricing.selectors import pricing_policy_in_effect, stations_active
 
@@ -29,7 +30,7 @@ _ZIP_RE = re.compile(r"[0-9]{5}")
 
 
 class InvalidZipCode(ServiceError):
-    default_code = "invalid_zip"
+    default_code = PricingErrors.INVALID_ZIP
 
     def __init__(self, message: str = "Enter a 5-digit US ZIP code.", **kwargs):
         kwargs.setdefault("field", "zip_code")
@@ -37,7 +38,7 @@ class InvalidZipCode(ServiceError):
 
 
 class UnknownZipCode(ServiceError):
-    default_code = "unknown_zip"
+    default_code = PricingErrors.UNKNOWN_ZIP
 
     def __init__(self, zip_code: str, **kwargs):
         kwargs.setdefault("field", "zip_code")
@@ -45,7 +46,7 @@ class UnknownZipCode(ServiceError):
 
 
 class OutsideServiceArea(ServiceError):
-    default_code = "outside_service_area"
+    default_code = PricingErrors.OUTSIDE_SERVICE_AREA
 
     def __init__(self, message: str, **kwargs):
         kwargs.setdefault("field", "zip_code")

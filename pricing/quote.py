@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from identity.models import Station
+from kernel.error_codes import PricingErrors
 from kernel.errors import ServiceError
 from kernel.money import format_cents, round_cents
 from pricing.distance import normalize_zip, serving_station_for_zip
@@ -119,7 +120,7 @@ def _item_lines(quantities: dict[str, int], *, guests_choosing_proteins: int) ->
         raise ServiceError(
             f"We do not offer {', '.join(code[:40] for code in sorted(unknown)[:5])}.",
             field="items",
-            code="unknown_item",
+            code=PricingErrors.UNKNOWN_ITEM,
         )
     upgrades = sum(q for code, q in quantities.items() if found[code].kind == AddonItem.Kind.UPGRADE)
     most_upgrades = PROTEINS_PER_GUEST * guests_choosing_proteins
@@ -128,7 +129,7 @@ def _item_lines(quantities: dict[str, int], *, guests_choosing_proteins: int) ->
             f"{upgrades} protein upgrades is more than the party's {most_upgrades} protein choices "
             f"(two per adult or kid).",
             field="items",
-            code="too_many_upgrades",
+            code=PricingErrors.TOO_MANY_UPGRADES,
         )
     return [
         QuoteLine.priced(

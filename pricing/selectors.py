@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from identity.models import Station
+from kernel.error_codes import PricingErrors
 from kernel.errors import ServiceError
 from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
 
@@ -15,7 +16,7 @@ class PricingUnavailable(ServiceError):
     """No active pricing policy is in effect: a setup problem on our side, not the customer's."""
 
     status_code = 503
-    default_code = "pricing_unavailable"
+    default_code = PricingErrors.PRICING_UNAVAILABLE
 
 
 def pricing_policy_in_effect(on_date: date | None = None) -> PricingPolicy | None:

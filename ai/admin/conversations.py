@@ -20,25 +20,14 @@ from ai.services import (
     conversation_take_over,
 )
 from ai.services.staff import MAX_REPLY_LENGTH
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
+from identity.staff_panel.actions import run_for_each, staff_may
+from identity.staff_panel.audit_trail import admin_actor
+from identity.staff_panel.readonly import ReadOnlyMixin
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from kernel.errors import ServiceError
-from myhibachi.admin_actions import run_for_each, staff_actor, staff_may
 
 
-class ReadOnlyMessageMixin:
-    """What was said is a record: shown, never edited."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class MessageInline(ReadOnlyMessageMixin, StationScopedInline, admin.TabularInline):
+class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
     model = Message
     fields = ("created_at", "role", "content", "confidence")
     readonly_fields = fields
@@ -127,7 +116,7 @@ class ConversationAdmin(StationScopedAdmin):
     # --- list actions ---------------------------------------------------------------------
 
     def _run(self, request, queryset, operation: str, done: str) -> None:
-        actor = staff_actor(request)
+        actor = admin_actor(request)
         service = OPERATIONS[operation][0]
         run_for_each(
             self,
@@ -205,7 +194,7 @@ class ConversationAdmin(StationScopedAdmin):
             return self._back(conversation)
         try:
             conversation_staff_reply(
-                conversation=conversation, content=form.cleaned_data["content"], actor=staff_actor(request)
+                conversation=conversation, content=form.cleaned_data["content"], actor=admin_actor(request)
             )
         except ServiceError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -223,7 +212,7 @@ class ConversationAdmin(StationScopedAdmin):
         conversation = self._handled_object(request, object_id)
         service, done = OPERATIONS[operation]
         try:
-            service(conversation=conversation, actor=staff_actor(request))
+            service(conversation=conversation, actor=admin_actor(request))
         except ServiceError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
@@ -266,7 +255,7 @@ class ConversationAdmin(StationScopedAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyMessageMixin, StationScopedAdmin):
+class MessageAdmin(ReadOnlyMixin, StationScopedAdmin):
     station_path = ("conversation__station", "conversation__lead__station")
     list_display = ("created_at", "conversation", "role", "excerpt", "confidence")
     list_filter = ("role", "conversation__channel")

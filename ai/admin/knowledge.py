@@ -12,7 +12,7 @@ from django.urls import path
 from ai.engine.knowledge import KNOWN_PLACEHOLDERS, fill, knowledge_body_errors, knowledge_search
 from ai.engine.policy import placeholder_values, policy_figures
 from ai.models import Knowledge
-from identity.admin_scoping import StationScopedAdmin
+from identity.staff_panel.scoped import StationScopedAdmin
 from kernel.errors import ServiceError
 
 PLACEHOLDER_HELP = (

@@ -10,6 +10,7 @@ timeout returns what the first call created.
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kernel.error_codes import PaymentErrors
 from kernel.errors import ServiceError
 
 
@@ -17,7 +18,7 @@ class PaymentGatewayError(ServiceError):
     """The processor could not be reached or refused the call; nothing we wrote is lost."""
 
     status_code = 503
-    default_code = "payment_provider_unavailable"
+    default_code = PaymentErrors.PAYMENT_PROVIDER_UNAVAILABLE
 
 
 @dataclass(frozen=True)

@@ -27,16 +27,16 @@ from core.tokens import booking_from_manage_token
 from kernel.api import error_response
 from kernel.client_ip import client_ip
 from kernel.errors import NotFoundError, ServiceError
+from kernel.openapi import THROTTLED, documented_error
 
 logger = logging.getLogger(__name__)
 
 TOKEN = OpenApiParameter(
     "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="The booking's manage token."
 )
-NOT_FOUND = OpenApiResponse(description="Unknown or invalid link (error shape).")
-NOT_DUE = OpenApiResponse(description="Nothing to pay in this state, with the reason (error shape).")
-THROTTLED = OpenApiResponse(description="Too many requests; see Retry-After (error shape).")
-GATEWAY_DOWN = OpenApiResponse(description="The payment provider cannot be reached; try again (error shape).")
+NOT_FOUND = documented_error("Unknown or invalid link.")
+NOT_DUE = documented_error("Nothing to pay in this state, with the reason.")
+GATEWAY_DOWN = documented_error("The payment provider cannot be reached; try again.")
 
 
 class DepositIntentCreateApi(APIView):
@@ -125,11 +125,11 @@ class StripeWebhookReceiveApi(APIView):
         request=OpenApiTypes.OBJECT,
         responses={
             200: StripeEventAckOutputSerializer,
-            400: OpenApiResponse(description="Invalid signature or not an event (error shape)."),
+            400: documented_error("Invalid signature or not an event."),
             500: OpenApiResponse(
                 description="Processing failed; Stripe delivers the event again (error shape)."
             ),
-            503: OpenApiResponse(description="The webhook secret is not configured (error shape)."),
+            503: documented_error("The webhook secret is not configured."),
         },
     )
     def post(self, request: Request) -> Response:

@@ -27,6 +27,7 @@ from core.services.payments import (
     stripe_event_process,
     stripe_event_record,
 )
+from kernel.error_codes import PaymentErrors
 from kernel.errors import NotFoundError, ServiceError
 from kernel.text import storable_json
 
@@ -39,11 +40,11 @@ class WebhookNotConfigured(ServiceError):
     """No webhook secret: every event is refused (Stripe retries them once it is configured)."""
 
     status_code = 503
-    default_code = "webhook_not_configured"
+    default_code = PaymentErrors.WEBHOOK_NOT_CONFIGURED
 
 
 class WebhookSignatureInvalid(ServiceError):
-    default_code = "webhook_signature_invalid"
+    default_code = PaymentErrors.WEBHOOK_SIGNATURE_INVALID
 
 
 def stripe_event_verify(*, payload: bytes, signature_header: str | None) -> dict:

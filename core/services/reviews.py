@@ -6,6 +6,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Review
+from kernel.error_codes import ReviewErrors
 from kernel.errors import ConflictError, ServiceError
 
 CONTENT_MAX_LENGTH = 2000
@@ -22,16 +23,18 @@ def review_create(*, booking: Booking, rating: int, content: str, actor: Actor) 
         raise ServiceError(f"At most {CONTENT_MAX_LENGTH} characters.", field="content")
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.COMPLETED:
-        raise ConflictError("Only a completed booking can be reviewed.", code="review_not_allowed")
+        raise ConflictError("Only a completed booking can be reviewed.", code=ReviewErrors.REVIEW_NOT_ALLOWED)
     if Review.objects.filter(booking=booking).exists():
-        raise ConflictError("This booking has already been reviewed.", code="review_exists")
+        raise ConflictError("This booking has already been reviewed.", code=ReviewErrors.REVIEW_EXISTS)
     try:
         with transaction.atomic():
             review = Review.objects.create(
                 booking=booking, customer_id=booking.customer_id, rating=rating, content=content
             )
     except IntegrityError as exc:  # the one-to-one on booking, if a second request slipped in
-        raise ConflictError("This booking has already been reviewed.", code="review_exists") from exc
+        raise ConflictError(
+            "This booking has already been reviewed.", code=ReviewErrors.REVIEW_EXISTS
+        ) from exc
     audit_log_write(
         actor=actor,
         action="review.create",

@@ -9,6 +9,7 @@ from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer
 from core.services.customers import customer_find_or_create
 from crm.models import Lead
+from kernel.error_codes import BookingErrors, LeadErrors
 from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services.capture import BOOKING_ACTOR
@@ -106,7 +107,7 @@ def lead_change_status(*, lead: Lead, status: str, actor: Actor, reason: str = "
         raise ConflictError(
             f"A {lead.get_status_display().lower()} lead cannot become {Lead.Status(status).label.lower()}.",
             field="status",
-            code="invalid_transition",
+            code=BookingErrors.INVALID_TRANSITION,
         )
     before = snapshot(lead)
     now = timezone.now()
@@ -154,7 +155,7 @@ def lead_convert(*, lead: Lead, actor: Actor) -> Lead:
         raise ConflictError(
             f"A {lead.get_status_display().lower()} lead cannot be converted; reopen it first.",
             field="status",
-            code="invalid_transition",
+            code=BookingErrors.INVALID_TRANSITION,
         )
     customer = Customer.objects.select_for_update().filter(pk=lead.customer_id).first()
     if customer is None:
@@ -204,7 +205,7 @@ def _customer_of_lead(lead: Lead, *, actor: Actor) -> Customer:
         raise ServiceError(
             "This lead has no email address: add one to its contacts before converting.",
             field="email",
-            code="email_required",
+            code=LeadErrors.EMAIL_REQUIRED,
         )
     existing = Customer.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None:
@@ -213,7 +214,7 @@ def _customer_of_lead(lead: Lead, *, actor: Actor) -> Customer:
         raise ServiceError(
             "A new customer needs a first and last name: add them to the lead before converting.",
             field="last_name" if lead.first_name.strip() else "first_name",
-            code="name_required",
+            code=LeadErrors.NAME_REQUIRED,
         )
     return customer_find_or_create(
         email=email,

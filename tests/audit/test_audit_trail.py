@@ -9,8 +9,8 @@ from audit.actor import Actor
 from audit.models import AuditLog, SecurityEvent
 from audit.services import ENCRYPTED_PLACEHOLDER, audit_log_write, security_event_record
 from core.models import Booking
-from identity.admin_scoping import admin_actor
 from identity.models import Role, User, UserRole
+from identity.staff_panel.audit_trail import admin_actor
 from ops.models import Chef, ChefAvailability
 from tests.identity.staff import (
     ADMIN,
@@ -145,7 +145,7 @@ def test_the_audit_row_is_in_the_edits_transaction(demo, login, monkeypatch):
     def refuse(**kwargs):
         raise RuntimeError("audit unavailable")
 
-    monkeypatch.setattr("identity.admin_scoping.audit_log_write", refuse)
+    monkeypatch.setattr("identity.staff_panel.audit_trail.audit_log_write", refuse)
     client = login(MANAGER_FREMONT)
     client.raise_request_exception = True
     chef = demo.row(Chef, "fremont")

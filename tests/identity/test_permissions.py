@@ -20,8 +20,8 @@ from audit.models import AuditLog, SecurityEvent
 from core.models import Booking, Customer, Payment
 from crm.models import Lead
 from identity import catalog
-from identity.admin_scoping import StationScopedAdmin, StationScopedInline
 from identity.models import Station, User
+from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from ops.models import Chef, ChefAvailability
 from pricing.models import PricingPolicy
 from tests.identity.staff import (

@@ -40,6 +40,7 @@ from core.services.bookings.validation import (
     _checked_slot,
 )
 from core.services.customers import customer_find_or_create
+from kernel.error_codes import BookingErrors, CommonErrors
 from kernel.errors import ConflictError, ServiceError
 from ops.policy import booking_rules
 from ops.slots import slot_label
@@ -158,7 +159,7 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         raise
     station = quote.station
     if window_error := booking_window_error(station=station, date=date, slot=slot):
-        raise ServiceError(window_error, field="date", code="outside_booking_window")
+        raise ServiceError(window_error, field="date", code=BookingErrors.OUTSIDE_BOOKING_WINDOW)
 
     customer_row = customer_find_or_create(**contact, actor=actor)
     # The customer's row is locked now: a retry of this very request waited for the first to
@@ -193,7 +194,7 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         items=[{"code": item["code"], "quantity": item["quantity"]} for item in items],
         quote=quote.as_dict(),
         total_due_cents=quote.total_cents,
-        deposit_due_cents=min(quote.deposit_cents, quote.total_cents),
+        deposit_due_cents=quote.deposit_cents,  # the quote caps it at the total
         status=Booking.Status.DEPOSIT_PENDING,
         source=source,
         special_requests=special_requests,
@@ -241,7 +242,7 @@ def _insert_with_reference(booking: Booking, *, key: str, fingerprint: str) -> B
                 ) from exc
             if "reference" not in constraint:
                 raise
-    raise ConflictError("Could not allocate a booking reference; please try again.", code="busy")
+    raise ConflictError("Could not allocate a booking reference; please try again.", code=CommonErrors.BUSY)
 
 
 def _idempotent_replay(key: str, fingerprint: str) -> Booking | None:

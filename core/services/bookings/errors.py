@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from kernel.error_codes import BookingErrors
 from kernel.errors import ConflictError
 from ops.slots import slot_label
 
-SLOT_UNAVAILABLE = "slot_unavailable"
-DUPLICATE_BOOKING = "duplicate_booking"
-IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
-INVALID_TRANSITION = "invalid_transition"
+SLOT_UNAVAILABLE = BookingErrors.SLOT_UNAVAILABLE
+DUPLICATE_BOOKING = BookingErrors.DUPLICATE_BOOKING
+IDEMPOTENCY_KEY_REUSED = BookingErrors.IDEMPOTENCY_KEY_REUSED
+INVALID_TRANSITION = BookingErrors.INVALID_TRANSITION
 
 
 def _slot_unavailable(date: datetime.date, slot: datetime.time) -> ConflictError:

@@ -38,6 +38,7 @@ from core.services.bookings.audit_trail import _audit, _snapshot
 from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import DUPLICATE_BOOKING, INVALID_TRANSITION, _slot_unavailable
 from core.services.bookings.validation import _checked_date, _checked_refund, _checked_slot
+from kernel.error_codes import BookingErrors
 from kernel.errors import ConflictError, ServiceError
 from ops.models import Chef
 from ops.policy import booking_rules, duration_words
@@ -111,7 +112,9 @@ def booking_cancel(
         _refuse_unless_allowed(booking, BookingAction.CANCEL)
         until_start = booking_starts_at(booking) - now
         if until_start <= datetime.timedelta(0):
-            raise ConflictError("This event has already started; please contact us.", code="event_started")
+            raise ConflictError(
+                "This event has already started; please contact us.", code=BookingErrors.EVENT_STARTED
+            )
         if until_start >= booking_rules(booking.station).refund_notice:
             refund = booking_timely_cancel_refund_cents(booking=booking)
             _cancel(booking, reason=reason, refund_cents=refund, now=now)
@@ -197,10 +200,10 @@ def booking_reschedule(
         raise ConflictError(
             f"Bookings can be moved online up to {duration_words(change_cutoff)} before the event; "
             "please call us to change it.",
-            code="reschedule_window_closed",
+            code=BookingErrors.RESCHEDULE_WINDOW_CLOSED,
         )
     if window_error := booking_window_error(station=booking.station, date=date, slot=slot):
-        raise ServiceError(window_error, field="date", code="outside_booking_window")
+        raise ServiceError(window_error, field="date", code=BookingErrors.OUTSIDE_BOOKING_WINDOW)
     if (
         Booking.objects.filter(
             customer_id=booking.customer_id, date=date, slot=slot, status__in=Booking.ACTIVE_STATUSES
@@ -249,7 +252,7 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             f"{chef.name} is not available on {booking.date:%b} {booking.date.day} at "
             f"{slot_label(booking.slot)}.",
             field="chef",
-            code="chef_unavailable",
+            code=BookingErrors.CHEF_UNAVAILABLE,
         )
     before = _snapshot(booking)
     booking.chef = chef
@@ -258,7 +261,9 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             booking.save(update_fields=["chef", "updated_at"])
     except IntegrityError as exc:
         raise ConflictError(
-            f"{chef.name} already has a booking in this slot.", field="chef", code="chef_unavailable"
+            f"{chef.name} already has a booking in this slot.",
+            field="chef",
+            code=BookingErrors.CHEF_UNAVAILABLE,
         ) from exc
     _audit(actor, "booking.assign_chef", booking, before)
     return booking
@@ -340,5 +345,5 @@ def _refuse_before_start(booking: Booking, verb: str) -> None:
     if timezone.now() < booking_starts_at(booking):
         raise ConflictError(
             f"Booking {booking.reference} can only be {verb} after the event starts.",
-            code="event_not_started",
+            code=BookingErrors.EVENT_NOT_STARTED,
         )

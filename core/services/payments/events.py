@@ -25,10 +25,11 @@ from core.services.payments.rows import (
     _lock_booking,
 )
 from core.services.payments.settlement import _booking_flag, _payment_succeed, _refund_fail, _refund_succeed
+from kernel.error_codes import PaymentErrors
 from kernel.errors import ServiceError
 from kernel.money import format_cents
 
-MALFORMED_EVENT = "malformed_event"
+MALFORMED_EVENT = PaymentErrors.MALFORMED_EVENT
 
 
 class Outcome(NamedTuple):

@@ -25,6 +25,7 @@ from core.services.payments.rows import (
     _payment_stripe_id_save,
     payment_metadata,
 )
+from kernel.error_codes import PaymentErrors
 from kernel.errors import ServiceError
 from kernel.money import format_cents
 
@@ -125,7 +126,7 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
     if booking.status != Booking.Status.DEPOSIT_PENDING:
         raise ServiceError(
             f"The deposit is not due: this booking is {booking.get_status_display().lower()}.",
-            code="deposit_not_due",
+            code=PaymentErrors.DEPOSIT_NOT_DUE,
         )
     gateway = get_gateway()
     payment = _pending_row(
@@ -135,7 +136,7 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
         idempotency_key=f"booking:{booking.pk}:deposit",
     )
     if payment.status in RECEIVED_STATUSES:
-        raise ServiceError("The deposit of this booking is already paid.", code="deposit_not_due")
+        raise ServiceError("The deposit of this booking is already paid.", code=PaymentErrors.DEPOSIT_NOT_DUE)
     intent = _intent_for(payment=payment, booking=booking, gateway=gateway)
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
 
@@ -154,11 +155,11 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
             raise ServiceError(
                 "The balance can be paid once the booking is confirmed "
                 f"(this booking is {locked.get_status_display().lower()}).",
-                code="balance_not_due",
+                code=PaymentErrors.BALANCE_NOT_DUE,
             )
         due = booking_balance_due_cents(locked)
         if due <= 0:
-            raise ServiceError("Nothing is due on this booking.", code="nothing_due")
+            raise ServiceError("Nothing is due on this booking.", code=PaymentErrors.NOTHING_DUE)
         payment = (
             Payment.objects.select_for_update()
             .filter(

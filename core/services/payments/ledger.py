@@ -3,25 +3,15 @@ and the customer's total spend."""
 
 import uuid
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 
 from core.models import Booking, Customer, Payment
-from core.services.payments.rows import OPEN_REFUND_STATUSES, PAID_KINDS, RECEIVED_STATUSES
+from core.selectors import booking_net_paid_cents
+from core.services.payments.rows import OPEN_REFUND_STATUSES
 
 
 def _sum_cents(queryset) -> int:
     return queryset.aggregate(total=Sum("amount_cents"))["total"] or 0
-
-
-def booking_net_paid_cents(booking: Booking) -> int:
-    """What the customer has paid for the booking and not been refunded."""
-    totals = Payment.objects.filter(booking=booking).aggregate(
-        paid=Sum("amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0),
-        refunded=Sum(
-            "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
-        ),
-    )
-    return totals["paid"] - totals["refunded"]
 
 
 def booking_balance_due_cents(booking: Booking) -> int:

@@ -7,6 +7,7 @@ from core.models import Booking, Payment
 from core.services.payments.ledger import booking_balance_due_cents
 from core.services.payments.rows import MANUAL_METHODS, PAID_KINDS, _audit_payment, _lock_booking
 from core.services.payments.settlement import _payment_succeed
+from kernel.error_codes import PaymentErrors
 from kernel.errors import ServiceError
 from kernel.money import format_cents
 
@@ -27,14 +28,15 @@ def payment_record_manual(
     locked = _lock_booking(booking.pk)
     if locked.status == Booking.Status.CANCELLED:
         raise ServiceError(
-            "This booking is cancelled: no payment can be recorded for it.", code="booking_cancelled"
+            "This booking is cancelled: no payment can be recorded for it.",
+            code=PaymentErrors.BOOKING_CANCELLED,
         )
     outstanding = booking_balance_due_cents(locked)
     if amount_cents > outstanding:
         raise ServiceError(
             f"At most {format_cents(outstanding)} is due on this booking.",
             field="amount_cents",
-            code="overpayment",
+            code=PaymentErrors.OVERPAYMENT,
         )
     payment = Payment.objects.create(
         booking=locked,

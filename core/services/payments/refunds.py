@@ -26,6 +26,7 @@ from core.services.payments.rows import (
     payment_metadata,
 )
 from core.services.payments.settlement import _booking_flag, _refund_succeed
+from kernel.error_codes import PaymentErrors
 from kernel.errors import ServiceError
 from kernel.money import format_cents
 
@@ -119,7 +120,7 @@ def payment_refund(*, booking: Booking, amount_cents: int, reason: str, actor: A
                 f"At most {format_cents(refundable)} can be refunded on this booking "
                 "(what was paid and not yet refunded).",
                 field="amount_cents",
-                code="refund_exceeds_paid",
+                code=PaymentErrors.REFUND_EXCEEDS_PAID,
             )
         rows = _refund_rows_create(
             booking=locked,

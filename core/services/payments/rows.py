@@ -8,14 +8,12 @@ from django.db import transaction
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Payment
+from core.selectors import PAID_KINDS, RECEIVED_STATUSES  # noqa: F401  (re-exported to the package)
 
 STRIPE_ACTOR = Actor.system("stripe")
-PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 MANUAL_METHODS = (Payment.Method.CASH, Payment.Method.ZELLE, Payment.Method.VENMO)
 # Refunds that count against what can still be refunded: asked for, or done.
 OPEN_REFUND_STATUSES = (Payment.Status.PENDING, Payment.Status.SUCCEEDED)
-# A deposit or balance payment that was received (and perhaps refunded since).
-RECEIVED_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED)
 
 PAYMENT_AUDIT_FIELDS = [
     "booking",

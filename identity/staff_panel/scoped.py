@@ -15,13 +15,13 @@ policy of identity/scoping.py:
   object, the role must grant it at the object's station.
 - audit: every add, change and delete (inline rows and bulk deletes included) writes an
   audit row in the admin's transaction: actor, primary role, station, IP, user agent, before
-  and after values (the changed fields; never an encrypted field's plaintext, nor a password).
+  and after values (the changed fields; never an encrypted field's plaintext, nor a password):
+  audit_trail.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -29,190 +29,29 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import models, router, transaction
 from django.http import Http404
 
-from audit.actor import Actor
-from audit.models import SecurityEvent
-from audit.services import audit_log_write, security_event_record, snapshot
+from audit.services import audit_log_write
 from identity import catalog
 from identity.scoping import (
     StationPath,
-    access_for,
-    primary_role,
     scope_queryset,
     sees_every_station,
-    station_ids_for,
     station_ids_of,
     user_has_permission,
 )
-from kernel.client_ip import client_ip
-
-REDACTED = "[redacted]"
-# Never copied into the audit trail, whatever the model.
-SECRET_FIELDS = frozenset({"password"})
-# Not worth a line in a change's before/after.
-NOISE_FIELDS = frozenset({"updated_at"})
-OUTSIDE_STATIONS_MESSAGE = "You can only save this at one of your stations ({stations})."
-
-
-def admin_actor(request) -> Actor:
-    """The staff user of an admin request, with their primary role, IP and user agent."""
-    return Actor.from_request(request, role=primary_role(request.user))
-
-
-def audit_snapshot(instance: models.Model) -> dict[str, Any]:
-    """snapshot() without secrets: encrypted fields are already a placeholder; passwords too."""
-    values = snapshot(instance)
-    for name in SECRET_FIELDS & values.keys():
-        values[name] = REDACTED
-    return values
-
-
-def _raw_values(instance: models.Model) -> dict[str, Any]:
-    return {f.name: f.value_from_object(instance) for f in instance._meta.concrete_fields}
-
-
-def audit_diff(before: models.Model, after: models.Model) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The changed fields, before and after. A changed encrypted field or password is named,
-    with a placeholder for its values."""
-    before_raw, after_raw = _raw_values(before), _raw_values(after)
-    before_safe, after_safe = audit_snapshot(before), audit_snapshot(after)
-    changed = [
-        name for name in after_raw if name not in NOISE_FIELDS and before_raw.get(name) != after_raw[name]
-    ]
-    return (
-        {name: before_safe.get(name) for name in changed},
-        {name: after_safe.get(name) for name in changed},
-    )
-
-
-def audit_admin_write(
-    request,
-    *,
-    action: str,
-    instance: models.Model,
-    station_id: uuid.UUID | None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    reason: str = "",
-):
-    """One audit row for a write made through the admin (call it inside the write's transaction)."""
-    return audit_log_write(
-        actor=admin_actor(request),
-        action=action,
-        instance=instance,
-        station_id=station_id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-
-
-DENIED_ATTR = "_permission_denied_details"
-
-
-def flag_permission_denied(request, **details) -> None:
-    """Mark the request as refused; identity.middleware records the security event once the
-    response is out, outside the admin's transaction (which a refusal rolls back)."""
-    setattr(request, DENIED_ATTR, details)
-
-
-def record_permission_denied(request, **details) -> None:
-    user = request.user if request.user.is_authenticated else None
-    security_event_record(
-        type=SecurityEvent.Type.PERMISSION_DENIED,
-        severity=SecurityEvent.Severity.MEDIUM,
-        user=user,
-        ip_address=client_ip(request),
-        details={"path": request.path, "method": request.method, **details},
-    )
-
-
-def _model_label(model) -> str:
-    return model._meta.label_lower
-
-
-def _station_refusal(user, obj: models.Model, station_path: StationPath) -> str:
-    """Why the user may not save `obj` where it is ("" if they may)."""
-    held = station_ids_for(user)
-    if held is None or not station_path:
-        return ""
-    found, complete = station_ids_of(obj, station_path)
-    if not complete and not found:
-        return ""  # no station of its own (a customer): the choices offered were scoped
-    if found & held:
-        return ""
-    if access_for(user).chef_only:
-        return ""  # a chef's rows are theirs by the chef field, whose choices are their own
-    from identity.models import Station
-
-    names = ", ".join(Station.objects.filter(pk__in=held).order_by("name").values_list("name", flat=True))
-    return OUTSIDE_STATIONS_MESSAGE.format(stations=names or "none")
-
-
-def _station_checked_form(form_class, user, station_path: StationPath):
-    """The form, refusing (as a form error) an instance at a station the user does not hold."""
-    if not station_path or sees_every_station(user):
-        return form_class
-
-    class StationCheckedForm(form_class):
-        def _post_clean(self):
-            super()._post_clean()
-            if self.errors:
-                return  # the user fixes those first; the instance may be half-built
-            message = _station_refusal(user, self.instance, station_path)
-            if message:
-                field = "station" if "station" in self.fields else None
-                self.add_error(field, ValidationError(message, code="station_not_held"))
-
-    StationCheckedForm.__name__ = form_class.__name__
-    StationCheckedForm.__qualname__ = form_class.__qualname__
-    return StationCheckedForm
-
-
-def _without(fields, hidden: set[str]):
-    """Fieldset fields (names, or tuples of names on one line) without the hidden ones."""
-    for entry in fields:
-        if isinstance(entry, list | tuple):
-            line = tuple(name for name in entry if name not in hidden)
-            if line:
-                yield line
-        elif entry not in hidden:
-            yield entry
-
-
-class ScopedChoicesMixin:
-    """Foreign-key and many-to-many choices narrowed to what the user may see."""
-
-    def _scoped_choices(self, request, db_field, formfield):
-        if formfield is None or not hasattr(formfield, "queryset") or formfield.queryset is None:
-            return formfield
-        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
-        path = getattr(related_admin, "station_path", None)
-        if path:
-            formfield.queryset = scope_queryset(request.user, formfield.queryset, path)
-        return formfield
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return self._scoped_choices(request, db_field, formfield)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return self._scoped_choices(request, db_field, formfield)
-
-    def get_autocomplete_fields(self, request):
-        # An autocomplete asks the related model's admin, which answers only users who may
-        # view it; for the others (a chef picking their own chef row) a scoped select.
-        fields = []
-        for name in super().get_autocomplete_fields(request):
-            try:
-                related = self.model._meta.get_field(name).remote_field.model
-            except FieldDoesNotExist:
-                fields.append(name)
-                continue
-            related_admin = self.admin_site._registry.get(related)
-            if related_admin is None or related_admin.has_view_permission(request):
-                fields.append(name)
-        return fields
+from identity.staff_panel.audit_trail import (
+    admin_actor,
+    audit_admin_write,
+    audit_diff,
+    audit_snapshot,
+    flag_permission_denied,
+)
+from identity.staff_panel.scoped_forms import (
+    ScopedChoicesMixin,
+    _model_label,
+    _station_checked_form,
+    _station_refusal,
+    _without,
+)
 
 
 class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):

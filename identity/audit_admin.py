@@ -1,39 +1,26 @@
 """Staff panel: the audit trail and security events, read-only for everyone.
 
+Here, not in audit/admin.py: audit imports nothing above the kernel, and the staff panel is
+built with identity's kit; identity/admin.py imports this module to register it.
+
 The audit log is append-only (the database refuses UPDATE and DELETE on audit.audit_logs),
 so the admin offers no add, change or delete, not even to superusers.
 """
 
-import json
-
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
-from django.utils.html import format_html
 
 from audit.models import AuditLog, SecurityEvent
-from identity.admin_scoping import StationScopedAdmin
 from identity.models import Station
+from identity.staff_panel.json_display import pretty_json
+from identity.staff_panel.readonly import ReadOnlyMixin
+from identity.staff_panel.scoped import StationScopedAdmin
 
 
-class ReadOnlyAdmin(StationScopedAdmin):
-    """Viewing only: no add, no change, no delete, for every user."""
+class ReadOnlyAdmin(ReadOnlyMixin, StationScopedAdmin):
+    """Viewing only, for every user."""
 
     station_path = None
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-def _pretty_json(value) -> str:
-    if value in (None, {}, []):
-        return "—"
-    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @admin.register(AuditLog)
@@ -93,11 +80,11 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Before")
     def before_values(self, obj: AuditLog) -> str:
-        return _pretty_json(obj.before)
+        return pretty_json(obj.before)
 
     @admin.display(description="After")
     def after_values(self, obj: AuditLog) -> str:
-        return _pretty_json(obj.after)
+        return pretty_json(obj.after)
 
 
 @admin.register(SecurityEvent)
@@ -112,4 +99,4 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Details")
     def details_values(self, obj: SecurityEvent) -> str:
-        return _pretty_json(obj.details)
+        return pretty_json(obj.details)

@@ -1,6 +1,6 @@
 """The staff panel's actions on leads: each one calls the lead service the API calls.
 
-Mixed into LeadAdmin (crm/admin.py); the shared plumbing is myhibachi/admin_actions.py.
+Mixed into LeadAdmin (leads/admin.py); the shared plumbing is identity/staff_panel/actions.py.
 """
 
 from django import forms
@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from crm.models import Lead
+from identity.staff_panel.actions import action_form_response, run_for_each, staff_may, submitted_form
+from identity.staff_panel.audit_trail import admin_actor
 from leads.services import lead_change_status, lead_convert
-from myhibachi.admin_actions import action_form_response, run_for_each, staff_actor, staff_may, submitted_form
 
 
 class LeadStatusForm(forms.Form):
@@ -45,7 +46,7 @@ class LeadActions:
         form = submitted_form(request, LeadStatusForm)
         if form.is_bound and form.is_valid():
             status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
-            actor = staff_actor(request)
+            actor = admin_actor(request)
             run_for_each(
                 self,
                 request,
@@ -71,7 +72,7 @@ class LeadActions:
 
     @admin.action(description="Convert to a customer", permissions=["lead_convert"])
     def convert_to_customer(self, request: HttpRequest, queryset):
-        actor = staff_actor(request)
+        actor = admin_actor(request)
         run_for_each(
             self,
             request,

@@ -1,0 +1,67 @@
+"""Every error code the API answers with, by domain: the `code` of {"error": {"code", ...}}.
+
+Clients (the customer site, the assistant) branch on these strings, so they are a contract:
+never rename one; add new ones here, in their domain, and raise them by name
+(`ConflictError(..., code=BookingErrors.SLOT_UNAVAILABLE)`). Plain strings, so the kernel
+imports no app to hold them.
+"""
+
+from __future__ import annotations
+
+
+class CommonErrors:
+    INVALID = "invalid"  # a field at fault; `fields` names it
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    MALFORMED_REQUEST = "malformed_request"
+    REQUEST_TOO_LARGE = "request_too_large"
+    THROTTLED = "throttled"
+    BUSY = "busy"  # a contended resource; try again
+
+
+class BookingErrors:
+    SLOT_UNAVAILABLE = "slot_unavailable"
+    DUPLICATE_BOOKING = "duplicate_booking"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    INVALID_TRANSITION = "invalid_transition"
+    OUTSIDE_BOOKING_WINDOW = "outside_booking_window"
+    RESCHEDULE_WINDOW_CLOSED = "reschedule_window_closed"
+    EVENT_STARTED = "event_started"
+    EVENT_NOT_STARTED = "event_not_started"
+    CHEF_UNAVAILABLE = "chef_unavailable"
+
+
+class PaymentErrors:
+    DEPOSIT_NOT_DUE = "deposit_not_due"
+    BALANCE_NOT_DUE = "balance_not_due"
+    NOTHING_DUE = "nothing_due"
+    BOOKING_CANCELLED = "booking_cancelled"
+    REFUND_EXCEEDS_PAID = "refund_exceeds_paid"
+    OVERPAYMENT = "overpayment"
+    PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
+    WEBHOOK_NOT_CONFIGURED = "webhook_not_configured"
+    WEBHOOK_SIGNATURE_INVALID = "webhook_signature_invalid"
+    MALFORMED_EVENT = "malformed_event"
+
+
+class ReviewErrors:
+    REVIEW_EXISTS = "review_exists"
+    REVIEW_NOT_ALLOWED = "review_not_allowed"
+
+
+class PricingErrors:
+    PRICING_UNAVAILABLE = "pricing_unavailable"
+    INVALID_ZIP = "invalid_zip"
+    UNKNOWN_ZIP = "unknown_zip"
+    OUTSIDE_SERVICE_AREA = "outside_service_area"
+    UNKNOWN_ITEM = "unknown_item"
+    TOO_MANY_UPGRADES = "too_many_upgrades"
+
+
+class LeadErrors:
+    NAME_REQUIRED = "name_required"
+    EMAIL_REQUIRED = "email_required"
+
+
+class StaffErrors:
+    STATION_NOT_HELD = "station_not_held"
