@@ -5,7 +5,7 @@ Open to anyone, reached through a signed conversation token, throttled per clien
 """
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,11 +26,10 @@ from ai.tokens import conversation_from_token, conversation_id_from_token, conve
 from audit.actor import Actor
 from audit.throttling import PublicThrottle
 from kernel.client_ip import client_ip
+from kernel.openapi import INVALID, THROTTLED, documented_error
 
-INVALID = OpenApiResponse(description='Invalid input: {"error": {"code", "message", "fields"}}.')
-NOT_FOUND = OpenApiResponse(description="Unknown or tampered token (error shape).")
-CLOSED = OpenApiResponse(description="The conversation is closed (error shape, conversation_closed).")
-THROTTLED = OpenApiResponse(description="Too many requests; see Retry-After (error shape).")
+NOT_FOUND = documented_error("Unknown or tampered token.")
+CLOSED = documented_error("The conversation is closed (code conversation_closed).")
 
 
 class ConversationThrottle(SimpleRateThrottle):

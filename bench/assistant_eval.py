@@ -126,6 +126,21 @@ class Evaluation:
             if expected != reply["quote"]:
                 self.disagreements.append(f"{text}: quote differs from POST /api/v1/quotes/")
 
+    def report_short(self, *, show_misses: bool) -> None:
+        def pct(counter: Counter) -> str:
+            correct, total = counter["correct"], counter["total"]
+            return f"{100 * correct / total:.1f} % ({correct}/{total})"
+
+        recall = Counter()
+        for counter in self.reason_hits.values():
+            recall.update(counter)
+        print(f"  intent accuracy {pct(self.intents)}, escalation recall {pct(recall)}, ", end="")
+        print(f"precision {pct(self.escalated)}, facts {pct(self.facts)}, ", end="")
+        print(f"number disagreements {len(self.disagreements)}")
+        if show_misses:
+            for line in self.misses:
+                print(f"  {line}")
+
     def report(self, *, singles: int, conversations: int, turns: int, show_misses: bool) -> None:
         def pct(counter: Counter) -> str:
             correct, total = counter["correct"], counter["total"]
@@ -183,7 +198,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from bench.assistant_cases import MULTI, SINGLE
+    from bench.assistant_cases import HELDOUT, MULTI, SINGLE
 
     settings.ASSISTANT_PROVIDER = "rules"
     setup_test_environment()
@@ -200,12 +215,17 @@ def main() -> None:
                 token = evaluation.start()
                 for text, intent, facts in conversation:
                     evaluation.score(text, intent, facts, evaluation.send(token, text))
+            heldout = Evaluation()
+            for text, intent, facts in HELDOUT:
+                heldout.score(text, intent, facts, heldout.send(heldout.start(), text))
         evaluation.report(
             singles=len(SINGLE),
             conversations=len(MULTI),
             turns=sum(len(c) for c in MULTI),
             show_misses=options.show_misses,
         )
+        print(f"\nHeld-out set ({len(HELDOUT)} messages never tuned on):")
+        heldout.report_short(show_misses=options.show_misses)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
