@@ -172,7 +172,9 @@ def _slot(text: str) -> str | None:
     if match:
         hour = int(match.group(1))
         return _nearest_slot(hour + 12 if hour < 10 else hour)
-    match = re.search(r"\bat\s+(\d{1,2})\b(?!\s*(?:adults|kids|people|guests|/|:))", text)
+    match = re.search(
+        r"\b(?:at|around|about|by|after)\s+(\d{1,2})\b(?!\s*(?:adults|kids|people|guests|/|:|ppl))", text
+    )
     if match and 1 <= int(match.group(1)) <= 11:
         return _nearest_slot(int(match.group(1)) + 12)
     for words in sorted(SLOT_WORDS, key=len, reverse=True):
@@ -268,8 +270,9 @@ def _name(original: str) -> str | None:
         word = match.group(1)
         if word.lower() in NAME_STOPWORDS or word.lower() in NUMBER_WORDS:
             continue
-        if match.group(0).lower().startswith(("i", "it")) and not word[0].isupper():
-            continue  # "i'm looking ..." is not a name; "I'm Dana" is
+        introduced_by = match.group(0).lower()
+        if introduced_by.startswith(("i", "it", "this", "hi")) and not word[0].isupper():
+            continue  # "i'm looking ...", "this is ridiculous" are not names; "I'm Dana" is
         return word[0].upper() + word[1:].lower()
     return None
 

@@ -45,6 +45,9 @@ ESCALATION_PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:undercooked|raw chicken|cold food|burnt)",
         r"not happy",
         r"poor service",
+        r"(?:ridiculous|outrageous|shameful|scam)",
+        r"(?:nobody|no one|no-one) (?:answered|responded|replied|called|got back|showed)",
+        r"(?:haven'?t|have not|never) heard back",
     ),
     Reason.REFUND: (
         r"(?:want|need|demand|get|give|request|requesting|expect|where is|where's) (?:\w+ )?(?:my |a |our |the )?(?:full )?refund",  # noqa: E501
@@ -70,6 +73,7 @@ ESCALATION_PATTERNS: dict[str, tuple[str, ...]] = {
         r"price match",
         r"(?:military|senior|student|veteran|teacher|nurse|first responder)s? (?:discount|rate|price)",
         r"(?:knock|take) (?:\w+ )?off",
+        r"\d+ ?(?:%|percent)? off",
         r"negotiat(?:e|able)",
         r"cut (?:us|me) a (?:deal|break)",
         r"(?:too|so) expensive",

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
     [
         ("Can I talk to a real person please?", "human_requested"),
         ("The chef showed up two hours late and the food was cold. Very disappointed.", "complaint"),
+        ("This is ridiculous, nobody answered my emails", "complaint"),
         ("I want a refund for my deposit", "refund"),
+        ("Can I get 10% off if I book two events?", "discount"),
         ("Do you have any discount or promo code?", "discount"),
         ("It's a company holiday party for our employees", "corporate"),
     ],

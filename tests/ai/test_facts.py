@@ -75,8 +75,9 @@ def test_contacts_zip_and_name():
     assert found["first_name"] == "Dana"
 
 
-def test_a_phrase_like_im_looking_is_not_a_name():
-    assert "first_name" not in facts_of("I'm looking for a quote")
+@pytest.mark.parametrize("message", ["I'm looking for a quote", "this is ridiculous", "i am so hungry"])
+def test_a_phrase_like_im_looking_is_not_a_name(message):
+    assert "first_name" not in facts_of(message)
 
 
 def test_items_with_quantities():
