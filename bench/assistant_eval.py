@@ -50,6 +50,7 @@ class Evaluation:
         self.timings: list[float] = []
         self.misses: list[str] = []
         self.slowest: list[tuple[float, str]] = []
+        self.engine_timings: list[float] = []
 
     def start(self) -> str:
         response = self.client.post(
@@ -81,6 +82,8 @@ class Evaluation:
 
         stored = Message.objects.filter(role="assistant").exclude(metadata={}).order_by("-created_at").first()
         predicted = stored.metadata.get("intent", "") if stored else ""
+        if stored is not None and "engine_ms" in stored.metadata:
+            self.engine_timings.append(stored.metadata["engine_ms"])
         expected_reason = intent.split(":", 1)[1] if intent.startswith("escalate:") else None
         got_reason = (reply["escalation"] or {}).get("reason")
         self.intents["total"] += 1
@@ -162,6 +165,11 @@ class Evaluation:
         print(
             f"Time per message (rules):   p50 {statistics.median(timings):.1f} ms, "
             f"p95 {timings[int(0.95 * (len(timings) - 1))]:.1f} ms, max {timings[-1]:.1f} ms"
+        )
+        engine = sorted(self.engine_timings)
+        print(
+            f"  of which the engine:      p50 {statistics.median(engine):.1f} ms, "
+            f"p95 {engine[int(0.95 * (len(engine) - 1))]:.1f} ms (its tools' queries and the guard included)"
         )
         if show_misses:
             print("\nSlowest:")

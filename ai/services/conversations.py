@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -163,8 +164,10 @@ def conversation_message_receive(
             lead=None,
         )
 
+    started = time.perf_counter()
     draft = providers.respond(_engine_turn(conversation, content), engine=engine)
     verdict = guard_check(draft.content, draft.tool_calls)
+    engine_ms = round((time.perf_counter() - started) * 1000, 1)
     guard = {"passed": verdict.passed, "unsupported": list(verdict.unsupported)}
     if not verdict.passed:
         logger.warning("Assistant reply refused by the guard: %s", verdict.unsupported)
@@ -196,6 +199,7 @@ def conversation_message_receive(
             "sources": draft.sources,
             "tool_calls": draft.tool_calls,
             "guard": guard,
+            "engine_ms": engine_ms,  # the engine, its tools' queries and the guard
             "escalation": draft.escalation,
             "quote": draft.quote,
             "availability": draft.availability,
