@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ai.engine import providers
@@ -278,10 +280,32 @@ def _customer_of_lead(conversation: Conversation) -> UUID | None:
     return Conversation.objects.filter(pk=conversation.pk).values_list("lead__customer_id", flat=True).first()
 
 
-def _date_or_none(value: str | None):
-    import datetime
-
+def _date_or_none(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def conversations_link_customer(*, customer: Customer) -> int:
+    """The conversations of a new customer (through their converted lead, or the email or phone
+    they gave in the chat) are linked to them; audited; the number linked."""
+    match = Q(lead__customer=customer)
+    if customer.email:
+        match |= Q(facts__email=customer.email.lower())
+    if customer.phone:
+        match |= Q(facts__phone=customer.phone) | Q(phone=customer.phone)
+    linked = list(Conversation.objects.select_for_update(of=("self",)).filter(match, customer__isnull=True))
+    for conversation in linked:
+        conversation.customer = customer
+        conversation.save(update_fields=["customer", "updated_at"])
+        audit_log_write(
+            actor=Actor.system(label="assistant"),
+            action="conversation.link_customer",
+            instance=conversation,
+            station_id=conversation.station_id,
+            after={"customer": str(customer.pk)},
+            reason="the customer booked",
+        )
+    return len(linked)
 
 
 @transaction.atomic

@@ -3,10 +3,12 @@
 import pytest
 
 from ai.models import Conversation
+from audit.models import AuditLog
+from core.hooks import BookingCreated, booking_created
 from core.models import Customer
 from crm.models import Lead
 from leads.models import LeadContact, LeadContext, LeadEvent
-from tests.core.factories import CustomerFactory
+from tests.core.factories import BookingFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,13 @@ def test_the_conversation_is_linked_to_the_customer_once_its_lead_converted(chat
     conversation.say("thanks!")
 
     assert Conversation.objects.get().customer == customer
+
+
+def test_a_booking_links_the_customers_chats_to_them(chat):
+    chat().say("I'm Ann, ann@example.com")
+    customer = CustomerFactory(email="ann@example.com")
+
+    booking_created.send(BookingCreated(booking=BookingFactory(customer=customer), customer=customer))
+
+    assert Conversation.objects.get().customer == customer
+    assert AuditLog.objects.filter(action="conversation.link_customer").count() == 1
