@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# The address `make run` serves, printed with the demo logins (and linked from staff alerts).
+SITE_URL ?= http://$(HOST)
 
 .PHONY: run test install migrate seed lint format check worker beat bench clean
 
@@ -18,11 +20,14 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 seed: migrate
-	$(PY) manage.py seed --demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py seed --demo
 
+# `exec`: make passes SIGTERM and SIGHUP to its child, which must be runserver itself, not a
+# shell that would die and leave it running. runserver then exits through its exit handlers,
+# as on Ctrl-C, and the embedded PostgreSQL stops with it (myhibachi/devdb.py).
 run: seed
 	@echo "Serving http://$(HOST)/  (staff panel: http://$(HOST)/admin/, API docs: http://$(HOST)/api/docs/)"
-	$(PY) manage.py runserver $(HOST)
+	SITE_URL=$(SITE_URL) exec $(PY) manage.py runserver $(HOST)
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

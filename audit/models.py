@@ -60,7 +60,15 @@ class SecurityEvent(models.Model):
     user_id = models.UUIDField(null=True, blank=True)
     user_label = models.CharField(max_length=254, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The station of what the event is about (a disputed booking's), for station scoping;
+    # an event about a user is scoped by the user's stations instead, and one about neither is
+    # for staff who see every station (identity.scoping.security_events_visible).
+    station_id = models.UUIDField(null=True, blank=True, db_index=True)
     details = models.JSONField(default=dict, blank=True)
+    # How many times it happened: a repeated event (a client throttled again and again) is one
+    # row per client and window, counted, not a row per request.
+    count = models.PositiveIntegerField(default=1)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = 'audit"."security_events'

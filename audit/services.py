@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models import F
+from django.utils import timezone
 
 from audit.actor import Actor
 from audit.models import AuditLog, SecurityEvent
@@ -83,13 +85,43 @@ def security_event_record(
     user=None,
     ip_address: str | None = None,
     details: dict[str, Any] | None = None,
+    station_id: uuid.UUID | None = None,
 ) -> SecurityEvent:
-    """Record a security event (login failures, invalid tokens, throttling, ...)."""
+    """Record a security event (login failures, invalid tokens, throttling, ...).
+
+    station_id: the station of the object the event is about, if any (it scopes who reads it).
+    """
     return SecurityEvent.objects.create(
         type=type,
         severity=severity,
         user_id=getattr(user, "pk", None),
         user_label=getattr(user, "email", "") or "",
         ip_address=ip_address,
+        station_id=station_id,
         details=_json_safe(details or {}),
+    )
+
+
+def security_event_record_repeated(
+    *,
+    type: str,
+    severity: str = SecurityEvent.Severity.LOW,
+    ip_address: str | None,
+    details: dict[str, Any],
+    window: datetime.timedelta,
+) -> SecurityEvent:
+    """Record an event that repeats (a client throttled): one row per type, client and details
+    per window, whose count and last_seen_at grow with each repeat inside the window."""
+    now = timezone.now()
+    details = _json_safe(details)
+    same = SecurityEvent.objects.filter(
+        type=type, ip_address=ip_address, details__contains=details, created_at__gte=now - window
+    ).order_by("-created_at")
+    event = same.first()
+    if event is not None:
+        SecurityEvent.objects.filter(pk=event.pk).update(count=F("count") + 1, last_seen_at=now)
+        event.refresh_from_db(fields=["count", "last_seen_at"])
+        return event
+    return SecurityEvent.objects.create(
+        type=type, severity=severity, ip_address=ip_address, details=details, last_seen_at=now
     )

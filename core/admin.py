@@ -4,6 +4,7 @@ Lifecycle and money fields are read-only here: status transitions, quotes and pa
 made by the services (and the admin actions that call them), which check and audit them.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -14,11 +15,13 @@ from django.utils.text import Truncator
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
+from core.selectors import customer_by_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
 from identity.staff_panel.actions import staff_may
 from identity.staff_panel.json_display import pretty_json
 from identity.staff_panel.readonly import ReadOnlyMixin
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
+from kernel.contact import normalize_email
 from kernel.money import format_cents
 from ops.slots import slot_label
 
@@ -47,9 +50,24 @@ def _changes(before: dict | None, after: dict | None) -> str:
     return "; ".join(changed)
 
 
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ("first_name", "last_name", "email", "phone")
+
+    def clean_email(self) -> str:
+        # The one normal form (kernel.contact), so that lookups by equality find this row.
+        email = normalize_email(self.cleaned_data["email"])
+        others = Customer.objects.exclude(pk=self.instance.pk)
+        if customer_by_email(email, queryset=others) is not None:
+            raise forms.ValidationError("Another customer has this email address.")
+        return email
+
+
 @admin.register(Customer)
 class CustomerAdmin(StationScopedAdmin):
     station_path = CUSTOMER_STATION_PATHS  # a customer has no station: those of their bookings and leads
+    form = CustomerForm
     list_display = (
         "full_name_display",
         "email",
@@ -256,13 +274,24 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
     @admin.display(description="Contact")
     def customer_contact(self, obj: Booking) -> str:
         customer = obj.customer
-        return format_html(
+        stored = format_html(
             "{}<br>{} · {}<br>{} completed booking(s), {} spent",
             _admin_link(customer, customer.full_name),
             customer.email,
             customer.phone or "no phone",
             customer.booking_count,
             format_cents(customer.total_spend_cents),
+        )
+        # The day-of contact the booking form gave (texts about this booking go there).
+        day_of_name = f"{obj.contact_first_name} {obj.contact_last_name}".strip()
+        if not (obj.contact_phone or day_of_name):
+            return stored
+        return format_html(
+            "{}<br><strong>Day-of contact:</strong> {} · {}{}",
+            stored,
+            day_of_name or customer.full_name,
+            obj.contact_phone or "no phone",
+            " (texts allowed)" if obj.contact_sms_consent else "",
         )
 
     @admin.display(description="Quote at booking time")
@@ -448,7 +477,8 @@ class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
 
 @admin.register(MessageThread)
 class MessageThreadAdmin(StationScopedAdmin):
-    station_path = ("booking__station", *customer_station_paths("customer__"))
+    # A thread belongs to one station (MessageThread.station), whatever else its customer books.
+    station_path = "station"
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering
     inlines = (MessageInline,)
     list_display = ("customer", "channel", "status", "subject", "booking", "message_count", "updated_at")
@@ -464,8 +494,8 @@ class MessageThreadAdmin(StationScopedAdmin):
     list_select_related = ("customer", "booking")
     autocomplete_fields = ("customer", "booking")
     date_hierarchy = "created_at"
-    fields = ("customer", "booking", "channel", "status", "subject", "created_at", "updated_at")
-    readonly_fields = ("created_at", "updated_at")
+    fields = ("customer", "booking", "station", "channel", "status", "subject", "created_at", "updated_at")
+    readonly_fields = ("station", "created_at", "updated_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_message_count=Count("messages"))
@@ -477,7 +507,7 @@ class MessageThreadAdmin(StationScopedAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyMixin, StationScopedAdmin):
-    station_path = ("thread__booking__station", *customer_station_paths("thread__customer__"))
+    station_path = "thread__station"
     list_display = ("created_at", "thread", "direction", "channel", "status", "excerpt", "template")
     list_filter = ("direction", "channel", "status")
     search_fields = ("body", "subject", "thread__customer__email", "=provider_id")

@@ -88,7 +88,8 @@ class RescheduleForm(forms.Form):
 
 
 class RefundFieldMixin(forms.Form):
-    """A refund amount, only for users who may refund (DOMAIN.md: support has no finance rights)."""
+    """A refund amount, only for users who may refund (docs/business-rules.md: support has no
+    finance rights)."""
 
     def __init__(self, *args, can_refund: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +109,7 @@ class ApproveCancellationForm(RefundFieldMixin):
         label="Refund ($)",
         required=False,
         allow_zero=True,
-        help_text="No refund unless you choose one (DOMAIN.md); give a reason with it.",
+        help_text="No refund unless you choose one (docs/business-rules.md); give a reason with it.",
     )
     reason = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 

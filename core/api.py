@@ -27,11 +27,14 @@ from core.serializers import (
     BookingCreateInputSerializer,
     BookingManageOutputSerializer,
     BookingRescheduleInputSerializer,
+    CustomerContactOutputSerializer,
+    CustomerContactUpdateInputSerializer,
     ReviewCreatedOutputSerializer,
     ReviewCreateInputSerializer,
     ReviewPublicOutputSerializer,
 )
 from core.services.bookings import BookingRequest, booking_cancel, booking_create, booking_reschedule
+from core.services.customers import customer_update_contact
 from core.services.payments import payment_deposit_intent
 from core.services.reviews import review_create
 from core.tokens import booking_from_manage_token, manage_token_for
@@ -301,6 +304,41 @@ class BookingManageReviewCreateApi(_ManageTokenApi):
             actor=customer_actor(request, label=f"customer of {booking.reference}"),
         )
         return Response(ReviewCreatedOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerContactUpdateApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="customer_contact_update",
+        tags=["bookings"],
+        summary="Change the customer's stored name, phone and consents",
+        description=(
+            "Through the link emailed to the customer (a token from a message to their stored "
+            "email address; the token the booking form was answered with gets 403 "
+            "`emailed_link_required`, because whoever filled in that form may have typed someone "
+            "else's email). Every field is optional; consent given or withdrawn is recorded with "
+            "its time and text; a new phone number needs SMS consent again. Audited."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        request=CustomerContactUpdateInputSerializer,
+        responses={
+            200: CustomerContactOutputSerializer,
+            400: INVALID,
+            403: documented_error("Not a link from an email to the customer (`emailed_link_required`)."),
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    )
+    def patch(self, request: Request, token: str) -> Response:
+        booking = booking_from_manage_token(token, ip_address=client_ip(request), require_emailed=True)
+        payload = CustomerContactUpdateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        customer = customer_update_contact(
+            customer=booking.customer,
+            **payload.validated_data,
+            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            reason=f"through the manage link of {booking.reference}",
+        )
+        return Response(CustomerContactOutputSerializer(customer).data)
 
 
 class ReviewPagination(LimitOffsetPagination):

@@ -1,4 +1,4 @@
-"""Which chefs are free when: the availability engine (DOMAIN.md "Time slots and availability").
+"""Which chefs are free when: the availability engine (docs/business-rules.md "Time slots and availability").
 
 A chef is free on a date and slot when active, at the station, without a time-off row for that
 date (whole day or that slot), and without an active booking in that slot. The booking window

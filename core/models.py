@@ -48,7 +48,7 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
-# Statuses that hold a slot and a chef (DOMAIN.md "Time slots and availability").
+# Statuses that hold a slot and a chef (docs/business-rules.md "Time slots and availability").
 ACTIVE_BOOKING_STATUSES = (
     BookingStatus.DEPOSIT_PENDING,
     BookingStatus.CONFIRMED,
@@ -76,7 +76,7 @@ SAME_STATUS = "="
 PREVIOUS_STATUS = "<"
 
 
-# The one transition table of DOMAIN.md "Booking lifecycle": for each action, the statuses it
+# The one transition table of docs/business-rules.md "Booking lifecycle": for each action, the statuses it
 # is allowed from and the status it leads to. The services check against it and nothing else.
 BOOKING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     BookingAction.CONFIRM: (frozenset({BookingStatus.DEPOSIT_PENDING}), BookingStatus.CONFIRMED),
@@ -135,7 +135,7 @@ class Booking(UUIDModel):
     # The event address, encrypted at rest (the column holds ciphertext, never the text).
     address = encrypt(models.TextField())
     zone = models.CharField(max_length=5, help_text="The 5-digit ZIP code of the event.")
-    # Plain integers: the named checks below (DOMAIN.md) are the database's rules for them.
+    # Plain integers: the named checks below (docs/business-rules.md) are the database's rules for them.
     party_adults = models.SmallIntegerField()
     party_kids = models.SmallIntegerField(default=0)
     party_toddlers = models.PositiveSmallIntegerField(default=0)
@@ -147,6 +147,16 @@ class Booking(UUIDModel):
     previous_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEBSITE)
     special_requests = models.TextField(blank=True)
+    # The day-of contact given with this booking (docs/business-rules.md "Customers and
+    # contact details"): used for this booking's messages only, never copied onto the customer,
+    # whose stored details an unverified form must not change. Blank phone: the customer's.
+    contact_first_name = models.CharField(max_length=100, blank=True)
+    contact_last_name = models.CharField(max_length=100, blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +15105551234")
+    contact_sms_consent = models.BooleanField(
+        default=False, help_text="Texts about this booking may go to the day-of contact's phone."
+    )
+    contact_sms_consent_at = models.DateTimeField(null=True, blank=True)
     deposit_due_at = models.DateTimeField(null=True, blank=True)
     payment_hold = models.BooleanField(
         default=False, help_text="Staff hold: do not cancel automatically while the deposit is unpaid."
@@ -194,7 +204,7 @@ class Booking(UUIDModel):
                 name="ix_core_bookings_chef_slot_unique",
             ),
             # Kept under the ERD's name: one customer cannot hold two active bookings in the
-            # same date and slot (a double-submitted form). See DOMAIN.md.
+            # same date and slot (a double-submitted form). See docs/business-rules.md.
             models.UniqueConstraint(
                 fields=["customer", "date", "slot"],
                 condition=models.Q(status__in=ACTIVE_BOOKING_STATUSES),
@@ -291,6 +301,11 @@ class MessageThread(UUIDModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="threads")
     booking = models.ForeignKey(
         Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
+    )
+    # The station whose conversation this is: it never changes, so a customer who books at
+    # another station gets another thread there and each station keeps reading its own history.
+    station = models.ForeignKey(
+        "identity.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="message_threads"
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -405,6 +420,7 @@ class Notification(UUIDModel):
         EVENT_REMINDER_48H = "event_reminder_48h", "Event reminder (48 h)"
         EVENT_REMINDER_24H = "event_reminder_24h", "Event reminder (24 h)"
         REVIEW_REQUEST = "review_request", "Review request"
+        MANAGE_LINK = "manage_link", "Manage link sent again"
         SMS_OPT_OUT = "sms_opt_out", "SMS opt-out confirmation"
         SMS_OPT_IN = "sms_opt_in", "SMS opt-in confirmation"
         SMS_HELP = "sms_help", "SMS help reply"

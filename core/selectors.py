@@ -7,7 +7,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.availability import slot_starts_at
-from core.models import Booking, BookingAction, Payment, Review, booking_action_allowed
+from core.models import Booking, BookingAction, Customer, Payment, Review, booking_action_allowed
+from kernel.contact import normalize_email
 from ops.policy import booking_rules
 
 
@@ -21,6 +22,9 @@ def booking_starts_at(booking: Booking) -> datetime.datetime:
 # payment "refunded" and records each refund as a succeeded row of kind refund.
 PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 RECEIVED_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED)
+# The two filters every sum of money moved is made of: money in, and money given back.
+MONEY_RECEIVED = Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES)
+MONEY_REFUNDED = Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
 
 
 def booking_deposit_paid_cents(*, booking: Booking) -> int:
@@ -42,10 +46,8 @@ def booking_deposit_paid_cents(*, booking: Booking) -> int:
 def booking_net_paid_cents(booking: Booking) -> int:
     """Deposits and balances received minus refunds that succeeded (one query)."""
     totals = Payment.objects.filter(booking=booking).aggregate(
-        paid=Sum("amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0),
-        refunded=Sum(
-            "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
-        ),
+        paid=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+        refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
     )
     return totals["paid"] - totals["refunded"]
 
@@ -58,7 +60,7 @@ def booking_paid_cents(*, booking: Booking) -> int:
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
     """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
 
-    DOMAIN.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
+    docs/business-rules.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
     was paid ahead, so it is refunded too.
     """
     return booking_deposit_paid_cents(booking=booking) + booking_balance_paid_cents(booking=booking)
@@ -139,3 +141,17 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         payments=list(booking_payments(booking=booking)),
         actions=booking_customer_actions(booking=booking, now=now),
     )
+
+
+def customer_by_email(email: str, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
+    """The customer with this email once both are normalised (kernel.contact.normalize_email).
+
+    The database narrows the candidates case-insensitively; equality of the normalised forms
+    decides, so that a spelling only PostgreSQL's case folding equates (dotless "\u0131" for "i") is
+    another address.
+    """
+    wanted = normalize_email(email or "")
+    if not wanted:
+        return None
+    candidates = (queryset if queryset is not None else Customer.objects.all()).filter(email__iexact=wanted)
+    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)

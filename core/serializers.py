@@ -232,6 +232,31 @@ class BookingRescheduleInputSerializer(serializers.Serializer):
     slot = SlotField()
 
 
+class CustomerContactUpdateInputSerializer(serializers.Serializer):
+    """What the customer may change about themselves; a field left out is left as it is."""
+
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    phone = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="Any US format; empty removes it."
+    )
+    sms_consent = StrictBooleanField(required=False, help_text="True to opt in to texts, false to opt out.")
+    email_consent = StrictBooleanField(
+        required=False, help_text="True to opt in to marketing email, false to opt out."
+    )
+
+
+class CustomerContactOutputSerializer(serializers.Serializer):
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField(help_text="Changed only by staff.")
+    phone = serializers.CharField()
+    sms_consent = serializers.BooleanField()
+    sms_consent_at = serializers.DateTimeField(allow_null=True)
+    email_consent = serializers.BooleanField()
+    email_consent_at = serializers.DateTimeField(allow_null=True)
+
+
 class ReviewCreateInputSerializer(serializers.Serializer):
     rating = StrictIntegerField(min_value=1, max_value=5)
     content = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

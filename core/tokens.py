@@ -12,8 +12,8 @@ from django.core import signing
 from audit.models import SecurityEvent
 from audit.services import security_event_record
 from core.models import Booking
-from kernel.error_codes import CommonErrors
-from kernel.errors import NotFoundError
+from kernel.error_codes import BookingErrors, CommonErrors
+from kernel.errors import NotFoundError, ServiceError
 
 # A namespace, not a secret: the secret is SECRET_KEY.
 MANAGE_TOKEN_SALT = "myhibachi.core.booking-manage-token"  # noqa: S105
@@ -24,14 +24,41 @@ def _signer() -> signing.Signer:
     return signing.Signer(salt=MANAGE_TOKEN_SALT, algorithm="sha256")
 
 
-def manage_token_for(booking: Booking) -> str:
-    """The signed manage token of the booking (stable for as long as its nonce is)."""
-    return _signer().sign(f"{booking.pk.hex}{_SEPARATOR}{booking.manage_nonce}")
+# Marks a token that was sent to the customer's stored email address: only such a link proves
+# that its holder reads that mailbox, so only it may change the customer's stored contact
+# details (docs/business-rules.md). The token the booking API answers with lacks it: whoever
+# filled in the form may have typed someone else's email.
+_EMAILED = "e"
 
 
-def booking_from_manage_token(token: str, *, ip_address: str | None = None) -> Booking:
-    """The booking the token was issued for; NotFoundError, and a security event, for any other token."""
-    booking = _booking_for(token)
+class EmailedLinkRequiredError(ServiceError):
+    status_code = 403
+    default_code = BookingErrors.EMAILED_LINK_REQUIRED
+
+
+def manage_token_for(booking: Booking, *, emailed: bool = False) -> str:
+    """The signed manage token of the booking (stable for as long as its nonce is).
+
+    emailed=True for the link put in messages to the customer's stored email only.
+    """
+    value = f"{booking.pk.hex}{_SEPARATOR}{booking.manage_nonce}"
+    return _signer().sign(f"{value}{_SEPARATOR}{_EMAILED}" if emailed else value)
+
+
+def booking_from_manage_token(
+    token: str, *, ip_address: str | None = None, require_emailed: bool = False
+) -> Booking:
+    """The booking the token was issued for; NotFoundError, and a security event, for any other token.
+
+    require_emailed: only a token from a message to the customer's email is accepted (403
+    emailed_link_required for the one the booking form was answered with).
+    """
+    booking, emailed = _booking_for(token)
+    if booking is not None and require_emailed and not emailed:
+        raise EmailedLinkRequiredError(
+            "Open the link in the email we sent you to change your contact details.",
+            code=BookingErrors.EMAILED_LINK_REQUIRED,
+        )
     if booking is None:
         security_event_record(
             type=SecurityEvent.Type.TOKEN_INVALID,
@@ -43,25 +70,29 @@ def booking_from_manage_token(token: str, *, ip_address: str | None = None) -> B
     return booking
 
 
-def _booking_for(token: str) -> Booking | None:
+def _booking_for(token: str) -> tuple[Booking | None, bool]:
+    """The booking of a valid token, and whether the token is an emailed one."""
     if not isinstance(token, str) or len(token) > 200:
-        return None
+        return None, False
     try:
         value = _signer().unsign(token)
     except signing.BadSignature:
-        return None
-    booking_hex, _, nonce = value.partition(_SEPARATOR)
+        return None, False
+    booking_hex, _, rest = value.partition(_SEPARATOR)
+    nonce, _, marker = rest.partition(_SEPARATOR)
+    if marker not in ("", _EMAILED):
+        return None, False
     try:
         booking_id = uuid.UUID(hex=booking_hex)
     except ValueError:
-        return None
+        return None, False
     booking = Booking.objects.select_related("station", "customer").filter(pk=booking_id).first()
     if booking is None:
-        return None
+        return None, False
     # Compare the nonce in constant time: it is part of the secret.
     if not nonce or not signing.constant_time_compare(nonce, booking.manage_nonce):
-        return None
-    return booking
+        return None, False
+    return booking, marker == _EMAILED
 
 
 def _valid_ip(value: str | None) -> str | None:

@@ -7,6 +7,7 @@ from core.api import (
     BookingManageDetailApi,
     BookingManageRescheduleApi,
     BookingManageReviewCreateApi,
+    CustomerContactUpdateApi,
     ReviewListApi,
 )
 
@@ -26,6 +27,11 @@ urlpatterns = [
         "bookings/manage/<str:token>/review/",
         BookingManageReviewCreateApi.as_view(),
         name="booking-manage-review-create",
+    ),
+    path(
+        "bookings/manage/<str:token>/contact/",
+        CustomerContactUpdateApi.as_view(),
+        name="customer-contact-update",
     ),
     path("reviews/", ReviewListApi.as_view(), name="review-list"),
 ]

@@ -4,7 +4,8 @@ Access is granted by roles held at stations (UserRole), and what a role allows i
 catalog (identity/catalog.py): Django groups and per-user permissions are not used, so the
 Group admin is not offered. Granting is bounded: a user who does not see every station grants
 roles at their own stations only, never a role above their own tier, never super_admin; and
-edits no one who outranks them.
+changes, deletes, sets the password of or grants roles to only the users it may manage
+(identity.scoping.user_may_manage).
 """
 
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
@@ -14,6 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch
 
@@ -22,8 +24,14 @@ from identity import (
     catalog,
 )
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
-from identity.scoping import access_for, sees_every_station
-from identity.staff_panel.audit_trail import admin_actor
+from identity.scoping import (
+    access_attempts_visible,
+    access_for,
+    sees_every_station,
+    user_may_manage,
+    users_within_stations,
+)
+from identity.staff_panel.audit_trail import admin_actor, flag_permission_denied
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from kernel.contact import normalize_email
 from kernel.money import format_cents
@@ -47,16 +55,6 @@ def grantable_roles(user, queryset):
     if sees_every_station(user):
         return queryset
     return queryset.filter(tier__lte=_top_tier(user)).exclude(name=catalog.SUPER_ADMIN)
-
-
-def outranks(target: User, user) -> bool:
-    """Whether `target` holds more than `user` (a superuser, or a role of a higher tier)."""
-    if user.is_superuser:
-        return False
-    if target.is_superuser and not sees_every_station(user):
-        return True
-    target_tier = max((user_role.role.tier for user_role in target.user_roles.all()), default=0)
-    return target_tier > _top_tier(user)
 
 
 @admin.register(Station)
@@ -146,6 +144,22 @@ class UserRoleInline(OnceReadChoicesInline):
         # Each row shows its __str__, which names the user, the role and the station.
         return super().get_queryset(request).select_related("user", "role", "station")
 
+    # `obj` is the user being edited: their roles change only when the editor may manage them.
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj)
+        )
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "role":
             kwargs["queryset"] = grantable_roles(request.user, Role.objects.all())
@@ -200,23 +214,31 @@ class UserAdmin(StationScopedAdmin, DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return (
+        # Listed, and reachable by URL: only users all of whose stations are the editor's.
+        return users_within_stations(
+            request.user,
             super()
             .get_queryset(request)
             .prefetch_related(
                 Prefetch("user_roles", queryset=UserRole.objects.select_related("role", "station"))
-            )
+            ),
         )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         return readonly if request.user.is_superuser else (*readonly, "is_superuser")
 
+    # The change page, the password page (Django's asks has_change_permission) and delete: the
+    # one policy of identity.scoping.user_may_manage.
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and outranks(obj, request.user))
+        return super().has_change_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and outranks(obj, request.user))
+        return super().has_delete_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj)
+        )
 
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():
@@ -334,10 +356,23 @@ class UserRoleAdmin(StationScopedAdmin):
         return formfield
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and outranks(obj.user, request.user))
+        return super().has_change_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj.user)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and outranks(obj.user, request.user))
+        return super().has_delete_permission(request, obj) and (
+            obj is None or user_may_manage(request.user, obj.user)
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Granting a role is managing its holder: refused (403, and a security event) otherwise.
+        if not user_may_manage(request.user, obj.user):
+            flag_permission_denied(
+                request, reason="user_not_manageable", model="identity.userrole", object_id=str(obj.user_id)
+            )
+            raise PermissionDenied("You may not grant roles to this user.")
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Station", ordering="station__name")
     def station_display(self, obj: UserRole) -> str:
@@ -346,14 +381,22 @@ class UserRoleAdmin(StationScopedAdmin):
 
 # django-axes' login records, for who may read security events (AXES_ENABLE_ADMIN is off so
 # that these, scoped and audited, are the only ones). Deleting an attempt unlocks the account.
+# Both scoped like security events: the attempts on users the reader may see (all of whose
+# stations are theirs); attempts on unknown emails only to staff who see every station.
 @admin.register(AccessAttempt)
 class AccessAttemptAdmin(StationScopedAdmin, AxesAccessAttemptAdmin):
     station_path = None
+
+    def get_queryset(self, request):
+        return access_attempts_visible(request.user, super().get_queryset(request))
 
 
 @admin.register(AccessLog)
 class AccessLogAdmin(StationScopedAdmin, AxesAccessLogAdmin):
     station_path = None
+
+    def get_queryset(self, request):
+        return access_attempts_visible(request.user, super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 
 from audit.models import AuditLog, SecurityEvent
 from identity.models import Station
+from identity.scoping import security_events_visible
 from identity.staff_panel.json_display import pretty_json
 from identity.staff_panel.readonly import ReadOnlyMixin
 from identity.staff_panel.scoped import StationScopedAdmin
@@ -89,13 +90,27 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(ReadOnlyAdmin):
-    # No station: read by who holds security.read (super_admin and admin).
-    list_display = ("created_at", "type", "severity", "user_label", "ip_address")
+    # Read by who holds security.read (super_admin and admin), scoped to their stations: an
+    # event about an object at a station or about a user there (identity.scoping).
+    list_display = ("created_at", "type", "severity", "user_label", "ip_address", "count")
     list_filter = ("type", "severity")
     search_fields = ("user_label", "=ip_address")
     date_hierarchy = "created_at"
-    fields = ("created_at", "type", "severity", "user_id", "user_label", "ip_address", "details_values")
+    fields = (
+        "created_at",
+        "type",
+        "severity",
+        "user_id",
+        "user_label",
+        "ip_address",
+        "count",
+        "last_seen_at",
+        "details_values",
+    )
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return security_events_visible(request.user, super().get_queryset(request))
 
     @admin.display(description="Details")
     def details_values(self, obj: SecurityEvent) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from kernel.contact import normalize_email
 from kernel.models import UUIDModel
 
 
@@ -46,7 +47,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("Users need an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -61,7 +62,17 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, email: str):
-        return self.get(email__iexact=email)
+        """The user whose email is this one once both are normalised (kernel.contact).
+
+        The database narrows the candidates (case-insensitively, so that a row stored before
+        normalisation is still found); equality of the normalised forms decides. A spelling
+        that only PostgreSQL's case folding equates (dotless "\u0131" for "i") logs in to nobody.
+        """
+        wanted = normalize_email(email or "")
+        for user in self.filter(email__iexact=wanted):
+            if normalize_email(user.email) == wanted:
+                return user
+        raise self.model.DoesNotExist(f"No user with the email {wanted!r}.")
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 
 from identity import catalog
-from identity.models import Station, UserRole
+from identity.models import Station, User, UserRole
 
 _CACHE_ATTR = "_identity_access"
 # Customers have no station: a staff user sees the customers who have a booking or a lead at
@@ -47,6 +47,12 @@ class Access:
     # Permissions of the roles that apply at every station, and per station of the others.
     global_codes: frozenset[str] = frozenset()
     codes_by_station: dict[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+    # The highest tier of the roles that apply at every station, and per station of the others.
+    global_tier: int = 0
+    tier_by_station: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def tier_at(self, station_id: uuid.UUID) -> int:
+        return max(self.global_tier, self.tier_by_station.get(station_id, 0))
 
     @property
     def codes(self) -> frozenset[str]:
@@ -95,11 +101,17 @@ def _load_access(user) -> Access:
     global_codes: set[str] = set()
     by_station: dict[uuid.UUID, set[str]] = {}
     every_station = bool(user.is_superuser)
+    global_tier = max(catalog.ROLE_TIERS.values()) if user.is_superuser else 0
+    tier_by_station: dict[uuid.UUID, int] = {}
     for role_name, tier, station_id, code in rows:
         roles[role_name] = tier
         # super_admin covers every station, whatever station its row names.
         applies_everywhere = station_id is None or role_name == catalog.SUPER_ADMIN
         every_station = every_station or applies_everywhere
+        if applies_everywhere:
+            global_tier = max(global_tier, tier)
+        else:
+            tier_by_station[station_id] = max(tier_by_station.get(station_id, 0), tier)
         codes = global_codes if applies_everywhere else by_station.setdefault(station_id, set())
         if code is not None:
             codes.add(code)
@@ -115,6 +127,8 @@ def _load_access(user) -> Access:
         station_ids=frozenset(by_station),
         global_codes=frozenset(global_codes),
         codes_by_station={station_id: frozenset(codes) for station_id, codes in by_station.items()},
+        global_tier=global_tier,
+        tier_by_station=tier_by_station,
     )
 
 
@@ -154,6 +168,98 @@ def user_has_permission(user, code: str, station=None) -> bool:
         return code in SUPERUSER_ACCESS_CODES
     station_id = station.pk if isinstance(station, Station) else station
     return access_for(user).allows(code, station_id)
+
+
+# --- managing other staff ----------------------------------------------------------------
+
+
+def _held_roles(target) -> list[tuple[str, int, uuid.UUID | None]]:
+    """(role name, tier, station id or None) of every role the target holds, active or not.
+
+    Read from the rows themselves, not access_for(): a deactivated user has no access but still
+    holds roles, and whoever reactivates them must be allowed to hand those back.
+    """
+    return [
+        (user_role.role.name, user_role.role.tier, user_role.station_id)
+        for user_role in target.user_roles.all()
+    ]
+
+
+def user_may_manage(actor, target) -> bool:
+    """Whether `actor` may change, delete, set the password of, or grant roles to `target`.
+
+    The one rule (docs/business-rules.md "Managing other staff"): every station the target
+    holds is among the actor's, and at each of them the actor's tier is above the target's
+    highest tier. A target who holds a role at every station (or super_admin, or is a Django
+    superuser) is managed only by who holds a higher tier at every station. super_admin (and a
+    Django superuser) may manage everyone.
+    """
+    if (
+        actor is None
+        or not getattr(actor, "is_active", False)
+        or not getattr(actor, "is_authenticated", False)
+    ):
+        return False
+    if actor.is_superuser:
+        return True
+    access = access_for(actor)
+    if catalog.SUPER_ADMIN in access.roles:
+        return True
+    if target.is_superuser or (target.pk is not None and target.pk == actor.pk):
+        return False
+    held = _held_roles(target) if target.pk is not None else []
+    target_tier = max((tier for _name, tier, _station in held), default=0)
+    if any(station_id is None or name == catalog.SUPER_ADMIN for name, _tier, station_id in held):
+        return access.global_tier > target_tier
+    stations = {station_id for _name, _tier, station_id in held}
+    if not stations:  # a user with no role yet: any user manager above the lowest tier
+        return max([access.global_tier, *access.tier_by_station.values()]) > target_tier
+    return all(access.tier_at(station_id) > target_tier for station_id in stations)
+
+
+def users_within_stations(actor, queryset: QuerySet) -> QuerySet:
+    """The users of `queryset` all of whose stations are among the actor's (the user list).
+
+    A colleague who also works at a station the actor does not hold is not listed: their
+    roles there are not the actor's to see, and they are not the actor's to manage.
+    """
+    if sees_every_station(actor):
+        return queryset
+    station_ids = access_for(actor).station_ids
+    elsewhere = UserRole.objects.filter(
+        Q(station__isnull=True) | Q(role__name=catalog.SUPER_ADMIN) | ~Q(station_id__in=station_ids)
+    ).values("user_id")
+    return queryset.exclude(pk__in=elsewhere)
+
+
+def security_events_visible(actor, queryset: QuerySet) -> QuerySet:
+    """The security events the actor may read: scoped like everything else.
+
+    An event about an object at a station (SecurityEvent.station_id) goes to that station's
+    staff; one about a user, to staff who may see that user (every station the user holds is
+    theirs, users_within_stations); one about neither (an unknown email, a bad webhook, a
+    throttled client) only to staff who see every station.
+    """
+    if sees_every_station(actor):
+        return queryset
+    station_ids = access_for(actor).station_ids
+    return queryset.filter(
+        Q(station_id__in=station_ids)
+        | Q(station_id__isnull=True, user_id__in=_users_here(actor, station_ids).values("pk"))
+    )
+
+
+def access_attempts_visible(actor, queryset: QuerySet) -> QuerySet:
+    """django-axes' login attempts and logs the actor may read: those of users they may see."""
+    if sees_every_station(actor):
+        return queryset
+    emails = _users_here(actor, access_for(actor).station_ids).values("email")
+    return queryset.filter(username__in=emails)
+
+
+def _users_here(actor, station_ids) -> QuerySet:
+    """The users with a role at the actor's stations and none elsewhere."""
+    return users_within_stations(actor, User.objects.filter(user_roles__station_id__in=station_ids))
 
 
 # --- querysets ------------------------------------------------------------------------

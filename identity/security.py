@@ -35,7 +35,11 @@ def _ip(request) -> str | None:
 def _user_for(email: str | None):
     if not email:
         return None
-    return get_user_model()._default_manager.filter(email__iexact=email).first()
+    model = get_user_model()
+    try:
+        return model._default_manager.get_by_natural_key(email)
+    except model.DoesNotExist:
+        return None
 
 
 def on_logged_in(sender, request, user, **kwargs) -> None:

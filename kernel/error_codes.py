@@ -17,6 +17,7 @@ class CommonErrors:
     REQUEST_TOO_LARGE = "request_too_large"
     THROTTLED = "throttled"
     BUSY = "busy"  # a contended resource; try again
+    SERVICE_UNAVAILABLE = "service_unavailable"  # the database is down; 503 with Retry-After
 
 
 class BookingErrors:
@@ -29,6 +30,9 @@ class BookingErrors:
     EVENT_STARTED = "event_started"
     EVENT_NOT_STARTED = "event_not_started"
     CHEF_UNAVAILABLE = "chef_unavailable"
+    # The manage token the booking form answers with may not change the customer's stored
+    # contact: only a link from an email to the customer may (403).
+    EMAILED_LINK_REQUIRED = "emailed_link_required"
 
 
 class PaymentErrors:

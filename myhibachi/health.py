@@ -2,13 +2,22 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
+from kernel.cache import cache_degraded
+
 
 def healthz(request):
-    """200 with the database and cache status; 503 when the database is down."""
+    """200 with the database and cache status; 503 when the database is down.
+
+    A cache whose breaker is open (kernel/cache.py) is reported unavailable without waiting
+    on it, and the API throttle then limits per process ("throttling": "per_process").
+    """
     database = _check(lambda: connection.cursor().execute("SELECT 1"))
-    cache_status = _check(_probe_cache)
+    cache_status = "unavailable" if cache_degraded() else _check(_probe_cache)
     status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database, "cache": cache_status}, status=status)
+    throttling = "per_process" if cache_degraded() else "shared"
+    return JsonResponse(
+        {"database": database, "cache": cache_status, "throttling": throttling}, status=status
+    )
 
 
 def _probe_cache() -> None:

@@ -35,7 +35,7 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# The PostgreSQL schemas, one per app (DOMAIN.md). The custom backend and the schema
+# The PostgreSQL schemas, one per app (docs/business-rules.md). The custom backend and the schema
 # migrations read this list.
 APP_SCHEMAS = {
     "identity": "identity",
@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kernel.outages.DatabaseUnavailableMiddleware",  # database down: 503 with Retry-After
     "kernel.middleware.RejectNulCharactersMiddleware",  # a NUL in a URL, header or cookie: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +135,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an account from one ad
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "identity.security.axes_username"  # the email, lower-cased
+# The one client IP of the project (NUM_PROXIES-aware), as throttles and the audit trail see it.
+AXES_CLIENT_IP_CALLABLE = "kernel.client_ip.client_ip"
 AXES_ENABLE_ADMIN = False  # identity/admin.py registers its admins, scoped and audited
 AXES_VERBOSE = False
 
@@ -151,18 +154,20 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis behind a circuit breaker (kernel/cache.py): a dead or hung Redis
+            # costs a process one short timeout every few seconds, not one per call.
+            "BACKEND": "kernel.cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 # A cache outage degrades to cache misses; it never fails a request.
                 "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
             },
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False  # the breaker logs when Redis goes and comes back
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if TESTING:
@@ -243,6 +248,9 @@ STRIPE_CURRENCY = env.str("STRIPE_CURRENCY", default="usd")
 # create something carry idempotency keys, so the library's retries are safe.
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# The development endpoint that "pays" a fake PaymentIntent: only where explicitly enabled;
+# on by default in development with DEBUG, off otherwise, never in production.
+FAKE_PAYMENTS_ENABLED = env.bool("FAKE_PAYMENTS_ENABLED", default=DEBUG) and not PRODUCTION
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -19,3 +19,4 @@ urlpatterns = [
 ]
 
 handler404 = "kernel.api.not_found"
+handler500 = "kernel.outages.server_error"

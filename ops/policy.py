@@ -1,7 +1,7 @@
-"""The booking policy: the one home of the windows and numbers of DOMAIN.md "Booking lifecycle".
+"""The booking policy: the one home of the windows and numbers of docs/business-rules.md "Booking lifecycle".
 
 Every service, selector, message and template that applies one of these numbers reads it from
-`booking_rules(station)`; none writes "72 hours" itself. DOMAIN.md makes them a business setting
+`booking_rules(station)`; none writes "72 hours" itself. docs/business-rules.md makes them a business setting
 per station (edited in the admin, audited); until that model exists every station gets the
 defaults below, and only this function changes when it does.
 """
@@ -25,7 +25,7 @@ DEFAULT_SLOT_TIMES: tuple[datetime.time, ...] = (
 
 @dataclass(frozen=True)
 class BookingRules:
-    """The windows a station's bookings live by (defaults: DOMAIN.md)."""
+    """The windows a station's bookings live by (defaults: docs/business-rules.md)."""
 
     # A customer cancelling at least this long before the event gets the deposit back;
     # inside it, their cancel becomes a request staff decide on.

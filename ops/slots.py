@@ -1,4 +1,5 @@
-"""The service slots of a day, in the station's local time (DOMAIN.md); the times are the policy's."""
+"""The service slots of a day, in the station's local time (docs/business-rules.md); the times are
+the policy's."""
 
 from datetime import time
 

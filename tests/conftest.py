@@ -32,6 +32,11 @@ def _isolated_cache():
     """Each test starts with an empty cache (throttle history, cached reads)."""
     from django.core.cache import cache
 
+    from audit.throttling import _process_cache
+    from kernel.breaker import breakers_reset
+
+    breakers_reset()
+    _process_cache.clear()
     _clear(cache)
     yield
     _clear(cache)

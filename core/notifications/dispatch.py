@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.utils import timezone
 
 from core.models import Booking, Notification
 from identity.models import Role, User, UserRole
@@ -33,6 +34,7 @@ class BookingEvent:
     CANCELLED = "booking_cancelled"
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
+    MANAGE_LINK_REQUESTED = "manage_link_requested"
 
 
 # The notifications each event sends.
@@ -43,6 +45,7 @@ BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED,),
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
+    BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
 }
 # Events that can happen more than once to a booking: each occurrence notifies once. The
 # others (received, confirmed, cancelled) happen once in a booking's life, so a second report
@@ -114,9 +117,24 @@ def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
     _on_commit(booking, BookingEvent.PAYMENT_FLAGGED, context={"reason": reason[:500]})
 
 
-def _on_commit(booking: Booking, event: str, *, context: dict[str, Any] | None = None) -> None:
+# A booking's manage link is sent again at most once per this many minutes, however often
+# the booking form is resubmitted: the customer gets their link, nobody gets a mail bomb.
+MANAGE_LINK_RESEND_MINUTES = 15
+
+
+def notify_manage_link_requested(booking: Booking) -> None:
+    """After commit: the booking's manage link, again, to the customer's stored email only."""
+    now = timezone.now()
+    window = f"{now:%Y%m%d%H}-{now.minute // MANAGE_LINK_RESEND_MINUTES}"
+    _on_commit(booking, BookingEvent.MANAGE_LINK_REQUESTED, occurrence=window)
+
+
+def _on_commit(
+    booking: Booking, event: str, *, context: dict[str, Any] | None = None, occurrence: str | None = None
+) -> None:
     # The occurrence is minted now, so that retries of the task dedupe against each other.
-    occurrence = uuid.uuid4().hex[:16] if event in REPEATABLE_EVENTS else ""
+    if occurrence is None:
+        occurrence = uuid.uuid4().hex[:16] if event in REPEATABLE_EVENTS else ""
     # robust (enqueue_on_commit): a broker outage must not turn a committed booking into an error page.
     enqueue_on_commit("core.booking_event_notify", str(booking.pk), event, occurrence, context or {})
 

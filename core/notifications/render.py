@@ -19,6 +19,7 @@ from django.template import Context
 from django.template.loader import get_template
 
 from core.models import Booking, Notification
+from core.notifications.dispatch import STAFF_KINDS
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
 from kernel.money import format_cents
@@ -39,6 +40,7 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.EVENT_REMINDER_48H: "event_reminder",
     Notification.Kind.EVENT_REMINDER_24H: "event_reminder",
     Notification.Kind.REVIEW_REQUEST: "review_request",
+    Notification.Kind.MANAGE_LINK: "manage_link",
     Notification.Kind.SMS_OPT_OUT: "opt_out_confirmation",
     Notification.Kind.SMS_OPT_IN: "opt_in_confirmation",
     Notification.Kind.SMS_HELP: "help",
@@ -92,7 +94,12 @@ def notification_context(notification: Notification) -> dict[str, Any]:
     """Everything the templates of this notification may use."""
     context: dict[str, Any] = {**base_context(), **KIND_CONTEXT.get(notification.kind, {})}
     if notification.booking_id is not None:
-        context.update(booking_context(notification.booking))
+        # Only an email to the customer's stored address carries the link that may change
+        # their contact details; a text goes to the day-of contact, who may be someone else.
+        to_customer_email = (
+            notification.channel == Notification.Channel.EMAIL and notification.kind not in STAFF_KINDS
+        )
+        context.update(booking_context(notification.booking, emailed_link=to_customer_email))
     elif notification.customer_id is not None:
         customer = notification.customer
         context["customer"] = {"first_name": customer.first_name, "full_name": customer.full_name}
@@ -109,7 +116,7 @@ def base_context() -> dict[str, Any]:
     }
 
 
-def booking_context(booking: Booking) -> dict[str, Any]:
+def booking_context(booking: Booking, *, emailed_link: bool = False) -> dict[str, Any]:
     """One booking as the templates show it: dates in the station's time, amounts in dollars."""
     station, customer = booking.station, booking.customer
     zone = ZoneInfo(station.timezone)
@@ -122,6 +129,12 @@ def booking_context(booking: Booking) -> dict[str, Any]:
             "full_name": customer.full_name,
             "email": customer.email,
             "phone": customer.phone,
+        },
+        # The day-of contact given with this booking (the customer's stored details otherwise).
+        "contact": {
+            "full_name": f"{booking.contact_first_name} {booking.contact_last_name}".strip()
+            or customer.full_name,
+            "phone": booking.contact_phone or customer.phone,
         },
         "booking": {
             "reference": booking.reference,
@@ -142,7 +155,7 @@ def booking_context(booking: Booking) -> dict[str, Any]:
             "deposit_due_at": datetime_label(deposit_due_at, zone),
             "cancellation_reason": booking.cancellation_reason,
             "chef": booking.chef.name if booking.chef_id else "",
-            "manage_url": manage_url(booking),
+            "manage_url": manage_url(booking, emailed=emailed_link),
             "admin_url": f"{settings.SITE_URL}/admin/core/booking/{booking.pk}/change/",
         },
         "station": {"name": station.name, "phone": station.phone, "email": station.email},
@@ -150,9 +163,9 @@ def booking_context(booking: Booking) -> dict[str, Any]:
     }
 
 
-def manage_url(booking: Booking) -> str:
+def manage_url(booking: Booking, *, emailed: bool = False) -> str:
     """The customer's link to their booking (CUSTOMER_SITE_URL/manage/<signed token>)."""
-    return f"{settings.CUSTOMER_SITE_URL}/manage/{manage_token_for(booking)}"
+    return f"{settings.CUSTOMER_SITE_URL}/manage/{manage_token_for(booking, emailed=emailed)}"
 
 
 def date_label(date: datetime.date) -> str:

@@ -160,7 +160,8 @@ class FakePaymentIntentSucceedApi(APIView):
         tags=["payments"],
         summary="Development: pay a fake PaymentIntent",
         description=(
-            "Only with the fake gateway (no STRIPE_SECRET_KEY) and never in production (404). "
+            "Only where FAKE_PAYMENTS_ENABLED (default: DEBUG in development), with the fake gateway "
+            "(no STRIPE_SECRET_KEY), and never in production (404 otherwise). "
             "Marks the PaymentIntent succeeded by processing the payment_intent.succeeded event "
             "Stripe would send, through the same code as the webhook."
         ),
@@ -169,7 +170,7 @@ class FakePaymentIntentSucceedApi(APIView):
         responses={200: StripeEventAckOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def post(self, request: Request, payment_intent_id: str) -> Response:
-        if settings.PRODUCTION or stripe_configured():
+        if not settings.FAKE_PAYMENTS_ENABLED or settings.PRODUCTION or stripe_configured():
             raise NotFoundError("Not found.")
         if not _is_payment_intent_id(payment_intent_id):
             raise NotFoundError("No payment has this PaymentIntent.")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
+from core.selectors import customer_by_email
 from kernel.contact import normalize_email, normalize_phone
 from kernel.errors import ServiceError
 
@@ -34,63 +35,127 @@ def customer_find_or_create(
     email_consent: bool = False,
     actor: Actor,
 ) -> Customer:
-    """The customer with this email (case-insensitive), created or updated; locked until commit.
+    """The customer with this email (in its normal form), created if new; locked until commit.
 
-    Names and phone are updated to what was given. Consent is only ever granted here, on an
-    explicit opt-in (True), with the time and the text; an unticked box never revokes it.
+    What an unverified form gives (names, phone, opt-ins) is stored only on a new customer.
+    An existing customer is returned unchanged: anyone can type someone else's email, so a
+    form never overwrites a stored name or phone and never grants consent for a number the
+    customer has not confirmed (docs/business-rules.md). Their own manage link
+    (customer_update_contact) or staff change it.
     """
     email = normalize_email(email or "")
     if not email:
         raise ServiceError("Enter an email address.", field="customer.email")
-    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
-    for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if not value:
-            raise ServiceError("This field is required.", field=f"customer.{field}")
-        if len(value) > NAME_MAX_LENGTH:
-            raise ServiceError(f"At most {NAME_MAX_LENGTH} characters.", field=f"customer.{field}")
+    first_name, last_name = _checked_name(first_name, "first_name"), _checked_name(last_name, "last_name")
     phone = normalize_phone(phone, field="customer.phone") if phone else ""
 
-    now = timezone.now()
     customer = _locked_by_email(email)
-    if customer is None:
-        customer = Customer(email=email, first_name=first_name, last_name=last_name, phone=phone)
-        _grant_consent(customer, sms_consent=sms_consent, email_consent=email_consent, now=now)
-        try:
-            # A savepoint: when another request creates the same email first, only this
-            # insert is undone and the caller's transaction carries on with the re-read.
-            with transaction.atomic():
-                customer.save(force_insert=True)
-        except IntegrityError:
-            customer = _locked_by_email(email)
-            if customer is None:  # not the email constraint: a genuine error
-                raise
-        else:
-            audit_log_write(
-                actor=actor, action="customer.create", instance=customer, after=snapshot(customer)
-            )
-            return customer
+    if customer is not None:
+        return customer
+    customer = Customer(email=email, first_name=first_name, last_name=last_name, phone=phone)
+    _grant_consent(customer, sms_consent=sms_consent, email_consent=email_consent, now=timezone.now())
+    try:
+        # A savepoint: when another request creates the same email first, only this
+        # insert is undone and the caller's transaction carries on with the re-read.
+        with transaction.atomic():
+            customer.save(force_insert=True)
+    except IntegrityError:
+        existing = _locked_by_email(email)
+        if existing is None:  # not the email constraint: a genuine error
+            raise
+        return existing
+    audit_log_write(actor=actor, action="customer.create", instance=customer, after=snapshot(customer))
+    return customer
 
-    before = snapshot(customer)
-    customer.first_name, customer.last_name = first_name, last_name
-    if phone:
-        customer.phone = phone
-    _grant_consent(customer, sms_consent=sms_consent, email_consent=email_consent, now=now)
-    if snapshot(customer) != before:
+
+CONTACT_FIELDS = [
+    "first_name",
+    "last_name",
+    "phone",
+    "sms_consent",
+    "sms_consent_at",
+    "sms_consent_text",
+    "email_consent",
+    "email_consent_at",
+    "email_consent_text",
+]
+
+
+@transaction.atomic
+def customer_update_contact(
+    *,
+    customer: Customer,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+    sms_consent: bool | None = None,
+    email_consent: bool | None = None,
+    actor: Actor,
+    reason: str = "",
+) -> Customer:
+    """Change a customer's stored name, phone or consents (None: leave as is); audited before/after.
+
+    Only for the customer themselves (through their signed manage link) or staff. A consent
+    given or withdrawn records the time and the text; a new phone number drops the SMS consent
+    given for the old one (sms_consent=True in the same change gives it for the new one).
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = snapshot(customer, fields=CONTACT_FIELDS)
+    now = timezone.now()
+    if first_name is not None:
+        customer.first_name = _checked_name(first_name, "first_name")
+    if last_name is not None:
+        customer.last_name = _checked_name(last_name, "last_name")
+    if phone is not None:
+        new_phone = normalize_phone(phone, field="customer.phone") if phone.strip() else ""
+        if new_phone != customer.phone:
+            customer.phone = new_phone
+            if customer.sms_consent:
+                # Consent belongs to a number: the old one's does not carry over (given again
+                # below, with the new time, when this change opts in too).
+                customer.sms_consent, customer.sms_consent_at = False, now
+    if sms_consent is True and not customer.sms_consent:
+        if not customer.phone:
+            raise ServiceError("Add a phone number to receive texts.", field="customer.phone")
+        customer.sms_consent, customer.sms_consent_at, customer.sms_consent_text = True, now, SMS_CONSENT_TEXT
+    elif sms_consent is False and customer.sms_consent:
+        customer.sms_consent, customer.sms_consent_at = False, now
+    if email_consent is True and not customer.email_consent:
+        customer.email_consent, customer.email_consent_at = True, now
+        customer.email_consent_text = EMAIL_CONSENT_TEXT
+    elif email_consent is False and customer.email_consent:
+        customer.email_consent, customer.email_consent_at = False, now
+    after = snapshot(customer, fields=CONTACT_FIELDS)
+    if after != before:
         customer.save()
         audit_log_write(
-            actor=actor, action="customer.update", instance=customer, before=before, after=snapshot(customer)
+            actor=actor,
+            action="customer.update_contact",
+            instance=customer,
+            before=before,
+            after=after,
+            reason=reason,
         )
     return customer
 
 
+def _checked_name(value: str | None, field: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ServiceError("This field is required.", field=f"customer.{field}")
+    if len(value) > NAME_MAX_LENGTH:
+        raise ServiceError(f"At most {NAME_MAX_LENGTH} characters.", field=f"customer.{field}")
+    return value
+
+
 def _grant_consent(customer: Customer, *, sms_consent: bool, email_consent: bool, now) -> None:
-    """Record an explicit opt-in (True, nothing else) that is not on file yet; never revoke."""
-    if sms_consent is True and not customer.sms_consent:
+    """Record an explicit opt-in (True, nothing else) on a new customer."""
+    if sms_consent is True and customer.phone:
         customer.sms_consent, customer.sms_consent_at, customer.sms_consent_text = True, now, SMS_CONSENT_TEXT
-    if email_consent is True and not customer.email_consent:
+    if email_consent is True:
         customer.email_consent, customer.email_consent_at = True, now
         customer.email_consent_text = EMAIL_CONSENT_TEXT
 
 
 def _locked_by_email(email: str) -> Customer | None:
-    return Customer.objects.select_for_update().filter(email__iexact=email).first()
+    return customer_by_email(email, queryset=Customer.objects.select_for_update())

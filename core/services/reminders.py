@@ -1,4 +1,5 @@
-"""The scheduled sweeps over bookings (DOMAIN.md "Scheduled work"); beat runs each every few minutes.
+"""The scheduled sweeps over bookings (docs/business-rules.md "Scheduled work"); beat runs each
+every few minutes.
 
 A sweep is not one delayed task per booking: each run finds the bookings that are due *now*,
 locks them with SKIP LOCKED (a concurrent run takes the others), and claims one notification

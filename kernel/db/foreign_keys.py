@@ -1,7 +1,7 @@
 """ON DELETE rules enforced by PostgreSQL itself.
 
 Django 5.2 emulates on_delete in Python and creates every foreign key with no database
-action. DOMAIN.md asks the database to enforce RESTRICT, SET NULL and CASCADE too (a raw
+action. docs/business-rules.md asks the database to enforce RESTRICT, SET NULL and CASCADE too (a raw
 DELETE, another client, a data fix). This migration operation replaces the constraint Django
 made with one carrying the rule. A later AlterField of the same column recreates Django's
 plain constraint, so such a migration must repeat this operation (a test checks pg_constraint).

@@ -7,6 +7,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer
+from core.selectors import customer_by_email
 from core.services.customers import customer_find_or_create
 from crm.models import Lead
 from kernel.error_codes import BookingErrors, LeadErrors
@@ -207,7 +208,7 @@ def _customer_of_lead(lead: Lead, *, actor: Actor) -> Customer:
             field="email",
             code=LeadErrors.EMAIL_REQUIRED,
         )
-    existing = Customer.objects.select_for_update().filter(email__iexact=email).first()
+    existing = customer_by_email(email, queryset=Customer.objects.select_for_update())
     if existing is not None:
         return existing
     if not (lead.first_name.strip() and lead.last_name.strip()):

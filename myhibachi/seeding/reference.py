@@ -1,4 +1,4 @@
-"""Reference data every installation needs, production included (DOMAIN.md defaults).
+"""Reference data every installation needs, production included (docs/business-rules.md defaults).
 
 Two policies, on purpose:
 - Roles and permissions are owned by identity/catalog.py: the seed mirrors the catalog

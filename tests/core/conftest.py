@@ -11,6 +11,7 @@ from identity.models import Station
 from ops.models import Chef
 from ops.slots import SLOTS
 from tests.identity.factories import StationFactory
+from tests.identity.staff import demo, login  # noqa: F401 - fixtures of the staff panel tests
 from tests.ops.factories import ChefFactory
 from tests.pricing.factories import PricingPolicyFactory, create_menu
 
@@ -20,7 +21,7 @@ SIX_PM = SLOTS[2]
 
 @pytest.fixture
 def station(db) -> Station:
-    """Fremont, with the DOMAIN.md prices and menu."""
+    """Fremont, with the docs/business-rules.md prices and menu."""
     PricingPolicyFactory()
     create_menu()
     return StationFactory()

@@ -1,4 +1,5 @@
-"""DOMAIN.md "Time slots and availability": which chefs are free, and when a slot can be booked."""
+"""docs/business-rules.md "Time slots and availability": which chefs are free, and when a slot can
+be booked."""
 
 import datetime
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""Real threads, each with its own database connection, racing booking_create (DOMAIN.md capacity rules)."""
+"""Real threads, each with its own database connection, racing booking_create
+(docs/business-rules.md capacity rules)."""
 
 import threading
 from collections import Counter

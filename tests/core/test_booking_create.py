@@ -1,4 +1,5 @@
-"""booking_create: DOMAIN.md "Time slots and availability", "Booking lifecycle", "Customers and consent"."""
+"""booking_create: docs/business-rules.md "Time slots and availability", "Booking lifecycle",
+"Customers and consent"."""
 
 import datetime
 import re
@@ -102,13 +103,13 @@ def test_a_returning_customer_is_found_by_email_whatever_its_case(station, chef,
         actor=customer_actor,
     )
 
-    # Then the same customer is used, updated, and no duplicate exists
+    # Then the same customer is used, left as stored, and no duplicate exists; what the form
+    # gave is the booking's day-of contact (docs/business-rules.md)
     assert booking.customer_id == existing.pk
     assert Customer.objects.count() == 1
     existing.refresh_from_db()
-    assert existing.last_name == "Lovelace"
-    assert existing.phone == "+15105550142"
-    assert AuditLog.objects.filter(action="customer.update", resource_id=str(existing.pk)).exists()
+    assert existing.last_name == "Byron"
+    assert (booking.contact_last_name, booking.contact_phone) == ("Lovelace", "+15105550142")
 
 
 def test_a_new_customer_is_created_with_the_email_lower_cased_and_the_phone_in_e164(
@@ -158,6 +159,7 @@ def test_an_unticked_box_never_revokes_consent_given_earlier(station, customer_a
         request=booking_request(customer={"sms_consent": False}, slot=SLOTS[0]), actor=customer_actor
     ).customer
 
+    customer.refresh_from_db()
     assert customer.sms_consent is True
 
 

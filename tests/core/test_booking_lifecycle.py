@@ -1,4 +1,5 @@
-"""DOMAIN.md "Booking lifecycle": every transition is one service, checked, idempotent and audited."""
+"""docs/business-rules.md "Booking lifecycle": every transition is one service, checked, idempotent
+and audited."""
 
 import datetime
 from decimal import Decimal

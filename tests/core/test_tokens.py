@@ -1,4 +1,4 @@
-"""Manage tokens (DOMAIN.md "Audit and security": tokens are signed)."""
+"""Manage tokens (docs/business-rules.md "Audit and security": tokens are signed)."""
 
 import uuid
 

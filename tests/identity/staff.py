@@ -87,9 +87,12 @@ def _build_demo() -> Demo:
             station_id=station.pk,
             after={"status": booking.status},
         )
+    # A security event about a user of each station (scoped like the rest: identity.scoping).
     events = [
-        security_event_record(type=SecurityEvent.Type.LOGIN_FAILED, ip_address="203.0.113.9")
-        for _ in range(2)
+        security_event_record(
+            type=SecurityEvent.Type.LOGIN_FAILED, user=User.objects.get(email=email), ip_address="203.0.113.9"
+        )
+        for email in (MANAGER_FREMONT, MANAGER_SACRAMENTO)
     ]
     kenji_booking = Booking.objects.filter(chef=kenji).order_by("reference").first()
     assert kenji_booking is not None, "the demo gives the chef login bookings of their own"

@@ -7,7 +7,7 @@ from tests.pricing.factories import PricingPolicyFactory, create_menu
 
 @pytest.fixture
 def priced(db) -> Station:
-    """The DOMAIN.md prices and menu, and the Fremont station (ZIP 94539)."""
+    """The docs/business-rules.md prices and menu, and the Fremont station (ZIP 94539)."""
     PricingPolicyFactory()
     create_menu()
     return StationFactory()

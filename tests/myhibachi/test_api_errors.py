@@ -57,7 +57,7 @@ def generous_throttle(settings):
 
 @pytest.fixture
 def priced(db):
-    """Fremont with the DOMAIN.md prices and menu, and a chef: a valid booking is booked."""
+    """Fremont with the docs/business-rules.md prices and menu, and a chef: a valid booking is booked."""
     PricingPolicyFactory()
     create_menu()
     station = StationFactory()

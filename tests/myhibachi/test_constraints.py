@@ -1,4 +1,5 @@
-"""Every invariant of DOMAIN.md is enforced by PostgreSQL itself, named as DOMAIN.md names it."""
+"""Every invariant of docs/business-rules.md is enforced by PostgreSQL itself, named as
+docs/business-rules.md names it."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -94,7 +95,7 @@ def test_a_customer_cannot_hold_two_active_bookings_in_the_same_date_and_slot():
     )
 
 
-# --- ON DELETE rules, enforced by the database (DOMAIN.md "Referential rules") ---------
+# --- ON DELETE rules, enforced by the database (docs/business-rules.md "Referential rules") ---------
 
 
 def _delete_rule(table: str, column: str) -> str:

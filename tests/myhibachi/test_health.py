@@ -8,7 +8,7 @@ def test_healthz_reports_database_and_cache_ok(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok", "throttling": "shared"}
 
 
 def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):

@@ -27,7 +27,7 @@ def fremont(db) -> Station:
 
 @pytest.fixture
 def priced(policy, menu, fremont) -> Station:
-    """The DOMAIN.md prices and menu, and the Fremont station."""
+    """The docs/business-rules.md prices and menu, and the Fremont station."""
     return fremont
 
 

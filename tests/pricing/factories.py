@@ -7,7 +7,7 @@ from tests.identity.factories import StationFactory
 
 
 class PricingPolicyFactory(factory.django.DjangoModelFactory):
-    """The DOMAIN.md defaults, in effect since long ago."""
+    """The docs/business-rules.md defaults, in effect since long ago."""
 
     class Meta:
         model = PricingPolicy
@@ -83,7 +83,7 @@ INCLUDED = [
 
 
 def create_menu() -> None:
-    """The DOMAIN.md menu: base proteins, included items, upgrades and add-ons."""
+    """The docs/business-rules.md menu: base proteins, included items, upgrades and add-ons."""
     for order, (code, name) in enumerate(PROTEINS):
         MenuItemFactory(code=code, name=name, category=MenuItem.Category.PROTEIN, sort_order=order)
     for order, (code, name) in enumerate(INCLUDED):

@@ -1,4 +1,4 @@
-"""The booking engine: creating a booking and every step of its lifecycle (DOMAIN.md).
+"""The booking engine: creating a booking and every step of its lifecycle (docs/business-rules.md).
 
     create.py       booking_create: checked, priced, a chef claimed, inserted once per Idempotency-Key
     lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...

@@ -20,8 +20,8 @@ from audit.services import audit_log_write
 from core.availability import booking_window_error
 from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
 from core.models import Booking
-from core.notifications.dispatch import notify_booking_received
-from core.selectors import booking_by_idempotency_key
+from core.notifications.dispatch import notify_booking_received, notify_manage_link_requested
+from core.selectors import booking_by_idempotency_key, customer_by_email
 from core.services.bookings.audit_trail import _snapshot
 from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import (
@@ -40,6 +40,7 @@ from core.services.bookings.validation import (
     _checked_slot,
 )
 from core.services.customers import customer_find_or_create
+from kernel.contact import normalize_phone
 from kernel.error_codes import BookingErrors, CommonErrors
 from kernel.errors import ConflictError, ServiceError
 from ops.policy import booking_rules
@@ -87,6 +88,14 @@ def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: st
     try:
         return _booking_create_atomic(request=request, actor=actor, idempotency_key=idempotency_key)
     except ConflictError as exc:
+        if exc.code == DUPLICATE_BOOKING and _resend_manage_link(request):
+            # A retry of a booking whose answer was lost: tell them it exists and where its
+            # link went. Never the link itself: whoever sent this may not own the email.
+            raise ConflictError(
+                f"{exc.message} We have emailed its link to the address on the booking.",
+                field=exc.field,
+                code=DUPLICATE_BOOKING,
+            ) from exc
         if exc.code == SLOT_UNAVAILABLE:
             date, slot, address = request.date, request.slot, request.address
             _record_failed_attempt(
@@ -162,6 +171,7 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         raise ServiceError(window_error, field="date", code=BookingErrors.OUTSIDE_BOOKING_WINDOW)
 
     customer_row = customer_find_or_create(**contact, actor=actor)
+    day_of_phone = normalize_phone(contact["phone"], field="customer.phone") if contact["phone"] else ""
     # The customer's row is locked now: a retry of this very request waited for the first to
     # commit, and must get its booking back rather than a duplicate_booking error.
     if key and (replayed := _idempotent_replay(key, fingerprint)):
@@ -198,6 +208,12 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         status=Booking.Status.DEPOSIT_PENDING,
         source=source,
         special_requests=special_requests,
+        # The day-of contact: what this form gave, for this booking's messages only.
+        contact_first_name=contact["first_name"],
+        contact_last_name=contact["last_name"],
+        contact_phone=day_of_phone,
+        contact_sms_consent=bool(day_of_phone and contact["sms_consent"]),
+        contact_sms_consent_at=now if day_of_phone and contact["sms_consent"] else None,
         deposit_due_at=now + booking_rules(station).deposit_deadline,
         idempotency_key=key,
         idempotency_fingerprint=fingerprint if key else "",
@@ -255,6 +271,23 @@ def _idempotent_replay(key: str, fingerprint: str) -> Booking | None:
             code=IDEMPOTENCY_KEY_REUSED,
         )
     return existing
+
+
+def _resend_manage_link(request: BookingRequest) -> bool:
+    """Email the manage link of the active booking this request duplicates; whether one was found."""
+    try:
+        date, slot = _checked_date(request.date), _checked_slot(request.slot)
+        email = _checked_customer(request.customer)["email"]
+    except ServiceError:
+        return False
+    with transaction.atomic():
+        customer = customer_by_email(email)
+        active = Booking.objects.filter(status__in=Booking.ACTIVE_STATUSES)
+        booking = active.filter(customer=customer, date=date, slot=slot).first() if customer else None
+        if booking is None:
+            return False
+        notify_manage_link_requested(booking)
+    return True
 
 
 def _record_failed_attempt(*, customer: Mapping[str, Any], details: dict) -> None:

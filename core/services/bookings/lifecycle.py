@@ -1,4 +1,4 @@
-"""Every step of a booking's lifecycle after its creation (DOMAIN.md).
+"""Every step of a booking's lifecycle after its creation (docs/business-rules.md).
 
 Each transition is one service that locks the booking row, checks the current status against
 core.models.BOOKING_TRANSITIONS, returns early when the transition already happened, and

@@ -12,6 +12,7 @@ To replace what a module calls (a test's fake gateway), patch it in that module
 
 from core.services.messaging.consent import (
     CONSENT_FIELDS,
+    booking_contact_sms_consent_revoke,
     customer_sms_consent_grant,
     customer_sms_consent_revoke,
 )
@@ -32,6 +33,7 @@ from core.services.messaging.outbound import (
     PENDING_GRACE,
     DeliveryDeferred,
     booking_event_notifications_create,
+    booking_sms_phone,
     notification_claim,
     notification_deliver,
     notifications_claim_for_booking,
@@ -53,7 +55,9 @@ __all__ = [
     "PENDING_GRACE",
     "DeliveryDeferred",
     "InboundOutcome",
+    "booking_contact_sms_consent_revoke",
     "booking_event_notifications_create",
+    "booking_sms_phone",
     "customer_sms_consent_grant",
     "customer_sms_consent_revoke",
     "notification_claim",

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
-from core.models import Customer
+from core.models import Booking, Customer
 
 CONSENT_FIELDS = ["sms_consent", "sms_consent_at", "sms_consent_text"]
 
@@ -59,3 +59,25 @@ def customer_sms_consent_grant(*, customer: Customer, actor: Actor, keyword: str
         reason=f"texted {keyword}",
     )
     return True
+
+
+@transaction.atomic
+def booking_contact_sms_consent_revoke(*, phone: str, actor: Actor, reason: str = "") -> int:
+    """Stop texting this number as any booking's day-of contact; the number of bookings changed."""
+    bookings = list(Booking.objects.select_for_update().filter(contact_phone=phone, contact_sms_consent=True))
+    fields = ["contact_sms_consent", "contact_sms_consent_at"]
+    for booking in bookings:
+        before = snapshot(booking, fields=fields)
+        booking.contact_sms_consent = False
+        booking.contact_sms_consent_at = timezone.now()
+        booking.save(update_fields=[*fields, "updated_at"])
+        audit_log_write(
+            actor=actor,
+            action="booking.contact_sms_consent_revoke",
+            instance=booking,
+            station_id=booking.station_id,
+            before=before,
+            after=snapshot(booking, fields=fields),
+            reason=reason,
+        )
+    return len(bookings)

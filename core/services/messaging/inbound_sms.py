@@ -12,8 +12,12 @@ from django.db.models import F, Max
 
 from audit.actor import Actor
 from core.hooks import InboundSms, inbound_sms_received
-from core.models import Customer, Message, MessageThread, Notification
-from core.services.messaging.consent import customer_sms_consent_grant, customer_sms_consent_revoke
+from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Message, MessageThread, Notification
+from core.services.messaging.consent import (
+    booking_contact_sms_consent_revoke,
+    customer_sms_consent_grant,
+    customer_sms_consent_revoke,
+)
 from core.services.messaging.outbound import notification_claim
 from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
 from kernel.contact import normalize_phone
@@ -51,34 +55,42 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         phone = normalize_phone(from_phone or "")
     except ServiceError:
         return InboundOutcome.UNKNOWN_NUMBER
+    keyword = _keyword(body)
+    actor = Actor.customer(label="customer by SMS")
+    # A day-of contact's number may belong to no customer: STOP still stops that booking's texts.
+    contact_revoked = (
+        booking_contact_sms_consent_revoke(phone=phone, actor=actor, reason=f"texted {keyword}")
+        if keyword in OPT_OUT_KEYWORDS
+        else 0
+    )
     customers = _customers_by_phone(phone)
     if not customers:
-        logger.info("Inbound SMS from a number no customer has; not stored.")
-        if _keyword(body) not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
-            inbound_sms_received.send(
-                InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=None)
-            )
-        return InboundOutcome.UNKNOWN_NUMBER
-    if (
-        provider_id
-        and Message.objects.filter(
-            channel=MessageThread.Channel.SMS, direction=Message.Direction.INBOUND, provider_id=provider_id
-        ).exists()
-    ):
+        if contact_revoked:
+            return InboundOutcome.OPTED_OUT
+        day_of_booking = _booking_with_day_of_phone(phone)
+        if day_of_booking is None:
+            logger.info("Inbound SMS from a number no customer has; not stored.")
+            if keyword not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
+                inbound_sms_received.send(
+                    InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=None)
+                )
+            return InboundOutcome.UNKNOWN_NUMBER
+        if _already_received(provider_id):
+            return InboundOutcome.DUPLICATE
+        # A booking's day-of contact writing back: kept in that booking's conversation for its
+        # staff. Not answered automatically: a reply would go by the customer's stored details.
+        thread = thread_for_customer(
+            customer=day_of_booking.customer, channel=MessageThread.Channel.SMS, booking=day_of_booking
+        )
+        _store_inbound(thread, body, provider_id)
+        thread_flag_for_staff(thread=thread, actor=actor, reason="the booking's day-of contact texted us")
+        return InboundOutcome.FLAGGED
+    if _already_received(provider_id):
         return InboundOutcome.DUPLICATE
 
     customer = customers[0]
     thread = thread_for_customer(customer=customer, channel=MessageThread.Channel.SMS)
-    Message.objects.create(
-        thread=thread,
-        channel=MessageThread.Channel.SMS,
-        direction=Message.Direction.INBOUND,
-        body=(body or "")[:INBOUND_BODY_MAX_LENGTH],
-        status=Message.Status.RECEIVED,
-        provider_id=provider_id[:128],
-    )
-    keyword = _keyword(body)
-    actor = Actor.customer(label="customer by SMS")
+    _store_inbound(thread, body, provider_id)
     occurrence = (provider_id or uuid.uuid4().hex)[:64]
 
     if keyword in OPT_OUT_KEYWORDS:
@@ -87,7 +99,7 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
             customer_sms_consent_revoke(customer=each, actor=actor, reason=f"texted {keyword}")
             for each in customers
         ]
-        if any(revoked):  # one confirmation, and only when this text changed something
+        if any(revoked) or contact_revoked:  # one confirmation, only when this text changed something
             notification_claim(
                 kind=Kind.SMS_OPT_OUT,
                 channel=Notification.Channel.SMS,
@@ -117,6 +129,35 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=customer.pk)
     )
     return InboundOutcome.FLAGGED
+
+
+def _already_received(provider_id: str) -> bool:
+    return bool(provider_id) and (
+        Message.objects.filter(
+            channel=MessageThread.Channel.SMS, direction=Message.Direction.INBOUND, provider_id=provider_id
+        ).exists()
+    )
+
+
+def _store_inbound(thread: MessageThread, body: str, provider_id: str) -> Message:
+    return Message.objects.create(
+        thread=thread,
+        channel=MessageThread.Channel.SMS,
+        direction=Message.Direction.INBOUND,
+        body=(body or "")[:INBOUND_BODY_MAX_LENGTH],
+        status=Message.Status.RECEIVED,
+        provider_id=provider_id[:128],
+    )
+
+
+def _booking_with_day_of_phone(phone: str) -> Booking | None:
+    """The latest active booking whose day-of contact has this phone (docs/business-rules.md)."""
+    return (
+        Booking.objects.select_related("customer")
+        .filter(contact_phone=phone, status__in=ACTIVE_BOOKING_STATUSES)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _customers_by_phone(phone: str) -> list[Customer]:

@@ -107,8 +107,8 @@ def notifications_claim_for_booking(
         return [claimed] if claimed else []
     customer = booking.customer
     channels = [(Notification.Channel.EMAIL, customer.email)]
-    if kind in dispatch.CUSTOMER_SMS_KINDS and customer.sms_consent and customer.phone:
-        channels.append((Notification.Channel.SMS, customer.phone))
+    if kind in dispatch.CUSTOMER_SMS_KINDS and (phone := booking_sms_phone(booking)):
+        channels.append((Notification.Channel.SMS, phone))
     claims = [
         notification_claim(
             kind=kind,
@@ -142,6 +142,21 @@ def booking_event_notifications_create(
             booking=booking, kind=kind, occurrence=occurrence, context=context
         )
     return claimed
+
+
+def booking_sms_phone(booking: Booking) -> str:
+    """Where texts about this booking go: its day-of contact's phone, with consent; '' for none.
+
+    A booking made before day-of contacts existed (no contact phone) texts the customer's
+    stored phone, with the customer's consent. A customer's stored phone never receives texts
+    for a booking whose form gave another number.
+    """
+    customer = booking.customer
+    if booking.contact_phone:
+        if booking.contact_sms_consent or (customer.sms_consent and customer.phone == booking.contact_phone):
+            return booking.contact_phone
+        return ""
+    return customer.phone if customer.sms_consent and customer.phone else ""
 
 
 # --- Delivering -------------------------------------------------------------------------------
@@ -293,6 +308,8 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
     if kind not in dispatch.STAFF_KINDS and customer is None:
         return "no customer"
     if notification.channel == Notification.Channel.SMS:
+        if booking is not None and kind not in dispatch.SMS_WITHOUT_CONSENT_KINDS:
+            return "" if booking_sms_phone(booking) else "no SMS consent"
         if not customer.phone:
             return "no phone number"
         if kind not in dispatch.SMS_WITHOUT_CONSENT_KINDS and not customer.sms_consent:
@@ -304,7 +321,8 @@ def _compose(notification: Notification, booking: Booking | None, customer: Cust
     context = render.notification_context(notification)
     if notification.channel == Notification.Channel.SMS:
         body = render.render_sms(notification.kind, context)
-        return _Outgoing(channel=notification.channel, to=[customer.phone], subject="", text=body)
+        phone = booking_sms_phone(booking) if booking is not None else customer.phone
+        return _Outgoing(channel=notification.channel, to=[phone], subject="", text=body)
     email = render.render_email(notification.kind, context)
     if notification.kind in dispatch.STAFF_KINDS:
         station_id = booking.station_id if booking else (notification.context or {}).get("station_id")

@@ -260,6 +260,7 @@ def payment_dispute_record(*, dispute: dict) -> Outcome:
     security_event_record(
         type=SecurityEvent.Type.PAYMENT_DISPUTED,
         severity=SecurityEvent.Severity.HIGH,
+        station_id=payment.booking.station_id if payment else None,
         details={
             "dispute_id": dispute.get("id", ""),
             "payment_intent": intent_id,

@@ -11,8 +11,6 @@ from myhibachi.seeding.demo import Login, seed_demo
 from myhibachi.seeding.reference import seed_reference
 from myhibachi.seeding.rows import SeedReport
 
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
-
 
 class Command(BaseCommand):
     help = (
@@ -56,7 +54,8 @@ class Command(BaseCommand):
             return "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
 
         self.stdout.write("")
-        self.stdout.write(f"Staff panel: {ADMIN_URL}")
+        # SITE_URL is this server's address; `make run` sets it from HOST.
+        self.stdout.write(f"Staff panel: {settings.SITE_URL}/admin/")
         self.stdout.write(line(headers))
         self.stdout.write(line(["-" * width for width in widths]))
         for login in logins:

@@ -132,6 +132,7 @@ def seed_threads(ctx: DemoContext) -> None:
                 id=demo_id("thread", spec.key),
                 customer=ctx.customers[spec.customer],
                 booking=ctx.bookings[spec.booking] if spec.booking else None,
+                station=ctx.bookings[spec.booking].station if spec.booking else None,
                 channel=spec.channel,
                 status=spec.status,
                 subject=spec.subject,

@@ -44,10 +44,8 @@ SMS_KINDS = [
 ]
 
 
-def _context(booking: Booking, kind: str, **extra) -> dict:
-    return notification_context(
-        Notification(kind=kind, channel=Notification.Channel.EMAIL, booking=booking, context=extra)
-    )
+def _context(booking: Booking, kind: str, channel: str = Notification.Channel.EMAIL, **extra) -> dict:
+    return notification_context(Notification(kind=kind, channel=channel, booking=booking, context=extra))
 
 
 @pytest.fixture
@@ -94,7 +92,8 @@ def bob_booking(station) -> Booking:
 def test_every_customer_email_is_branded_with_the_booking_in_dollars_and_the_manage_link(ada_booking, kind):
     email = render_email(kind, _context(ada_booking, kind))
 
-    manage_link = f"https://myhibachi.test/manage/{manage_token_for(ada_booking)}"
+    # An email to the customer's stored address carries the emailed link (it may change their contact)
+    manage_link = f"https://myhibachi.test/manage/{manage_token_for(ada_booking, emailed=True)}"
     for part in (email.text, email.html):
         assert "My Hibachi" in part or "MY HIBACHI" in part
         assert "MH-ADA111" in part
@@ -153,12 +152,14 @@ def test_no_message_carries_another_customers_data(ada_booking, bob_booking, kin
         everything = rendered.subject + rendered.text + rendered.html
         assert own.reference in everything
         # Its own random manage token could spell "Bob" by chance; it is checked below.
-        everything = everything.replace(manage_token_for(own), "<own manage token>")
+        for emailed in (True, False):
+            everything = everything.replace(manage_token_for(own, emailed=emailed), "<own manage token>")
         assert other.reference not in everything
         assert other.customer.first_name not in everything
         assert other.customer.email not in everything
         assert other.address not in everything
         assert manage_token_for(other) not in everything
+        assert manage_token_for(other, emailed=True) not in everything
 
 
 @pytest.mark.parametrize("kind", STAFF_BOOKING_KINDS)
@@ -182,7 +183,7 @@ def test_the_payment_flag_alert_gives_the_reason(ada_booking):
 
 @pytest.mark.parametrize("kind", SMS_KINDS)
 def test_every_booking_sms_is_one_line_with_the_manage_link_and_ends_with_the_opt_out_text(ada_booking, kind):
-    body = render_sms(kind, _context(ada_booking, kind))
+    body = render_sms(kind, _context(ada_booking, kind, Notification.Channel.SMS))
 
     assert "\n" not in body
     assert body.startswith("My Hibachi")

@@ -192,3 +192,51 @@ def test_the_openapi_schema_of_the_payment_endpoints_generates_without_warnings(
     assert webhook["operationId"] == "stripe_webhook_receive"
     assert {"200", "400", "503"} <= set(webhook["responses"])
     assert any(p["name"] == "Stripe-Signature" and p["in"] == "header" for p in webhook["parameters"])
+
+
+def test_the_fake_pay_endpoint_is_a_404_unless_explicitly_enabled(
+    api_client, fake_gateway, pending_booking, settings
+):
+    # Given a non-production deployment without Stripe (e.g. staging) that did not enable it
+    PaymentFactory(booking=pending_booking, status="pending", stripe_payment_id="pi_fake_y")
+    settings.FAKE_PAYMENTS_ENABLED = False
+
+    response = api_client.post(succeed_url("pi_fake_y"))
+
+    assert response.status_code == 404
+    assert Payment.objects.get(stripe_payment_id="pi_fake_y").status == "pending"
+
+
+def _fake_payments_enabled(**environment: str) -> bool:
+    """FAKE_PAYMENTS_ENABLED as the settings compute it in a fresh process with this environment."""
+    import os
+    import subprocess
+    import sys
+
+    base = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "FAKE_PAYMENTS_ENABLED")}
+    base.update(DJANGO_SETTINGS_MODULE="myhibachi.settings", MYHIBACHI_TESTING="0", **environment)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.FAKE_PAYMENTS_ENABLED)"],
+        env=base,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip() == "True"
+
+
+PRODUCTION_ENVIRONMENT = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "production-secret-key-for-a-settings-test-0123456789abcdef",
+    "DATABASE_URL": "postgres://app@127.0.0.1:5432/app",
+    "FIELD_ENCRYPTION_KEY": "another-field-encryption-key-for-this-test-0123456789",
+    "ALLOWED_HOSTS": "myhibachi.test",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+}
+
+
+def test_fake_payments_are_on_by_default_only_in_development_with_debug():
+    assert _fake_payments_enabled(DJANGO_ENV="development") is True
+    assert _fake_payments_enabled(DJANGO_ENV="staging", DEBUG="0") is False
+    assert _fake_payments_enabled(DJANGO_ENV="staging", DEBUG="0", FAKE_PAYMENTS_ENABLED="1") is True
+    assert _fake_payments_enabled(**PRODUCTION_ENVIRONMENT, FAKE_PAYMENTS_ENABLED="1") is False
