@@ -163,6 +163,13 @@ class RulesEngine:
             confidence, intent = 0.9, "booking"
         if wants_quote:
             text, quote = self._quote(tools, facts)
+            if quote is None and not party_given:
+                # A price question without a party ("what are your prices?"): the per-guest prices
+                # from the knowledge base (it asks for the party itself), else the question.
+                hits = tools.knowledge_search(understood.text, prefer=("pricing",))
+                if hits and hits[0]["confidence"] >= LOW_CONFIDENCE and hits[0]["category"] == "pricing":
+                    text = hits[0]["answer"]
+                    sources.append(hits[0]["title"])
             parts.append(text)
             confidence, intent = max(confidence, 0.9), "quote"
         if wants_availability:

@@ -111,6 +111,7 @@ class Toolbox:
         result = [
             {
                 "title": hit.title,
+                "category": hit.category,
                 "answer": knowledge.fill(hit.body, values),
                 "confidence": hit.confidence,
             }

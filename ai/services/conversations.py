@@ -167,7 +167,18 @@ def conversation_message_receive(
         )
 
     started = time.perf_counter()
-    draft = providers.respond(_engine_turn(conversation, content), engine=engine)
+    turn = _engine_turn(conversation, content)
+    try:
+        draft = providers.respond(turn, engine=engine)
+    except Exception:  # a defect of ours: a person answers, the customer never sees an error
+        logger.exception("The assistant's engine failed on a message; escalating.")
+        draft = Draft(
+            content="", confidence=0.0, intent="error", facts=dict(turn.known_facts), station=turn.station
+        )
+        draft.content = escalation_text(
+            Reason.LOW_CONFIDENCE, facts=draft.facts, channel=conversation.channel
+        )
+        draft.escalation = Reason.LOW_CONFIDENCE
     verdict = guard_check(draft.content, draft.tool_calls)
     engine_ms = round((time.perf_counter() - started) * 1000, 1)
     guard = {"passed": verdict.passed, "unsupported": list(verdict.unsupported)}

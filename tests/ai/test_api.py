@@ -7,6 +7,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from ai.models import Conversation, Message
 from audit.models import SecurityEvent
+from pricing.models import PricingPolicy
 from tests.ai.conftest import START_URL
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,12 @@ def test_a_signed_token_of_a_deleted_conversation_is_a_404(chat):
     body = conversation.say("hello", status=404)
 
     assert body["error"]["code"] == "not_found"
+
+
+def test_a_price_changed_in_the_catalogue_changes_the_knowledge_answer(chat):
+    PricingPolicy.objects.update(adult_price_cents=6000)
+
+    reply = chat().say("What are your prices per guest?")
+
+    assert reply["reply"]["sources"] == ["Prices per guest and the party minimum"]
+    assert "$60 per person" in reply["reply"]["content"] and "$55 per person" not in reply["reply"]["content"]

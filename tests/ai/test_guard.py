@@ -106,3 +106,16 @@ def test_every_reply_of_the_rules_engine_records_the_tool_calls_it_was_checked_a
     stored = Message.objects.filter(role="assistant").exclude(metadata={}).get()
     assert stored.metadata["guard"] == {"passed": True, "unsupported": []}
     assert {call["tool"] for call in stored.metadata["tool_calls"]} >= {"facts", "quote"}
+
+
+class BrokenEngine(RulesEngine):
+    def respond(self, turn: Turn) -> Draft:
+        raise ZeroDivisionError("a defect")
+
+
+def test_an_engine_defect_hands_the_conversation_to_a_person_rather_than_failing(fremont):
+    exchange = conversation_message_receive(
+        conversation=_conversation(), content="hello", actor=Actor.customer(), engine=BrokenEngine()
+    )
+
+    assert exchange.escalation == "low_confidence" and "team" in exchange.reply_content
