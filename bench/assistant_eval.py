@@ -124,7 +124,7 @@ class Evaluation:
                 "items": facts["items"],
             }
             if facts["date"]:
-                body["event_date"] = facts["date"]
+                body["date"] = facts["date"]
             expected = self.client.post("/api/v1/quotes/", body, "application/json").json()
             if expected != reply["quote"]:
                 self.disagreements.append(f"{text}: quote differs from POST /api/v1/quotes/")

@@ -50,7 +50,7 @@ APP_SCHEMAS = {
 
 INSTALLED_APPS = [
     "myhibachi",  # cross-app operator commands (seed)
-    "django.contrib.admin",
+    "myhibachi.staff_admin.StaffAdminConfig",  # django.contrib.admin, apps in the order staff use them
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by us: the docs work offline
     "axes",  # login lockout; before identity, whose login signals read what axes found
     "identity",
     "pricing",
@@ -234,6 +235,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssistantConversationStatusEnum": "ai.models.Conversation.Status",
     },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Payments (Stripe) ----------------------------------------------------------------

@@ -266,13 +266,13 @@ class RulesEngine:
             parts.append(f"tax {money(body['tax_cents'])}")
         text = (
             f"For {party_words(facts)} at ZIP code {facts['zip_code']}, the total comes to "
-            f"{money(body['total_cents'])} ({', '.join(parts)})."
+            f"{money(body['total_due_cents'])} ({', '.join(parts)})."
         )
         if body["minimum_applied"]:
             text += f" That includes our party minimum of {money(body['party_minimum_cents'])} of food."
         text += (
-            f" A {money(body['deposit_cents'])} deposit secures the date; the balance of "
-            f"{money(body['balance_cents'])} is paid on the day."
+            f" A {money(body['deposit_due_cents'])} deposit secures the date; the balance of "
+            f"{money(body['due_after_deposit_cents'])} is paid on the day."
         )
         if not facts.get("date"):
             text += " Which date are you thinking of? I can check our chefs' availability."

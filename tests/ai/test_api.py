@@ -29,7 +29,7 @@ def test_a_quote_question_answers_with_exactly_the_quote_api_body(chat, api_clie
 
     quote_api = api_client.post(
         "/api/v1/quotes/",
-        {"party_adults": 10, "party_kids": 2, "zip_code": "94539", "event_date": "2027-06-14"},
+        {"party_adults": 10, "party_kids": 2, "zip_code": "94539", "date": "2027-06-14"},
         format="json",
     ).json()
     assert reply["quote"] == quote_api

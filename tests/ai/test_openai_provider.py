@@ -90,7 +90,7 @@ def test_the_model_quotes_through_the_quote_tool_and_its_reply_passes_the_guard(
         "get_quote", "check_availability", "search_knowledge", "capture_contact", "escalate",
     ]  # fmt: skip
     tool_result = json.loads(received[1]["messages"][-1]["content"])
-    assert tool_result["total_cents"] == 61000
+    assert tool_result["total_due_cents"] == 61000
     assert Message.objects.exclude(metadata={}).get().metadata["provider"] == "openai"
 
 
@@ -127,5 +127,5 @@ def test_a_provider_error_or_timeout_falls_back_to_the_rules_engine(chat, llm, f
 
     reply = chat().say("how much for 10 adults and 2 kids in 94539?")
 
-    assert "$610" in reply["reply"]["content"] and reply["quote"]["total_cents"] == 61000
+    assert "$610" in reply["reply"]["content"] and reply["quote"]["total_due_cents"] == 61000
     assert Message.objects.exclude(metadata={}).get().metadata["provider"] == "rules (fallback from openai)"
