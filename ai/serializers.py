@@ -1,5 +1,6 @@
 """Input and output shapes of the assistant's public API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ai.models import Conversation, Message
@@ -72,11 +73,17 @@ class AssistantLeadOutputSerializer(serializers.Serializer):
     created = serializers.BooleanField()
 
 
+@extend_schema_field(QuoteOutputSerializer)
+class QuoteBodyField(serializers.JSONField):
+    """The quote as the quote API's output serializer already wrote it (ai.engine.tools.Toolbox.quote):
+    passed through unchanged, documented with that serializer's schema."""
+
+
 class AssistantMessageReplyOutputSerializer(serializers.Serializer):
     reply = AssistantReplyOutputSerializer()
     status = serializers.ChoiceField(choices=Conversation.Status.choices)
     escalation = AssistantEscalationOutputSerializer(allow_null=True)
     facts = AssistantFactsOutputSerializer()
-    quote = QuoteOutputSerializer(allow_null=True, help_text="Exactly what POST /api/v1/quotes/ returns.")
+    quote = QuoteBodyField(allow_null=True, help_text="Exactly what POST /api/v1/quotes/ returns.")
     availability = AssistantAvailabilityOutputSerializer(many=True, allow_null=True)
     lead = AssistantLeadOutputSerializer(allow_null=True)
