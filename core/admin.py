@@ -16,6 +16,7 @@ from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
 from core.admin_booking_list import BookingListMixin
 from core.admin_changes import BookingChangeActions
+from core.admin_inbox import ThreadActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from core.selectors import customer_by_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -464,7 +465,7 @@ class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
 
 
 @admin.register(MessageThread)
-class MessageThreadAdmin(StationScopedAdmin):
+class MessageThreadAdmin(ThreadActions, StationScopedAdmin):
     # A thread belongs to one station (MessageThread.station), whatever else its customer books.
     station_path = "station"
     ordering = ("-updated_at",)  # explicit: the counted (grouped) queryset drops Meta.ordering

@@ -437,6 +437,10 @@ class Notification(UUIDModel):
         STAFF_QUOTE_NOT_BOOKED = "staff_quote_not_booked", "Staff: quote not booked"
         STAFF_ASSISTANT_ESCALATION = "staff_assistant_escalation", "Staff: assistant conversation escalated"
         ASSISTANT_REPLY = "assistant_reply", "Assistant or staff reply by SMS"
+        STAFF_MESSAGE_WAITING = "staff_message_waiting", "Staff: a customer's message is waiting"
+        STAFF_REPLY = "staff_reply", "Staff reply to a customer"
+        MARKETING_EMAIL = "marketing_email", "Marketing email (campaign)"
+        MARKETING_SMS = "marketing_sms", "Marketing SMS (campaign)"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

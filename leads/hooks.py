@@ -1,9 +1,20 @@
 """leads' receivers of core's hooks (core/hooks.py): bookings, and contacts given in a conversation."""
 
-from core.hooks import BookingAttemptFailed, BookingCreated, CapturedContact, ContactGiven
+from core.hooks import (
+    BookingAttemptFailed,
+    BookingCreated,
+    CapturedContact,
+    ContactGiven,
+    SmsFromUnknownNumber,
+)
 from kernel.contact import normalize_email
 from leads.models import LeadEvent
-from leads.services import lead_capture, lead_convert_on_booking, lead_record_booking_failed
+from leads.services import (
+    lead_capture,
+    lead_capture_from_sms,
+    lead_convert_on_booking,
+    lead_record_booking_failed,
+)
 from leads.services.matching import contact_handles, open_lead_matching
 
 
@@ -44,3 +55,8 @@ def contact_captured(event: ContactGiven) -> None:
         actor=event.actor,
     )
     event.captured.append(CapturedContact(lead_id=lead.pk, created=not existed, customer_id=lead.customer_id))
+
+
+def keep_unknown_texter_as_lead(event: SmsFromUnknownNumber) -> None:
+    """After an inbound text from a number no customer has: an `sms` lead with that phone."""
+    lead_capture_from_sms(phone=event.phone, body=event.body, provider_id=event.provider_id)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("myhibachi.api_urls")),
     path("assistant/demo/", widget_demo, name="assistant-demo"),
+    path("", include("crm.urls")),
 ]
 
 handler404 = "kernel.api.not_found"

@@ -70,6 +70,7 @@ STAFF_KINDS = frozenset(
         Kind.STAFF_LEAD_NOT_CONTACTED,
         Kind.STAFF_QUOTE_NOT_BOOKED,
         Kind.STAFF_ASSISTANT_ESCALATION,
+        Kind.STAFF_MESSAGE_WAITING,
     }
 )
 # Customer notifications that also go by SMS, to customers who consented to texts. The review
@@ -86,6 +87,9 @@ CUSTOMER_SMS_KINDS = frozenset(
         Kind.EVENT_REMINDER_24H,
     }
 )
+# Marketing: sent in bulk by campaigns, through the rate-limited delivery task
+# (settings.MARKETING_DELIVERY_RATE_LIMIT), so that a campaign never crowds out a booking email.
+BULK_KINDS = frozenset({Kind.MARKETING_EMAIL, Kind.MARKETING_SMS})
 # Answers to the customer's own text: by SMS only.
 SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP, Kind.ASSISTANT_REPLY})
 # The only texts sent without SMS consent: the confirmation of an opt-out, and the answer to
@@ -158,6 +162,15 @@ def delivery_on_commit(notification_id: UUID) -> None:
 
 def delivery_enqueue(notification_id: UUID) -> None:
     enqueue("core.notification_deliver", str(notification_id))
+
+
+def bulk_delivery_on_commit(notification_id: UUID) -> None:
+    """A marketing notification: delivered after commit by the rate-limited task."""
+    enqueue_on_commit("core.notification_deliver_bulk", str(notification_id))
+
+
+def bulk_delivery_enqueue(notification_id: UUID) -> None:
+    enqueue("core.notification_deliver_bulk", str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

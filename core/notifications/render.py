@@ -52,6 +52,8 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.STAFF_QUOTE_NOT_BOOKED: "staff_lead_follow_up",
     Notification.Kind.STAFF_ASSISTANT_ESCALATION: "staff_assistant_escalation",
     Notification.Kind.ASSISTANT_REPLY: "assistant_reply",
+    Notification.Kind.STAFF_MESSAGE_WAITING: "staff_message_waiting",
+    Notification.Kind.STAFF_REPLY: "staff_reply",
 }
 
 # Extra context by kind: the hours in the reminders' wording.
