@@ -22,13 +22,14 @@ from core.services.bookings.create import _address_text
 from core.services.bookings.flags import booking_flag
 from core.services.bookings.lifecycle import _locked, _refuse_unless_allowed
 from core.services.bookings.validation import MAX_ITEMS, _checked_address
+from kernel.error_codes import BookingErrors
 from kernel.errors import ConflictError, ServiceError
 from kernel.money import format_cents
 from ops.policy import booking_rules, duration_words
 from pricing.quote import Quote, quote_compute
 
-CHANGE_WINDOW_CLOSED = "change_window_closed"
-STATION_CHANGE = "station_change"
+CHANGE_WINDOW_CLOSED = BookingErrors.CHANGE_WINDOW_CLOSED
+STATION_CHANGE = BookingErrors.STATION_CHANGE
 
 
 def _normalised_items(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
