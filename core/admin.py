@@ -14,6 +14,8 @@ from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
+from core.admin_booking_list import BookingListMixin
+from core.admin_changes import BookingChangeActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from core.selectors import customer_by_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -122,8 +124,9 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingActions, StationScopedAdmin):
+class BookingAdmin(BookingListMixin, BookingChangeActions, BookingActions, StationScopedAdmin):
     station_path = "station"
+    actions = (*BookingActions.actions, *BookingChangeActions.actions)
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
     # its money, the customer's record or the audit trail.
     field_permissions = {
@@ -131,29 +134,7 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
         "payments_table": "payment.read",
         "customer_contact": "customer.read",
     }
-    list_display = (
-        "reference",
-        "date",
-        "slot_display",
-        "customer_name",
-        "station",
-        "chef",
-        "status",
-        "guests",
-        "total_due",
-        "deposit_due",
-        "source",
-        "flagged_for_staff",
-    )
-    list_filter = ("status", "station", "source", "flagged_for_staff", "payment_hold", "slot")
-    search_fields = (
-        "=reference",
-        "customer__email",
-        "customer__first_name",
-        "customer__last_name",
-        "customer__phone",
-        "zone",
-    )
+    # list_display, list_filter, search_fields and the order: core/admin_booking_list.py
     list_select_related = ("customer", "station", "chef")
     autocomplete_fields = ("customer",)
     date_hierarchy = "date"
@@ -220,11 +201,18 @@ class BookingAdmin(BookingActions, StationScopedAdmin):
         "status",
         "previous_status",
         # The station, chef and slot change through the actions (assign chef, reschedule),
-        # whose services check capacity and time off.
+        # whose services check capacity and time off; the party, menu and address through
+        # "Change party and menu" and "Change event address", whose services reprice them.
         "station",
         "chef",
         "date",
         "slot",
+        "address",
+        "zone",
+        "party_adults",
+        "party_kids",
+        "party_toddlers",
+        "items",
         "customer_contact",
         "total_due",
         "deposit_due",

@@ -23,9 +23,11 @@ from core.selectors import booking_manage_view, reviews_public
 from core.serializers import (
     AvailabilityOutputSerializer,
     AvailabilityQueryInputSerializer,
+    BookingAddressChangeInputSerializer,
     BookingCancelInputSerializer,
     BookingCreateInputSerializer,
     BookingManageOutputSerializer,
+    BookingPartyChangeInputSerializer,
     BookingRescheduleInputSerializer,
     CustomerContactOutputSerializer,
     CustomerContactUpdateInputSerializer,
@@ -33,7 +35,14 @@ from core.serializers import (
     ReviewCreateInputSerializer,
     ReviewPublicOutputSerializer,
 )
-from core.services.bookings import BookingRequest, booking_cancel, booking_create, booking_reschedule
+from core.services.bookings import (
+    BookingRequest,
+    booking_cancel,
+    booking_change_address,
+    booking_change_party,
+    booking_create,
+    booking_reschedule,
+)
 from core.services.customers import customer_update_contact
 from core.services.payments import payment_deposit_intent
 from core.services.reviews import review_create
@@ -271,6 +280,81 @@ class BookingManageRescheduleApi(_ManageTokenApi):
             booking=booking,
             date=payload.validated_data["date"],
             slot=payload.validated_data["slot"],
+            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            by_customer=True,
+        )
+        return manage_response(booking)
+
+
+class BookingManagePartyChangeApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="booking_manage_party_change",
+        tags=["bookings"],
+        summary="Change the party and menu",
+        description=(
+            "The same party fields as booking create (`party_adults`, `party_kids`, "
+            "`party_toddlers`, `items`); the items listed replace the booking's. The server "
+            "reprices the party (party minimum, at most two upgrades per guest); what was paid "
+            "stays paid and the balance due follows the new total. Up to 72 hours before the "
+            "event. 400 for an invalid party or item (`too_many_upgrades`, `unknown_item`); 409 "
+            "`change_window_closed` inside 72 hours, `invalid_transition` for a booking that is "
+            "no longer active."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        request=BookingPartyChangeInputSerializer,
+        responses={
+            200: BookingManageOutputSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        booking = self.booking(request, token)
+        payload = BookingPartyChangeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        booking = booking_change_party(
+            booking=booking,
+            party_adults=data["party_adults"],
+            party_kids=data["party_kids"],
+            party_toddlers=data["party_toddlers"],
+            items=[{"code": item["code"], "quantity": item["quantity"]} for item in data["items"]],
+            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            by_customer=True,
+        )
+        return manage_response(booking)
+
+
+class BookingManageAddressChangeApi(_ManageTokenApi):
+    @extend_schema(
+        operation_id="booking_manage_address_change",
+        tags=["bookings"],
+        summary="Move the event to another address",
+        description=(
+            "The address as in booking create. A new ZIP code is re-quoted (the travel fee may "
+            "change the total). Up to 72 hours before the event. 400 (field `address.zip_code`) "
+            "outside the service area or in another station's area; 409 `change_window_closed` "
+            "inside 72 hours."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        request=BookingAddressChangeInputSerializer,
+        responses={
+            200: BookingManageOutputSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        booking = self.booking(request, token)
+        payload = BookingAddressChangeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        booking = booking_change_address(
+            booking=booking,
+            address=payload.validated_data["address"],
             actor=customer_actor(request, label=f"customer of {booking.reference}"),
             by_customer=True,
         )

@@ -15,3 +15,18 @@ class CoreConfig(AppConfig):
             payment_refund_for_cancellation(booking=event.booking)
 
         booking_refund_due.register(refund_cancellation)
+
+        # A cancelled booking accepts no further payment: its open intents are voided.
+        from core.hooks import BookingCancelled, booking_cancelled
+        from core.services.payments import payment_pending_void
+
+        def void_open_payments(event: BookingCancelled) -> None:
+            payment_pending_void(booking=event.booking)
+
+        booking_cancelled.register(void_open_payments)
+
+        # ops cannot see bookings: time off is checked against them through ops' hook.
+        from core.services.time_off import chef_booked_references, chef_time_off_clear
+        from ops.time_off import register_time_off_hooks
+
+        register_time_off_hooks(booked_references=chef_booked_references, clearer=chef_time_off_clear)

@@ -54,3 +54,15 @@ class BookingRefundDue:
 # lock. The payment services send the refund (core/apps.py registers
 # payment_refund_for_cancellation); a receiver must not raise: the cancellation stands.
 booking_refund_due: Hook[BookingRefundDue] = Hook("booking_refund_due")
+
+
+@dataclass(frozen=True)
+class BookingCancelled:
+    booking: Booking
+
+
+# Sent by booking_cancel (and the cancellation approval) AFTER every cancellation commits, outside
+# any transaction or lock. The payment services void the booking's open PaymentIntents
+# (core/apps.py registers payment_pending_void): a cancelled booking accepts no further payment.
+# A receiver must not raise: the cancellation stands.
+booking_cancelled: Hook[BookingCancelled] = Hook("booking_cancelled")

@@ -68,6 +68,7 @@ class BookingAction(models.TextChoices):
     ASSIGN_CHEF = "assign_chef", "Assign chef"
     COMPLETE = "complete", "Complete"
     MARK_NO_SHOW = "mark_no_show", "Mark no-show"
+    CHANGE_PARTY = "change_party", "Change party, menu or address"
 
 
 # Targets that are not a fixed status: the booking keeps its status (reschedule, chef
@@ -97,6 +98,10 @@ BOOKING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     BookingAction.ASSIGN_CHEF: (frozenset(ACTIVE_BOOKING_STATUSES), SAME_STATUS),
     BookingAction.COMPLETE: (frozenset({BookingStatus.CONFIRMED}), BookingStatus.COMPLETED),
     BookingAction.MARK_NO_SHOW: (frozenset({BookingStatus.CONFIRMED}), BookingStatus.NO_SHOW),
+    BookingAction.CHANGE_PARTY: (
+        frozenset({BookingStatus.DEPOSIT_PENDING, BookingStatus.CONFIRMED}),
+        SAME_STATUS,
+    ),
 }
 
 

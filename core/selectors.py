@@ -57,6 +57,53 @@ def booking_paid_cents(*, booking: Booking) -> int:
     return max(0, booking_net_paid_cents(booking))
 
 
+@dataclass(frozen=True)
+class BookingMoney:
+    """What a booking costs, what was paid for it and what is still owed, read in one query."""
+
+    total_due_cents: int
+    paid_cents: int  # paid (deposit and balance) and not refunded
+    deposit_paid_cents: int  # deposits received minus their refunds
+
+    @property
+    def balance_due_cents(self) -> int:
+        """The balance: the total minus what was paid and not refunded, never below 0."""
+        return max(0, self.total_due_cents - self.paid_cents)
+
+    @property
+    def timely_cancel_refund_cents(self) -> int:
+        return self.deposit_paid_cents + max(0, self.paid_cents - self.deposit_paid_cents)
+
+
+def booking_money(*, booking: Booking) -> BookingMoney:
+    refund = Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
+    totals = Payment.objects.filter(booking=booking).aggregate(
+        paid=Sum(
+            "amount_cents", filter=~Q(kind=Payment.Kind.REFUND) & Q(status__in=RECEIVED_STATUSES), default=0
+        ),
+        refunded=Sum("amount_cents", filter=refund, default=0),
+        deposits=Sum(
+            "amount_cents", filter=Q(kind=Payment.Kind.DEPOSIT, status__in=RECEIVED_STATUSES), default=0
+        ),
+        deposit_refunds=Sum(
+            "amount_cents",
+            filter=refund & (Q(refund_of__isnull=True) | Q(refund_of__kind=Payment.Kind.DEPOSIT)),
+            default=0,
+        ),
+    )
+    return BookingMoney(
+        total_due_cents=booking.total_due_cents,
+        paid_cents=max(0, totals["paid"] - totals["refunded"]),
+        deposit_paid_cents=max(0, totals["deposits"] - totals["deposit_refunds"]),
+    )
+
+
+def booking_balance_due_cents(*, booking: Booking) -> int:
+    """The balance: what the customer still owes, the total minus what was paid and not refunded
+    (never below 0). The one meaning of "balance" in the API, the emails and the staff panel."""
+    return booking_money(booking=booking).balance_due_cents
+
+
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
     """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
 
@@ -79,11 +126,21 @@ class CustomerActions:
     cancel_refund_cents: int
     can_reschedule: bool
     can_review: bool
+    can_pay_deposit: bool
+    can_pay_balance: bool
+    can_change_party: bool
+    # Deadlines (None when the action does not apply to this booking any more).
+    pay_deposit_by: datetime.datetime | None
+    change_until: datetime.datetime | None  # reschedule, party, menu and address
+    cancel_with_refund_until: datetime.datetime | None
 
 
-def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None = None) -> CustomerActions:
+def booking_customer_actions(
+    *, booking: Booking, now: datetime.datetime | None = None, money: BookingMoney | None = None
+) -> CustomerActions:
     """The manage page's buttons, by the same rules the services enforce."""
     now = now or timezone.now()
+    money = money or booking_money(booking=booking)
     until_start = booking_starts_at(booking) - now
     rules = booking_rules(booking.station)
     can_cancel = (
@@ -91,11 +148,20 @@ def booking_customer_actions(*, booking: Booking, now: datetime.datetime | None 
         and booking_action_allowed(booking.status, BookingAction.CANCEL)
         and until_start > datetime.timedelta(0)
     )
-    becomes_request = can_cancel and until_start < rules.refund_notice
-    refund_cents = (
-        booking_timely_cancel_refund_cents(booking=booking) if can_cancel and not becomes_request else 0
-    )
+    # An unpaid booking cancels outright whenever it is cancelled (nothing is owed back).
+    becomes_request = can_cancel and until_start < rules.refund_notice and money.paid_cents > 0
+    refund_cents = money.timely_cancel_refund_cents if can_cancel and not becomes_request else 0
+    starts_at = now + until_start
+    active = booking.status in Booking.ACTIVE_STATUSES
+    deposit_awaited = booking.status == Booking.Status.DEPOSIT_PENDING
     return CustomerActions(
+        can_pay_deposit=deposit_awaited and money.deposit_paid_cents == 0,
+        can_pay_balance=booking.status == Booking.Status.CONFIRMED and money.balance_due_cents > 0,
+        can_change_party=booking_action_allowed(booking.status, BookingAction.CHANGE_PARTY)
+        and until_start >= rules.change_cutoff,
+        pay_deposit_by=booking.deposit_due_at if deposit_awaited else None,
+        change_until=starts_at - rules.change_cutoff if active else None,
+        cancel_with_refund_until=starts_at - rules.refund_notice if active else None,
         can_cancel=can_cancel,
         cancel_becomes_request=becomes_request,
         cancel_refund_cents=refund_cents,
@@ -131,15 +197,20 @@ class BookingManageView:
     booking: Booking
     starts_at: datetime.datetime
     payments: list[Payment]
+    amount_paid_cents: int
+    balance_due_cents: int
     actions: CustomerActions
 
 
 def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = None) -> BookingManageView:
+    money = booking_money(booking=booking)
     return BookingManageView(
         booking=booking,
         starts_at=booking_starts_at(booking),
         payments=list(booking_payments(booking=booking)),
-        actions=booking_customer_actions(booking=booking, now=now),
+        amount_paid_cents=money.paid_cents,
+        balance_due_cents=money.balance_due_cents,
+        actions=booking_customer_actions(booking=booking, now=now, money=money),
     )
 
 

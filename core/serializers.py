@@ -14,6 +14,7 @@ from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
 from ops.policy import booking_rules
 from ops.slots import SLOTS, slot_label
+from pricing.serializers import QuoteOutputSerializer
 
 SLOT_LABELS = [slot_label(slot) for slot in SLOTS]
 # The default booking policy in words, for the OpenAPI help texts (per station at run time).
@@ -87,6 +88,12 @@ class AvailabilityQueryInputSerializer(serializers.Serializer):
 class StationSummaryOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    phone = serializers.CharField(help_text="E.164; empty when the station has none.")
+    address = serializers.SerializerMethodField(help_text='"47481 Towhee St, Fremont, CA 94539"')
+    timezone = serializers.CharField(help_text="IANA name; every slot and deadline is in this zone.")
+
+    def get_address(self, station) -> str:
+        return f"{station.address}, {station.city}, {station.state} {station.zip_code}"
 
 
 class AvailabilitySlotOutputSerializer(serializers.Serializer):
@@ -103,6 +110,17 @@ class AvailabilityDayOutputSerializer(serializers.Serializer):
 class AvailabilityOutputSerializer(serializers.Serializer):
     station = StationSummaryOutputSerializer()
     days = AvailabilityDayOutputSerializer(many=True)
+
+
+class BookingQuoteOutputSerializer(QuoteOutputSerializer):
+    """A booking's stored quote (Quote.as_dict() at booking time) in the quote's one shape; null
+    for a booking whose stored quote is incomplete (made by hand before quotes were stored)."""
+
+    def to_representation(self, instance):
+        required = {"lines", "food_cents", "total_cents", "deposit_cents", "balance_cents", "station"}
+        if not isinstance(instance, dict) or not required <= set(instance):
+            return None
+        return super().to_representation(instance)
 
 
 # --- Booking creation -----------------------------------------------------------------------
@@ -140,14 +158,16 @@ class ItemInputSerializer(serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY, help_text="Servings.")
 
 
-class BookingCreateInputSerializer(serializers.Serializer):
-    customer = CustomerInputSerializer()
-    date = serializers.DateField(validators=[_not_in_the_past])
-    slot = SlotField()
-    address = AddressInputSerializer()
-    party_adults = StrictIntegerField(min_value=1, max_value=MAX_PARTY)
-    party_kids = StrictIntegerField(min_value=0, max_value=MAX_PARTY, required=False, default=0)
-    party_toddlers = StrictIntegerField(min_value=0, max_value=MAX_PARTY, required=False, default=0)
+class PartyInputSerializer(serializers.Serializer):
+    """The party and its menu, as booking create and the manage link's party change take them."""
+
+    party_adults = StrictIntegerField(min_value=1, max_value=MAX_PARTY, help_text="13 and over.")
+    party_kids = StrictIntegerField(
+        min_value=0, max_value=MAX_PARTY, required=False, default=0, help_text="6 to 12."
+    )
+    party_toddlers = StrictIntegerField(
+        min_value=0, max_value=MAX_PARTY, required=False, default=0, help_text="5 and under; they eat free."
+    )
     items = serializers.ListField(
         child=ItemInputSerializer(),
         required=False,
@@ -155,7 +175,6 @@ class BookingCreateInputSerializer(serializers.Serializer):
         max_length=MAX_ITEMS,
         help_text="Upgrades and add-ons.",
     )
-    special_requests = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     def validate_items(self, items: list[dict]) -> list[dict]:
         codes = [item["code"] for item in items]
@@ -164,13 +183,23 @@ class BookingCreateInputSerializer(serializers.Serializer):
         return items
 
 
+class BookingCreateInputSerializer(PartyInputSerializer):
+    customer = CustomerInputSerializer()
+    date = serializers.DateField(validators=[_not_in_the_past])
+    slot = SlotField()
+    address = AddressInputSerializer()
+    special_requests = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class BookingCreatedOutputSerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.CharField()
     date = serializers.DateField()
     slot = SlotField()
     station = StationSummaryOutputSerializer()
-    quote = serializers.JSONField(help_text="The itemized quote the booking was priced at.")
+    quote = BookingQuoteOutputSerializer(
+        allow_null=True, help_text="The itemized quote the booking was priced at."
+    )
     total_due_cents = serializers.IntegerField()
     deposit_due_cents = serializers.IntegerField()
     deposit_due_by = serializers.DateTimeField(source="deposit_due_at")
@@ -202,6 +231,20 @@ class CustomerActionsOutputSerializer(serializers.Serializer):
     cancel_refund_cents = serializers.IntegerField(help_text="Refunded if cancelled now.")
     can_reschedule = serializers.BooleanField(help_text=f"Up to {_RULES['change_cutoff']} before the event.")
     can_review = serializers.BooleanField()
+    can_pay_deposit = serializers.BooleanField(help_text="POST .../deposit/ for the PaymentIntent.")
+    can_pay_balance = serializers.BooleanField(help_text="POST .../balance/ for the PaymentIntent.")
+    can_change_party = serializers.BooleanField(
+        help_text=f"POST .../party/ or .../address/; up to {_RULES['change_cutoff']} before the event."
+    )
+    pay_deposit_by = serializers.DateTimeField(
+        allow_null=True, help_text="Unpaid by then, the booking is cancelled; null once paid."
+    )
+    change_until = serializers.DateTimeField(
+        allow_null=True, help_text="Last moment to reschedule or change party, menu or address online."
+    )
+    cancel_with_refund_until = serializers.DateTimeField(
+        allow_null=True, help_text="Cancelled before this, what was paid is refunded; after it, a request."
+    )
 
 
 class BookingManageOutputSerializer(serializers.Serializer):
@@ -214,17 +257,33 @@ class BookingManageOutputSerializer(serializers.Serializer):
     party = PartyOutputSerializer(source="booking")
     address = serializers.CharField(source="booking.address", help_text="The event address.")
     special_requests = serializers.CharField(source="booking.special_requests")
-    quote = serializers.JSONField(source="booking.quote", help_text="The itemized quote, with its lines.")
+    quote = BookingQuoteOutputSerializer(
+        source="booking.quote", allow_null=True, help_text="The itemized quote, with its lines."
+    )
     total_due_cents = serializers.IntegerField(source="booking.total_due_cents")
     deposit_due_cents = serializers.IntegerField(source="booking.deposit_due_cents")
     deposit_due_by = serializers.DateTimeField(source="booking.deposit_due_at", allow_null=True)
-    refund_due_cents = serializers.IntegerField(source="booking.refund_due_cents")
+    amount_paid_cents = serializers.IntegerField(help_text="Paid and not refunded.")
+    balance_due_cents = serializers.IntegerField(
+        help_text="The balance: total_due_cents minus amount_paid_cents, never below 0."
+    )
+    refund_due_cents = serializers.IntegerField(
+        source="booking.refund_due_cents", help_text="After a cancellation: still to be refunded."
+    )
     payments = PaymentOutputSerializer(many=True)
     actions = CustomerActionsOutputSerializer()
 
 
 class BookingCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BookingPartyChangeInputSerializer(PartyInputSerializer):
+    """The whole new party: the items listed replace the booking's items."""
+
+
+class BookingAddressChangeInputSerializer(serializers.Serializer):
+    address = AddressInputSerializer()
 
 
 class BookingRescheduleInputSerializer(serializers.Serializer):

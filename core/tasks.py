@@ -12,7 +12,7 @@ from uuid import UUID
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from core.services import messaging, reminders
+from core.services import messaging, payments, reminders
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 SWEEP_RETRIES = {
@@ -62,6 +62,15 @@ def booking_event_notify(
             booking_id=UUID(booking_id), event=event, occurrence=occurrence, context=context
         )
     )
+
+
+@shared_task(name="core.payment_refund_after_cancellation", **SWEEP_RETRIES)
+def payment_refund_after_cancellation(payment_id: str) -> int:
+    """A card payment received after its booking was cancelled goes back in full (never raises)."""
+    from core.models import Payment
+
+    payment = Payment.objects.filter(pk=UUID(payment_id)).first()
+    return len(payments.payment_refund_after_cancellation(payment=payment)) if payment else 0
 
 
 @shared_task(

@@ -3,8 +3,10 @@ from django.urls import path
 from core.api import (
     AvailabilityListApi,
     BookingCreateApi,
+    BookingManageAddressChangeApi,
     BookingManageCancelApi,
     BookingManageDetailApi,
+    BookingManagePartyChangeApi,
     BookingManageRescheduleApi,
     BookingManageReviewCreateApi,
     CustomerContactUpdateApi,
@@ -22,6 +24,16 @@ urlpatterns = [
         "bookings/manage/<str:token>/reschedule/",
         BookingManageRescheduleApi.as_view(),
         name="booking-manage-reschedule",
+    ),
+    path(
+        "bookings/manage/<str:token>/party/",
+        BookingManagePartyChangeApi.as_view(),
+        name="booking-manage-party-change",
+    ),
+    path(
+        "bookings/manage/<str:token>/address/",
+        BookingManageAddressChangeApi.as_view(),
+        name="booking-manage-address-change",
     ),
     path(
         "bookings/manage/<str:token>/review/",

@@ -51,7 +51,7 @@ class QuoteComputeApi(APIView):
                     "party_kids": 2,
                     "zip_code": "94539",
                     "items": [{"code": "filet_mignon", "quantity": 4}],
-                    "event_date": "2027-07-04",
+                    "date": "2027-07-04",
                     "contact": {"first_name": "Ann", "email": "ann@example.com"},
                 },
             )
@@ -69,7 +69,7 @@ class QuoteComputeApi(APIView):
             party_kids=data["party_kids"],
             party_toddlers=data["party_toddlers"],
             items=items,
-            on_date=data["event_date"],
+            on_date=data["date"],
         )
         body = QuoteOutputSerializer(quote.as_dict()).data
 
@@ -82,12 +82,12 @@ class QuoteComputeApi(APIView):
                 last_name=contact["last_name"],
                 email=contact["email"],
                 phone=contact["phone"],
-                event_date=data["event_date"],
+                event_date=data["date"],
                 party_adults=data["party_adults"],
                 party_kids=data["party_kids"],
                 zip_code=data["zip_code"],
                 payload={
-                    "total_cents": body["total_cents"],
+                    "total_cents": quote.total_cents,
                     "party_toddlers": data["party_toddlers"],
                     "items": items,
                     "station": body["station"]["code"],
@@ -125,7 +125,7 @@ class LeadCreateApi(APIView):
             last_name=data["last_name"],
             email=data["email"],
             phone=data["phone"],
-            event_date=data["event_date"],
+            event_date=data["date"],
             party_adults=data["party_adults"],
             party_kids=data["party_kids"],
             budget_cents=data["budget_cents"],

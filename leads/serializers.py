@@ -7,9 +7,14 @@ the business rules stay in pricing.quote and leads.services.
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.serializers import StrictIntegerField
 from crm.models import Lead
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
+from pricing.serializers import QuoteLineOutputSerializer, QuoteOutputSerializer, QuoteStationOutputSerializer
+
+# The quote's output shape lives in pricing (a booking shows the same body); re-exported here.
+__all__ = ["QuoteLineOutputSerializer", "QuoteOutputSerializer", "QuoteStationOutputSerializer"]
 
 MAX_QUOTE_PARTY = 100
 MAX_QUOTE_ITEMS = 20
@@ -82,7 +87,7 @@ def _email_field() -> serializers.EmailField:
 
 class QuoteItemInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40, help_text="An upgrade or add-on code from the menu.")
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY, help_text="Servings.")
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_ITEM_QUANTITY, help_text="Servings.")
 
 
 class QuoteContactInputSerializer(serializers.Serializer):
@@ -93,9 +98,9 @@ class QuoteContactInputSerializer(serializers.Serializer):
 
 
 class QuoteInputSerializer(serializers.Serializer):
-    party_adults = serializers.IntegerField(min_value=1, max_value=MAX_QUOTE_PARTY, help_text="13 and over.")
-    party_kids = serializers.IntegerField(min_value=0, max_value=MAX_QUOTE_PARTY, help_text="6 to 12.")
-    party_toddlers = serializers.IntegerField(
+    party_adults = StrictIntegerField(min_value=1, max_value=MAX_QUOTE_PARTY, help_text="13 and over.")
+    party_kids = StrictIntegerField(min_value=0, max_value=MAX_QUOTE_PARTY, default=0, help_text="6 to 12.")
+    party_toddlers = StrictIntegerField(
         min_value=0, max_value=MAX_QUOTE_PARTY, default=0, help_text="5 and under; they eat free."
     )
     zip_code = serializers.RegexField(
@@ -104,11 +109,11 @@ class QuoteInputSerializer(serializers.Serializer):
     items = serializers.ListField(
         child=QuoteItemInputSerializer(), max_length=MAX_QUOTE_ITEMS, required=False, default=list
     )
-    event_date = FutureOrTodayDateField(
+    date = FutureOrTodayDateField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="Prices in effect on this date; today when left out.",
+        help_text="The event's date (YYYY-MM-DD): prices in effect then; today when left out.",
     )
     contact = QuoteContactInputSerializer(
         required=False,
@@ -116,33 +121,6 @@ class QuoteInputSerializer(serializers.Serializer):
         default=None,
         help_text="With an email or a phone, we keep the quote to follow up on it.",
     )
-
-
-class QuoteLineOutputSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="adult, kid, toddler, an item code, or party_minimum_adjustment.")
-    label = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_cents = serializers.IntegerField()
-    total_cents = serializers.IntegerField()
-
-
-class QuoteStationOutputSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class QuoteOutputSerializer(serializers.Serializer):
-    lines = QuoteLineOutputSerializer(many=True)
-    food_cents = serializers.IntegerField(help_text="After the party minimum.")
-    minimum_applied = serializers.BooleanField()
-    party_minimum_cents = serializers.IntegerField()
-    travel_fee_cents = serializers.IntegerField()
-    distance_miles = serializers.CharField(help_text='Road miles to the serving station, e.g. "12.3".')
-    tax_cents = serializers.IntegerField()
-    total_cents = serializers.IntegerField()
-    deposit_cents = serializers.IntegerField()
-    balance_cents = serializers.IntegerField()
-    station = QuoteStationOutputSerializer()
 
 
 # --- Leads -----------------------------------------------------------------------------
@@ -153,11 +131,14 @@ class LeadCreateInputSerializer(serializers.Serializer):
     last_name = _name_field()
     email = _email_field()
     phone = PhoneField()
-    event_date = FutureOrTodayDateField(required=False, allow_null=True, default=None)
-    party_adults = serializers.IntegerField(
+    date = FutureOrTodayDateField(
+        required=False, allow_null=True, default=None, help_text="The event's date, when known."
+    )
+    party_adults = StrictIntegerField(
         min_value=1, max_value=MAX_INQUIRY_PARTY, required=False, allow_null=True, default=None
     )
-    party_kids = serializers.IntegerField(
+    # An inquiry may not know its party yet: left out is "not said" (null), not 0.
+    party_kids = StrictIntegerField(
         min_value=0, max_value=MAX_INQUIRY_PARTY, required=False, allow_null=True, default=None
     )
     zip_code = serializers.RegexField(
@@ -168,7 +149,7 @@ class LeadCreateInputSerializer(serializers.Serializer):
         default="",
         error_messages=ZIP_CODE_ERRORS,
     )
-    budget_cents = serializers.IntegerField(
+    budget_cents = StrictIntegerField(
         min_value=0,
         max_value=MAX_BUDGET_CENTS,
         required=False,

@@ -32,11 +32,13 @@ TREND_DAYS = 90
 HELD_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 
 # The chart's drawing, in SVG user units.
-CHART_WIDTH = 640
-CHART_HEIGHT = 220
+CHART_WIDTH = 900
+CHART_HEIGHT = 260
 CHART_TOP = 24  # room for the party counts above the bars
-CHART_BOTTOM = 28  # room for the week labels under them
+CHART_BOTTOM = 46  # room for the week labels under them, and the axis title
+CHART_LEFT = 72  # room for the dollar axis
 BAR_GAP = 6
+Y_TICKS = 4  # about this many gridlines on the dollar axis
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,18 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A gridline of the dollar axis."""
+
+    y: float
+    cents: int
+
+    @property
+    def label(self) -> str:
+        return f"${self.cents // 100:,}"
+
+
+@dataclass(frozen=True)
 class Chart:
     bars: tuple[Bar, ...]
     width: int
@@ -76,6 +90,20 @@ class Chart:
     label_y: float
     revenue_cents: int
     parties: int
+    left: int = CHART_LEFT  # where the plot starts: the dollar axis
+    ticks: tuple[Tick, ...] = ()
+
+    @property
+    def axis_title_y(self) -> float:
+        return self.height - 4
+
+    @property
+    def plot_center(self) -> float:
+        return round(self.left + (self.width - self.left) / 2, 1)
+
+    @property
+    def y_title_y(self) -> float:
+        return round(CHART_TOP + (self.baseline - CHART_TOP) / 2, 1)
 
     @property
     def revenue(self) -> str:
@@ -242,18 +270,28 @@ def _chart(payments: QuerySet[Payment], bookings: QuerySet[Booking], *, today: d
 
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
     baseline = CHART_TOP + plot_height
-    slot_width = CHART_WIDTH / len(weeks)
+    slot_width = (CHART_WIDTH - CHART_LEFT) / len(weeks)
     highest = max([cents for cents in revenue.values() if cents > 0], default=0)
+    step = _tick_step(highest)
+    top = step * -(-highest // step) if highest else 0  # the axis ends on a gridline
+    ticks = (
+        tuple(
+            Tick(y=round(baseline - plot_height * cents / top, 1), cents=cents)
+            for cents in range(0, top + 1, step)
+        )
+        if top
+        else (Tick(y=baseline, cents=0),)
+    )
     bars = []
     for index, week in enumerate(weeks):
         cents = revenue.get(week, 0)
-        height = plot_height * max(cents, 0) / highest if highest else 0
+        height = plot_height * max(cents, 0) / top if top else 0
         bars.append(
             Bar(
                 week=week,
                 revenue_cents=cents,
                 parties=parties.get(week, 0),
-                x=round(index * slot_width + BAR_GAP / 2, 1),
+                x=round(CHART_LEFT + index * slot_width + BAR_GAP / 2, 1),
                 y=round(baseline - height, 1),
                 width=round(slot_width - BAR_GAP, 1),
                 height=round(height, 1),
@@ -264,7 +302,21 @@ def _chart(payments: QuerySet[Payment], bookings: QuerySet[Booking], *, today: d
         width=CHART_WIDTH,
         height=CHART_HEIGHT,
         baseline=baseline,
-        label_y=CHART_HEIGHT - 8,
+        label_y=baseline + 16,
         revenue_cents=sum(revenue.values()),
         parties=sum(parties.values()),
+        ticks=ticks,
     )
+
+
+def _tick_step(highest_cents: int) -> int:
+    """A round step (1, 2 or 5 times a power of ten dollars) giving about Y_TICKS gridlines."""
+    if highest_cents <= 0:
+        return 100
+    rough = highest_cents / Y_TICKS
+    step = 100  # $1
+    while True:
+        for multiple in (1, 2, 5):
+            if step * multiple >= rough:
+                return step * multiple
+        step *= 10

@@ -50,7 +50,7 @@ APP_SCHEMAS = {
 
 INSTALLED_APPS = [
     "myhibachi",  # cross-app operator commands (seed)
-    "django.contrib.admin",
+    "myhibachi.staff_admin.StaffAdminConfig",  # django.contrib.admin, apps in the order staff use them
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by us: the docs work offline
     "axes",  # login lockout; before identity, whose login signals read what axes found
     "identity",
     "pricing",
@@ -228,6 +229,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Quotes, availability, booking and booking management for My Hibachi.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Payments (Stripe) ----------------------------------------------------------------

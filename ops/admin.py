@@ -1,10 +1,52 @@
 """Staff panel: chefs and their time off."""
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from identity.scoping import user_has_permission
+from identity.staff_panel.audit_trail import admin_actor
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
 from ops.models import Chef, ChefAvailability
+from ops.slots import slot_label
+from ops.time_off import booked_references, time_off_clear
+
+BOOKED_HINT = "Reassign the booking first"
+
+
+def _booked_error(entry: ChefAvailability, references: list[str], *, can_unassign: bool) -> str:
+    when = f"at {slot_label(entry.slot)}" if entry.slot else "that day"
+    fix = "tick “Unassign the chef” to take them off it" if can_unassign else "ask a manager to unassign them"
+    return f"{entry.chef.name} is booked {when}: {', '.join(references)}. {BOOKED_HINT}, or {fix}."
+
+
+class TimeOffForm(forms.ModelForm):
+    """Time off on a day the chef is booked: refused, naming the booking, unless a manager ticks
+    the box that unassigns the chef from it (ops.time_off; the alert goes to the station's staff)."""
+
+    unassign_booked = forms.BooleanField(
+        required=False,
+        label="Unassign the chef from bookings that day",
+        help_text="Managers only: the bookings lose their chef and staff are alerted to find another.",
+    )
+
+    class Meta:
+        model = ChefAvailability
+        fields = ("chef", "date", "slot", "is_available", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        entry = self.instance
+        for name in ("chef", "date", "slot", "is_available", "note"):
+            if name in cleaned:
+                setattr(entry, name, cleaned[name])
+        if self.errors or entry.is_available or not entry.chef_id or not entry.date:
+            return cleaned
+        references = booked_references(chef=entry.chef, date=entry.date, slot=entry.slot)
+        can_unassign = user_has_permission(self.request.user, "booking.assign_chef", entry.chef.station_id)
+        if references and not (can_unassign and cleaned.get("unassign_booked")):
+            raise forms.ValidationError(_booked_error(entry, references, can_unassign=can_unassign))
+        return cleaned
 
 
 class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
@@ -18,6 +60,27 @@ class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(date__gte=timezone.localdate())
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class CheckedFormSet(formset):
+            def clean(self):
+                super().clean()
+                for form in self.forms:
+                    data = getattr(form, "cleaned_data", None) or {}
+                    if not data or data.get("DELETE") or data.get("is_available") or not data.get("date"):
+                        continue
+                    entry = ChefAvailability(chef=self.instance, date=data["date"], slot=data.get("slot"))
+                    references = booked_references(chef=self.instance, date=entry.date, slot=entry.slot)
+                    if references:
+                        form.add_error(
+                            "date",
+                            _booked_error(entry, references, can_unassign=False)
+                            + " (or use the chef availability page)",
+                        )
+
+        return CheckedFormSet
 
 
 @admin.register(Chef)
@@ -51,7 +114,24 @@ class ChefAvailabilityAdmin(StationScopedAdmin):
     list_select_related = ("chef__station",)
     autocomplete_fields = ("chef",)
     date_hierarchy = "date"
-    fields = ("chef", "date", "slot", "is_available", "note")
+    form = TimeOffForm
+    fields = ("chef", "date", "slot", "is_available", "note", "unassign_booked")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request  # the form offers unassigning only to who may assign chefs
+        return form
+
+    def save_model(self, request, obj, form, change):
+        self._refuse_outside_stations(request, obj)
+        # core's check again under the chef's lock, and the unassignment (ops.time_off), in the
+        # admin's transaction; then the entry is saved and audited as every admin write.
+        time_off_clear(
+            entry=obj,
+            actor=admin_actor(request),
+            unassign_booked=bool(form.cleaned_data.get("unassign_booked")),
+        )
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Station", ordering="chef__station__name")
     def station(self, obj: ChefAvailability) -> str:

@@ -1,4 +1,5 @@
-"""Output shapes of the pricing API. These endpoints take no input."""
+"""Output shapes of the pricing API, and the one shape of a quote wherever the API shows one
+(the quote endpoint, a booking's quote, the assistant's quotes)."""
 
 from rest_framework import serializers
 
@@ -45,3 +46,42 @@ class StationOutputSerializer(serializers.Serializer):
     free_miles = serializers.IntegerField(source="effective_free_miles")
     price_per_mile_cents = serializers.IntegerField(source="effective_price_per_mile_cents")
     max_distance_miles = serializers.IntegerField(source="effective_max_distance_miles")
+
+
+# --- A quote --------------------------------------------------------------------------------
+# The API's words for money (README "API vocabulary"): `total_due_cents` and
+# `deposit_due_cents` as on a booking; "balance" is reserved for what is still owed
+# (total - paid), so the quote's total minus its deposit is `due_after_deposit_cents`.
+
+
+class QuoteLineOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="adult, kid, toddler, an item code, or party_minimum_adjustment.")
+    label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_cents = serializers.IntegerField()
+    total_cents = serializers.IntegerField(help_text="quantity times unit_cents.")
+
+
+class QuoteStationOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    """The single source of a quote's body: pricing.quote.Quote.as_dict() (also what a booking stores)."""
+
+    lines = QuoteLineOutputSerializer(many=True)
+    food_cents = serializers.IntegerField(help_text="After the party minimum.")
+    minimum_applied = serializers.BooleanField()
+    party_minimum_cents = serializers.IntegerField()
+    travel_fee_cents = serializers.IntegerField()
+    distance_miles = serializers.CharField(help_text='Road miles to the serving station, e.g. "12.3".')
+    tax_cents = serializers.IntegerField()
+    total_due_cents = serializers.IntegerField(source="total_cents", help_text="Food + travel fee + tax.")
+    deposit_due_cents = serializers.IntegerField(
+        source="deposit_cents", help_text="Due within 24 hours of booking; never above the total."
+    )
+    due_after_deposit_cents = serializers.IntegerField(
+        source="balance_cents", help_text="total_due_cents minus deposit_due_cents: paid on the day."
+    )
+    station = QuoteStationOutputSerializer()

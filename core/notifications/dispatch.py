@@ -35,6 +35,7 @@ class BookingEvent:
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
     MANAGE_LINK_REQUESTED = "manage_link_requested"
+    CHEF_UNASSIGNED = "chef_unassigned"
 
 
 # The notifications each event sends.
@@ -46,12 +47,18 @@ BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
     BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
+    BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
 # Events that can happen more than once to a booking: each occurrence notifies once. The
 # others (received, confirmed, cancelled) happen once in a booking's life, so a second report
 # of them (a retried task, an idempotent service called twice) sends nothing more.
 REPEATABLE_EVENTS = frozenset(
-    {BookingEvent.RESCHEDULED, BookingEvent.CANCELLATION_REQUESTED, BookingEvent.PAYMENT_FLAGGED}
+    {
+        BookingEvent.RESCHEDULED,
+        BookingEvent.CANCELLATION_REQUESTED,
+        BookingEvent.PAYMENT_FLAGGED,
+        BookingEvent.CHEF_UNASSIGNED,
+    }
 )
 
 STAFF_KINDS = frozenset(
@@ -114,6 +121,11 @@ def notify_cancellation_requested(booking: Booking) -> None:
 def notify_payment_flagged(booking: Booking, *, reason: str) -> None:
     """After commit: the staff alert that a payment of the booking needs a look."""
     _on_commit(booking, BookingEvent.PAYMENT_FLAGGED, context={"reason": reason[:500]})
+
+
+def notify_chef_unassigned(booking: Booking, *, reason: str) -> None:
+    """After commit: the staff alert that the booking has no chef any more (the sweep repeats it daily)."""
+    _on_commit(booking, BookingEvent.CHEF_UNASSIGNED, context={"reason": reason[:500]})
 
 
 # A booking's manage link is sent again at most once per this many minutes, however often

@@ -55,7 +55,7 @@ class DepositIntentCreateApi(APIView):
         request=None,
         responses={
             200: PaymentIntentOutputSerializer,
-            400: NOT_DUE,
+            409: NOT_DUE,
             404: NOT_FOUND,
             429: THROTTLED,
             503: GATEWAY_DOWN,
@@ -65,7 +65,7 @@ class DepositIntentCreateApi(APIView):
         booking = booking_from_manage_token(token, ip_address=client_ip(request))
         intent = payment_deposit_intent(booking=booking)
         if intent is None:
-            return error_response("deposit_not_due", "This booking has no deposit to pay.", status_code=400)
+            return error_response("deposit_not_due", "This booking has no deposit to pay.", status_code=409)
         return Response(PaymentIntentOutputSerializer(intent).data)
 
 
@@ -77,14 +77,14 @@ class BalanceIntentCreateApi(APIView):
         tags=["payments"],
         summary="A PaymentIntent for the balance of a confirmed booking",
         description=(
-            "The total minus what was paid and not refunded. 400 `balance_not_due` when the "
-            "booking is not confirmed, `nothing_due` when it is paid in full."
+            "The balance due: the total minus what was paid and not refunded. 409 "
+            "`balance_not_due` when the booking is not confirmed, `nothing_due` when it is paid in full."
         ),
         parameters=[TOKEN],
         request=None,
         responses={
             200: PaymentIntentOutputSerializer,
-            400: NOT_DUE,
+            409: NOT_DUE,
             404: NOT_FOUND,
             429: THROTTLED,
             503: GATEWAY_DOWN,
@@ -192,7 +192,7 @@ def _process(payload: dict | None = None, *, payment_intent_id: str = "") -> Res
         else:
             event = stripe_event_handle(payload or {})
     except ServiceError as error:
-        if isinstance(error, NotFoundError) or error.code == MALFORMED_EVENT:
+        if isinstance(error, NotFoundError) or error.code in (MALFORMED_EVENT, "payment_intent_canceled"):
             raise  # the request is wrong: the error shape says how
         logger.exception("Processing Stripe event failed")
         return _processing_failed()

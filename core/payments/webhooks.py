@@ -28,7 +28,7 @@ from core.services.payments import (
     stripe_event_record,
 )
 from kernel.error_codes import PaymentErrors
-from kernel.errors import NotFoundError, ServiceError
+from kernel.errors import ConflictError, NotFoundError, ServiceError
 from kernel.text import storable_json
 
 logger = logging.getLogger(__name__)
@@ -99,6 +99,12 @@ def fake_payment_intent_succeed(*, payment_intent_id: str) -> StripeEvent:
     )
     if payment is None:
         raise NotFoundError("No payment has this PaymentIntent.")
+    if payment.status == Payment.Status.FAILED:
+        # As Stripe: a canceled intent (its booking was cancelled, or it was superseded) cannot be paid.
+        raise ConflictError(
+            f"This PaymentIntent cannot be paid: {payment.failure_reason or 'canceled'}.",
+            code="payment_intent_canceled",
+        )
     payload = {
         "id": f"evt_fake_{payment_intent_id}_succeeded",
         "object": "event",

@@ -16,6 +16,7 @@ import logging
 
 from django.db import transaction
 from django.db.models import (
+    CharField,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -25,7 +26,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Cast, Concat
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
@@ -126,8 +129,27 @@ def booking_event_reminders_send(*, now: datetime.datetime | None = None) -> int
         due = _with_start(Booking.objects.filter(status=Booking.Status.CONFIRMED)).filter(
             starts_at__gt=now + more_than, starts_at__lte=now + at_most
         )
-        sent += _claim_and_notify(due, kind=kind)
+        sent += _claim_and_notify(due, kind=kind, per_event=True)
     return sent
+
+
+def event_occurrence(booking: Booking) -> str:
+    """What an event reminder belongs to: the event's date and slot ("2026-07-04 18:00").
+
+    A reminder is claimed once per booking *and event time*: a booking moved to another date or
+    slot gets its 48 h and 24 h reminders again before the new time.
+    """
+    return f"{booking.date.isoformat()} {booking.slot:%H:%M}"
+
+
+def _event_occurrence_sql():
+    """event_occurrence() in SQL, to find the bookings whose reminder for their time is unclaimed."""
+    return Concat(
+        Cast("date", CharField()),
+        Value(" "),
+        Func(F("slot"), Value("HH24:MI"), function="to_char", output_field=CharField()),
+        output_field=CharField(),
+    )
 
 
 def booking_unassigned_chef_alerts_send(*, now: datetime.datetime | None = None) -> int:
@@ -165,10 +187,20 @@ def _claim_and_notify(
     *,
     kind: str,
     occurrence: str = "",
+    per_event: bool = False,
 ) -> int:
-    """Claim `kind` for each due booking not claimed yet and not locked by another run; the number claimed."""
+    """Claim `kind` for each due booking not claimed yet and not locked by another run; the number claimed.
+
+    With `per_event`, the occurrence is each booking's event date and slot (event_occurrence).
+    """
     with transaction.atomic():
-        already = Notification.objects.filter(booking=OuterRef("pk"), kind=kind, occurrence=occurrence)
+        if per_event:
+            due = due.annotate(event_occurrence=_event_occurrence_sql())
+            already = Notification.objects.filter(
+                booking=OuterRef("pk"), kind=kind, occurrence=OuterRef("event_occurrence")
+            )
+        else:
+            already = Notification.objects.filter(booking=OuterRef("pk"), kind=kind, occurrence=occurrence)
         # No select_related: FOR UPDATE would lock the joined customer and station rows too.
         bookings = list(
             due.filter(~Exists(already))
@@ -178,7 +210,8 @@ def _claim_and_notify(
         prefetch_related_objects(bookings, "customer", "station")
         claimed = 0
         for booking in bookings:
-            if notifications_claim_for_booking(booking=booking, kind=kind, occurrence=occurrence):
+            key = event_occurrence(booking) if per_event else occurrence
+            if notifications_claim_for_booking(booking=booking, kind=kind, occurrence=key):
                 claimed += 1
     return claimed
 

@@ -27,7 +27,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 
 from audit.services import audit_log_write
 from identity import catalog
@@ -199,12 +199,26 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
             )
             raise PermissionDenied(message)
 
+    def response_action(self, request, queryset):
+        # Selected ids that are not ids of this model (a mangled form, `notauuid`) would make the
+        # action's queryset raise: a message and the list again, never a 500.
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        try:
+            for value in selected:
+                self.opts.pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, "The selection is not valid; select the rows again.", level="error")
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
     def save_model(self, request, obj, form, change):
         self._refuse_outside_stations(request, obj)
         before = self.model._base_manager.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
         if before is not None:
             before_values, after_values = audit_diff(before, obj)
+            if not after_values:
+                return  # saved without a change: nothing happened, nothing to audit
         else:
             before_values, after_values = None, audit_snapshot(obj)
         audit_admin_write(

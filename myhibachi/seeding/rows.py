@@ -54,6 +54,22 @@ def _key_of(instance: models.Model, key: Sequence[str]) -> tuple:
     return tuple(getattr(instance, attname) for attname in key)
 
 
+def ensure_log_rows(model: type[M], rows: Sequence[M], *, report: SeedReport) -> None:
+    """Insert the append-only log rows (audit, security events) whose fixed id is missing, with
+    the `created_at` they carry: the time the demo's step happened.
+
+    `created_at` is auto_now_add, which a normal insert stamps with now; these rows are inserted
+    raw, as `loaddata` inserts fixtures, so that the history keeps its dates.
+    """
+    existing = set(
+        model._default_manager.filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True)
+    )
+    missing = [row for row in rows if row.pk not in existing]
+    if missing:
+        model._base_manager._insert(missing, fields=model._meta.concrete_fields, raw=True)
+        report.created[model._meta.label] += len(missing)
+
+
 def ensure_rows(
     model: type[M], rows: Iterable[M], *, key: Sequence[str], report: SeedReport
 ) -> dict[tuple, M]:

@@ -94,10 +94,16 @@ def test_booking_returns_201_with_the_reference_quote_deposit_and_a_working_mana
     assert data["status"] == "deposit_pending"
     assert data["date"] == event_date(14).isoformat()
     assert data["slot"] == "18:00"
-    assert data["station"] == {"code": "CA-FREMONT-001", "name": "Fremont"}
+    assert data["station"] == {
+        "code": "CA-FREMONT-001",
+        "name": "Fremont",
+        "phone": station.phone,
+        "address": f"{station.address}, {station.city}, {station.state} {station.zip_code}",
+        "timezone": "America/Los_Angeles",
+    }
     assert data["total_due_cents"] == 10 * 5500 + 2 * 3000 + 2 * 1500 == 64000
     assert data["deposit_due_cents"] == 10000
-    assert data["quote"]["total_cents"] == 64000
+    assert data["quote"]["total_due_cents"] == 64000
     assert datetime.datetime.fromisoformat(data["deposit_due_by"]) == booking.deposit_due_at
     assert booking_from_manage_token(data["manage_token"]) == booking
     assert booking.address == "123 Main St, Apt 4, Fremont, CA 94539"
@@ -264,7 +270,13 @@ def test_availability_lists_each_day_and_slot_of_the_serving_station(station, ap
 
     assert response.status_code == 200, response.content
     data = response.json()
-    assert data["station"] == {"code": "CA-FREMONT-001", "name": "Fremont"}
+    assert data["station"] == {
+        "code": "CA-FREMONT-001",
+        "name": "Fremont",
+        "phone": station.phone,
+        "address": f"{station.address}, {station.city}, {station.state} {station.zip_code}",
+        "timezone": "America/Los_Angeles",
+    }
     assert [day["date"] for day in data["days"]] == [event_date(n).isoformat() for n in (10, 11, 12)]
     assert data["days"][0]["slots"] == [
         {"slot": "12:00", "available": True, "remaining": 2},

@@ -8,6 +8,7 @@ import time_machine
 from audit.models import AuditLog, SecurityEvent
 from core.models import Booking, Payment, Review
 from core.tokens import manage_token_for
+from pricing.quote import quote_compute
 from tests.core.conftest import LA, SIX_PM, event_date
 from tests.core.factories import BookingFactory, PaymentFactory, ReviewFactory
 from tests.ops.factories import ChefFactory
@@ -50,7 +51,7 @@ def test_the_manage_link_shows_the_booking_to_its_customer(station, api_client):
     booking = make_booking(
         station,
         address="9 Elm St, Fremont, CA 94539",
-        quote={"lines": [{"code": "adult", "quantity": 10, "total_cents": 55000}], "total_cents": 61000},
+        quote=quote_compute(zip_code="94539", party_adults=10, party_kids=2).as_dict(),
     )
     PaymentFactory(booking=booking, amount_cents=10000, method=Payment.Method.ZELLE)
 
@@ -64,6 +65,9 @@ def test_the_manage_link_shows_the_booking_to_its_customer(station, api_client):
     assert data["party"] == {"adults": 10, "kids": 2, "toddlers": 0}
     assert data["address"] == "9 Elm St, Fremont, CA 94539"
     assert data["quote"]["lines"][0]["code"] == "adult"
+    assert data["quote"]["total_due_cents"] == 61000
+    assert (data["amount_paid_cents"], data["balance_due_cents"]) == (10000, 61000 - 10000)
+    assert data["station"]["timezone"] == "America/Los_Angeles"
     assert data["payments"] == [
         {
             "kind": "deposit",
@@ -73,12 +77,19 @@ def test_the_manage_link_shows_the_booking_to_its_customer(station, api_client):
             "created_at": data["payments"][0]["created_at"],
         }
     ]
+    starts = starts_at(booking)
     assert data["actions"] == {
         "can_cancel": True,
         "cancel_becomes_request": False,
         "cancel_refund_cents": 10000,
         "can_reschedule": True,
         "can_review": False,
+        "can_pay_deposit": False,
+        "can_pay_balance": True,
+        "can_change_party": True,
+        "pay_deposit_by": None,
+        "change_until": (starts - datetime.timedelta(hours=72)).isoformat(),
+        "cancel_with_refund_until": (starts - datetime.timedelta(days=4)).isoformat(),
     }
     assert booking.customer.email not in str(data)
 

@@ -16,6 +16,8 @@ def test_the_openapi_schema_of_the_booking_api_generates_without_warnings():
         "/api/v1/bookings/manage/{token}/",
         "/api/v1/bookings/manage/{token}/cancel/",
         "/api/v1/bookings/manage/{token}/contact/",
+        "/api/v1/bookings/manage/{token}/party/",
+        "/api/v1/bookings/manage/{token}/address/",
         "/api/v1/bookings/manage/{token}/reschedule/",
         "/api/v1/bookings/manage/{token}/review/",
         "/api/v1/reviews/",

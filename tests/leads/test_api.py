@@ -60,8 +60,11 @@ def test_quote_returns_the_itemized_quote(api_client, priced):
     assert quote["food_cents"] == 12 * 5500 + 2 * 3000 + 2 * 500
     assert quote["minimum_applied"] is False
     assert quote["travel_fee_cents"] == 0
-    assert quote["total_cents"] == quote["food_cents"]
-    assert (quote["deposit_cents"], quote["balance_cents"]) == (10000, quote["total_cents"] - 10000)
+    assert quote["total_due_cents"] == quote["food_cents"]
+    assert (quote["deposit_due_cents"], quote["due_after_deposit_cents"]) == (
+        10000,
+        quote["total_due_cents"] - 10000,
+    )
     assert quote["station"] == {"code": "CA-FREMONT-001", "name": "Fremont"}
     assert set(quote) == {
         "lines",
@@ -71,9 +74,9 @@ def test_quote_returns_the_itemized_quote(api_client, priced):
         "travel_fee_cents",
         "distance_miles",
         "tax_cents",
-        "total_cents",
-        "deposit_cents",
-        "balance_cents",
+        "total_due_cents",
+        "deposit_due_cents",
+        "due_after_deposit_cents",
         "station",
     }
 
@@ -100,7 +103,7 @@ def test_quote_with_contact_details_records_a_quote_requested_lead_event(api_cli
         api_client,
         QUOTES,
         quote_body(
-            event_date=event_date.isoformat(),
+            date=event_date.isoformat(),
             contact={"first_name": "Ann", "email": "Ann@Example.com", "phone": "(510) 555-1234"},
         ),
     )
@@ -114,7 +117,7 @@ def test_quote_with_contact_details_records_a_quote_requested_lead_event(api_cli
     ]
     assert (lead.context.party_adults, lead.context.event_date) == (12, event_date)
     event = lead.events.get(event_type=LeadEvent.Type.QUOTE_REQUESTED)
-    assert event.payload["total_cents"] == response.json()["total_cents"]
+    assert event.payload["total_cents"] == response.json()["total_due_cents"]
     assert AuditLog.objects.get(action="lead.created").ip_address == "203.0.113.7"
 
 
@@ -154,8 +157,10 @@ def test_quote_body_that_is_not_an_object_is_a_400(api_client, priced):
         ({"items": ["edamame"]}, "items.0.non_field_errors"),
         ({"items": [{"code": "edamame", "quantity": "lots"}]}, "items.0.quantity"),
         ({"items": [{"code": {"name": "edamame"}, "quantity": 1}]}, "items.0.code"),
-        ({"event_date": "next friday"}, "event_date"),
-        ({"event_date": 20260704}, "event_date"),
+        ({"date": "next friday"}, "date"),
+        ({"date": 20260704}, "date"),
+        ({"party_adults": "12"}, "party_adults"),
+        ({"items": [{"code": "edamame", "quantity": "2"}]}, "items.0.quantity"),
         ({"contact": "ann@example.com"}, "contact.non_field_errors"),
         ({"contact": {"email": ["ann@example.com"]}}, "contact.email"),
     ],
@@ -193,15 +198,15 @@ def test_quote_out_of_range_is_a_400_naming_the_field_and_writes_nothing(api_cli
 def test_quote_without_the_required_fields_names_each_of_them(api_client, priced):
     error = assert_error(post(api_client, QUOTES, {}), 400)
 
-    assert {"party_adults", "party_kids", "zip_code"} <= set(error["fields"])
+    assert {"party_adults", "zip_code"} == set(error["fields"])
 
 
 def test_quote_for_a_past_event_date_is_a_400(api_client, priced):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
 
-    response = post(api_client, QUOTES, quote_body(event_date=yesterday.isoformat()))
+    response = post(api_client, QUOTES, quote_body(date=yesterday.isoformat()))
 
-    assert_error(response, 400, field="event_date")
+    assert_error(response, 400, field="date")
 
 
 def test_quote_with_an_unknown_item_is_a_400_and_writes_nothing(api_client, priced):
@@ -349,7 +354,7 @@ def test_inquiry_is_audited_as_the_customer(api_client, db):
         ({"party_kids": "two"}, "party_kids"),
         ({"zip_code": "ABCDE"}, "zip_code"),
         ({"email": "ann@"}, "email"),
-        ({"event_date": "2020-01-01"}, "event_date"),
+        ({"date": "2020-01-01"}, "date"),
         ({"sms_consent": "maybe"}, "sms_consent"),
         ({"first_name": "x" * 101}, "first_name"),
     ],

@@ -199,3 +199,13 @@ def test_an_unknown_page_outside_the_api_is_django_s_html_404(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_unknown_api_address_is_a_json_404_with_debug_on_too(api_client, settings):
+    settings.DEBUG = True
+
+    response = api_client.post("/api/v1/no-such-thing/", {}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "not_found"

@@ -1,6 +1,7 @@
 """The booking engine: creating a booking and every step of its lifecycle (docs/business-rules.md).
 
     create.py       booking_create: checked, priced, a chef claimed, inserted once per Idempotency-Key
+    changes.py      party, menu and address changes: revalidated, repriced, paid money kept
     lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...
     chef_claim.py   claiming a free chef for a slot under concurrency (create and reschedule)
     validation.py   the input checks: slot, date, address, contact details, a refund
@@ -10,6 +11,7 @@
 What other code may use is re-exported here; the underscored helpers are the package's own.
 """
 
+from core.services.bookings.changes import CHANGE_WINDOW_CLOSED, booking_change_address, booking_change_party
 from core.services.bookings.create import BookingRequest, booking_create
 from core.services.bookings.errors import (
     DUPLICATE_BOOKING,
@@ -26,9 +28,11 @@ from core.services.bookings.lifecycle import (
     booking_confirm,
     booking_mark_no_show,
     booking_reschedule,
+    booking_unassign_chef,
 )
 
 __all__ = [
+    "CHANGE_WINDOW_CLOSED",
     "DUPLICATE_BOOKING",
     "IDEMPOTENCY_KEY_REUSED",
     "INVALID_TRANSITION",
@@ -38,9 +42,12 @@ __all__ = [
     "booking_cancel",
     "booking_cancellation_approve",
     "booking_cancellation_reject",
+    "booking_change_address",
+    "booking_change_party",
     "booking_complete",
     "booking_confirm",
     "booking_create",
     "booking_mark_no_show",
     "booking_reschedule",
+    "booking_unassign_chef",
 ]

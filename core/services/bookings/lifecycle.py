@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.actor import Actor
 from core.availability import booking_window_error, free_chefs_queryset
-from core.hooks import BookingRefundDue, booking_refund_due
+from core.hooks import BookingCancelled, BookingRefundDue, booking_cancelled, booking_refund_due
 from core.models import (
     BOOKING_TRANSITIONS,
     PREVIOUS_STATUS,
@@ -29,8 +29,10 @@ from core.notifications.dispatch import (
     notify_booking_confirmed,
     notify_booking_rescheduled,
     notify_cancellation_requested,
+    notify_chef_unassigned,
 )
 from core.selectors import (
+    booking_paid_cents,
     booking_starts_at,
     booking_timely_cancel_refund_cents,
 )
@@ -54,6 +56,7 @@ _ACTION_WORDS = {
     BookingAction.ASSIGN_CHEF: "given another chef",
     BookingAction.COMPLETE: "completed",
     BookingAction.MARK_NO_SHOW: "marked a no-show",
+    BookingAction.CHANGE_PARTY: "changed",
 }
 
 
@@ -115,7 +118,12 @@ def booking_cancel(
             raise ConflictError(
                 "This event has already started; please contact us.", code=BookingErrors.EVENT_STARTED
             )
-        if until_start >= booking_rules(booking.station).refund_notice:
+        # Nothing paid, nothing owed back: an unpaid booking cancels outright at any time, and
+        # never holds its chef and slot as a request.
+        if (
+            until_start >= booking_rules(booking.station).refund_notice
+            or booking_paid_cents(booking=booking) == 0
+        ):
             refund = booking_timely_cancel_refund_cents(booking=booking)
             _cancel(booking, reason=reason, refund_cents=refund, now=now)
             _audit(actor, "booking.cancel", booking, before, reason=reason or "cancelled by the customer")
@@ -270,6 +278,21 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
 
 
 @transaction.atomic
+def booking_unassign_chef(*, booking: Booking, actor: Actor, reason: str) -> Booking:
+    """Take the chef off an active booking (their time off, say); staff are alerted to find another."""
+    booking = _locked(booking)
+    _refuse_unless_allowed(booking, BookingAction.ASSIGN_CHEF)
+    if booking.chef_id is None:
+        return booking
+    before = _snapshot(booking)
+    booking.chef = None
+    booking.save(update_fields=["chef", "updated_at"])
+    _audit(actor, "booking.unassign_chef", booking, before, reason=reason)
+    notify_chef_unassigned(booking, reason=reason)
+    return booking
+
+
+@transaction.atomic
 def booking_complete(*, booking: Booking, actor: Actor) -> Booking:
     """confirmed → completed, once the event has started; counts towards the customer's bookings."""
     booking = _locked(booking)
@@ -336,6 +359,8 @@ def _cancel(booking: Booking, *, reason: str, refund_cents: int, now: datetime.d
     booking.save(
         update_fields=["status", "cancelled_at", "cancellation_reason", "refund_due_cents", "updated_at"]
     )
+    # A cancelled booking accepts no further payment: intents still open are cancelled.
+    transaction.on_commit(lambda: booking_cancelled.send(BookingCancelled(booking=booking)))
     if refund_cents > 0:
         # Sent to Stripe once the cancellation is committed, outside its transaction and locks.
         transaction.on_commit(lambda: booking_refund_due.send(BookingRefundDue(booking=booking)))

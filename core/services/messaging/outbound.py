@@ -297,6 +297,12 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
         return "the booking is no longer confirmed"
     if kind in EVENT_REMINDER_KINDS and booking_starts_at(booking) <= timezone.now():
         return "the event has started"
+    if (
+        kind in EVENT_REMINDER_KINDS
+        and notification.occurrence
+        and notification.occurrence != f"{booking.date.isoformat()} {booking.slot:%H:%M}"
+    ):
+        return "the event was moved (its new time gets its own reminder)"
     if kind == Kind.REVIEW_REQUEST and (
         status != Booking.Status.COMPLETED or Review.objects.filter(booking=booking).exists()
     ):

@@ -22,6 +22,7 @@ Rules that hold everywhere here:
   refund succeeds (and back when a succeeded refund later fails), with F() in the same transaction.
 """
 
+from core.services.bookings.flags import FLAG_REASON_MAX_LENGTH
 from core.services.payments.events import (
     MALFORMED_EVENT,
     Outcome,
@@ -37,11 +38,13 @@ from core.services.payments.intents import (
     payment_balance_intent,
     payment_customer_ensure,
     payment_deposit_intent,
+    payment_pending_void,
 )
 from core.services.payments.ledger import booking_balance_due_cents, booking_net_paid_cents
 from core.services.payments.manual import payment_record_manual
 from core.services.payments.refunds import (
     payment_refund,
+    payment_refund_after_cancellation,
     payment_refund_for_cancellation,
     payment_refund_submit,
 )
@@ -54,7 +57,6 @@ from core.services.payments.rows import (
     STRIPE_ACTOR,
     payment_metadata,
 )
-from core.services.payments.settlement import FLAG_REASON_MAX_LENGTH
 
 __all__ = [
     "FLAG_REASON_MAX_LENGTH",
@@ -76,8 +78,10 @@ __all__ = [
     "payment_intent_failed_apply",
     "payment_intent_succeeded_apply",
     "payment_metadata",
+    "payment_pending_void",
     "payment_record_manual",
     "payment_refund",
+    "payment_refund_after_cancellation",
     "payment_refund_for_cancellation",
     "payment_refund_reconcile",
     "payment_refund_submit",

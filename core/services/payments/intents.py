@@ -26,7 +26,7 @@ from core.services.payments.rows import (
     payment_metadata,
 )
 from kernel.error_codes import PaymentErrors
-from kernel.errors import ServiceError
+from kernel.errors import ConflictError
 from kernel.money import format_cents
 
 logger = logging.getLogger(__name__)
@@ -117,14 +117,14 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
     """The deposit PaymentIntent of a deposit_pending booking: created once, the same one every time.
 
     None when no deposit is due. Raises PaymentGatewayError when the processor is unreachable
-    (the booking is unaffected; ask again later) and ServiceError when the deposit is not due.
+    (the booking is unaffected; ask again later) and ConflictError when the deposit is not due.
     Call it after the booking's transaction has committed: it talks to Stripe.
     """
     booking = Booking.objects.select_related("customer").get(pk=booking.pk)
     if booking.deposit_due_cents <= 0:
         return None
     if booking.status != Booking.Status.DEPOSIT_PENDING:
-        raise ServiceError(
+        raise ConflictError(
             f"The deposit is not due: this booking is {booking.get_status_display().lower()}.",
             code=PaymentErrors.DEPOSIT_NOT_DUE,
         )
@@ -136,7 +136,9 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
         idempotency_key=f"booking:{booking.pk}:deposit",
     )
     if payment.status in RECEIVED_STATUSES:
-        raise ServiceError("The deposit of this booking is already paid.", code=PaymentErrors.DEPOSIT_NOT_DUE)
+        raise ConflictError(
+            "The deposit of this booking is already paid.", code=PaymentErrors.DEPOSIT_NOT_DUE
+        )
     intent = _intent_for(payment=payment, booking=booking, gateway=gateway)
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
 
@@ -152,14 +154,14 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
     with transaction.atomic():
         locked = _lock_booking(booking.pk)
         if locked.status != Booking.Status.CONFIRMED:
-            raise ServiceError(
+            raise ConflictError(
                 "The balance can be paid once the booking is confirmed "
                 f"(this booking is {locked.get_status_display().lower()}).",
                 code=PaymentErrors.BALANCE_NOT_DUE,
             )
         due = booking_balance_due_cents(locked)
         if due <= 0:
-            raise ServiceError("Nothing is due on this booking.", code=PaymentErrors.NOTHING_DUE)
+            raise ConflictError("Nothing is due on this booking.", code=PaymentErrors.NOTHING_DUE)
         payment = (
             Payment.objects.select_for_update()
             .filter(
@@ -203,3 +205,39 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
     booking = Booking.objects.select_related("customer").get(pk=booking.pk)
     intent = _intent_for(payment=payment, booking=booking, gateway=gateway)
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
+
+
+def payment_pending_void(*, booking: Booking) -> list[Payment]:
+    """A cancelled booking accepts no further payment: its pending card payments fail, intents cancelled.
+
+    Scheduled with transaction.on_commit by the cancellation; never raises (what Stripe cannot
+    cancel now and is paid anyway is received, refunded and flagged by the settlement).
+    """
+    voided: list[Payment] = []
+    with transaction.atomic():
+        locked = _lock_booking(booking.pk)
+        if locked.status != Booking.Status.CANCELLED:
+            return voided
+        for payment in (
+            Payment.objects.select_for_update()
+            .filter(booking=locked, method=Payment.Method.STRIPE, status=Payment.Status.PENDING)
+            .exclude(kind=Payment.Kind.REFUND)
+        ):
+            before = snapshot(payment, PAYMENT_AUDIT_FIELDS)
+            payment.status = Payment.Status.FAILED
+            payment.failure_reason = "The booking was cancelled"
+            payment.save(update_fields=["status", "failure_reason", "updated_at"])
+            _audit_payment(
+                actor=STRIPE_ACTOR, action="payment.void", payment=payment, booking=locked, before=before
+            )
+            voided.append(payment)
+    for payment in voided:
+        if not payment.stripe_payment_id:
+            continue
+        try:
+            get_gateway().payment_intent_cancel(
+                payment.stripe_payment_id, idempotency_key=f"cancel:{payment.pk}"
+            )
+        except Exception:
+            logger.warning("Could not cancel the PaymentIntent %s", payment.stripe_payment_id, exc_info=True)
+    return voided

@@ -5,8 +5,11 @@ import uuid
 
 from django.db.models import F, Sum
 
+from core import selectors
 from core.models import Booking, Customer, Payment
 from core.selectors import booking_net_paid_cents
+
+__all__ = ["booking_balance_due_cents", "booking_net_paid_cents"]  # the selectors' one definition
 from core.services.payments.rows import OPEN_REFUND_STATUSES
 
 
@@ -15,8 +18,8 @@ def _sum_cents(queryset) -> int:
 
 
 def booking_balance_due_cents(booking: Booking) -> int:
-    """The total minus what was paid and not refunded (never below zero)."""
-    return max(0, booking.total_due_cents - booking_net_paid_cents(booking))
+    """The balance (core.selectors.booking_balance_due_cents defines it): total minus net paid."""
+    return selectors.booking_balance_due_cents(booking=booking)
 
 
 def _refunded_cents(payment: Payment) -> int:

@@ -8,7 +8,7 @@ from core.services.payments.ledger import booking_balance_due_cents
 from core.services.payments.rows import MANUAL_METHODS, PAID_KINDS, _audit_payment, _lock_booking
 from core.services.payments.settlement import _payment_succeed
 from kernel.error_codes import PaymentErrors
-from kernel.errors import ServiceError
+from kernel.errors import ConflictError, ServiceError
 from kernel.money import format_cents
 
 
@@ -27,7 +27,7 @@ def payment_record_manual(
         raise ServiceError("Enter an amount above zero.", field="amount_cents")
     locked = _lock_booking(booking.pk)
     if locked.status == Booking.Status.CANCELLED:
-        raise ServiceError(
+        raise ConflictError(
             "This booking is cancelled: no payment can be recorded for it.",
             code=PaymentErrors.BOOKING_CANCELLED,
         )

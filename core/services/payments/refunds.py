@@ -195,10 +195,11 @@ def _refund_for_cancellation(booking: Booking) -> list[Payment]:
     key_prefix = f"booking:{booking.pk}:cancellation-refund:"
     with transaction.atomic():
         locked = _lock_booking(booking.pk)
-        if locked.status != Booking.Status.CANCELLED or locked.refund_due_cents <= 0:
+        if locked.status != Booking.Status.CANCELLED:
             return []
         rows = list(Payment.objects.filter(booking=locked, idempotency_key__startswith=key_prefix))
-        if not rows:
+        # A refund that succeeded lowers refund_due_cents: rows already made are sent (again) as they are.
+        if not rows and locked.refund_due_cents > 0:
             card_payments = _received_payments(locked, methods=[Payment.Method.STRIPE])
             card_refundable = sum(_refundable_cents(original) for original in card_payments)
             amount = min(locked.refund_due_cents, card_refundable)
@@ -229,3 +230,45 @@ def _refund_for_cancellation(booking: Booking) -> list[Payment]:
                 actor=STRIPE_ACTOR,
             )
     return [Payment.objects.get(pk=row.pk) for row in rows]
+
+
+def payment_refund_after_cancellation(*, payment: Payment) -> list[Payment]:
+    """Give back in full a card payment received after its booking was cancelled, once.
+
+    Scheduled with transaction.on_commit by the settlement of that payment; never raises (a
+    failure is flagged to staff, who were told of the payment already).
+    """
+    key_prefix = f"payment:{payment.pk}:after-cancellation-refund"
+    try:
+        with transaction.atomic():
+            locked = _lock_booking(payment.booking_id)
+            original = Payment.objects.select_for_update().get(pk=payment.pk)
+            if locked.status != Booking.Status.CANCELLED or original.method != Payment.Method.STRIPE:
+                return []
+            if Payment.objects.filter(idempotency_key__startswith=key_prefix).exists():
+                return []
+            amount = _refundable_cents(original)
+            if amount <= 0:
+                return []
+            rows = _refund_rows_create(
+                booking=locked,
+                allocations=[(original, amount)],
+                reason="Paid after the booking was cancelled",
+                actor=STRIPE_ACTOR,
+                key_for=lambda original, row_id: key_prefix,
+            )
+        for row in rows:
+            payment_refund_submit(refund=row)
+        return [Payment.objects.get(pk=row.pk) for row in rows]
+    except Exception:
+        logger.exception("The refund of payment %s received after cancellation failed", payment.pk)
+        try:
+            with transaction.atomic():
+                _booking_flag(
+                    booking=_lock_booking(payment.booking_id),
+                    reason="Refund of a payment received after cancellation failed: refund by hand",
+                    actor=STRIPE_ACTOR,
+                )
+        except Exception:
+            logger.exception("Could not flag booking %s", payment.booking_id)
+        return []

@@ -6,37 +6,16 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Payment
-from core.notifications.dispatch import notify_payment_flagged
+from core.selectors import booking_net_paid_cents
 from core.services.bookings import booking_confirm
-from core.services.payments.ledger import _customer_spend_add, _refunded_cents, booking_net_paid_cents
+from core.services.bookings.flags import booking_flag
+from core.services.payments.ledger import _customer_spend_add, _refunded_cents
 from core.services.payments.rows import PAYMENT_AUDIT_FIELDS, RECEIVED_STATUSES, _audit_payment
 from kernel.money import format_cents
+from kernel.queue import enqueue_on_commit
 
-FLAG_REASON_MAX_LENGTH = 255
-
-
-def _booking_flag(*, booking: Booking, reason: str, actor: Actor) -> None:
-    """Flag the booking for staff with a reason (kept beside earlier reasons), audited."""
-    reason = reason[:FLAG_REASON_MAX_LENGTH]
-    if booking.flagged_for_staff and reason in booking.flag_reason:
-        return
-    before = snapshot(booking, ["flagged_for_staff", "flag_reason"])
-    combined = (
-        f"{booking.flag_reason}; {reason}" if booking.flagged_for_staff and booking.flag_reason else reason
-    )
-    booking.flagged_for_staff = True
-    booking.flag_reason = combined[:FLAG_REASON_MAX_LENGTH]
-    booking.save(update_fields=["flagged_for_staff", "flag_reason", "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="booking.flag",
-        instance=booking,
-        station_id=booking.station_id,
-        before=before,
-        after=snapshot(booking, ["flagged_for_staff", "flag_reason"]),
-        reason=reason,
-    )
-    notify_payment_flagged(booking, reason=reason)  # staff alert, after commit
+# Flagging lives with the bookings (a booking service): payments import it, never the reverse.
+_booking_flag = booking_flag
 
 
 def _payment_succeed(*, payment: Payment, booking: Booking, actor: Actor) -> None:
@@ -64,13 +43,15 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         _booking_flag(
             booking=booking, reason=f"{amount} {payment.kind} received after cancellation", actor=actor
         )
+        # A cancelled booking accepts no further payment: a card payment goes back in full, by a
+        # task after commit (refunds.py sends it; it imports this module, so not called from here).
+        if payment.method == Payment.Method.STRIPE:
+            enqueue_on_commit("core.payment_refund_after_cancellation", str(payment.pk))
         return
     if payment.kind == Payment.Kind.DEPOSIT:
-        if payment.status == Payment.Status.REFUNDED:
-            _booking_flag(
-                booking=booking, reason=f"{amount} deposit received but already refunded", actor=actor
-            )
-            return
+        # A deposit received confirms the booking even when its refund was reconciled first:
+        # Stripe's events arrive in any order, and every order must end in the same state
+        # (confirmed, and flagged by _deposit_refunded_flag, as when the refund came second).
         if booking.status == Booking.Status.DEPOSIT_PENDING:
             booking = booking_confirm(booking=booking, actor=actor)
         elif booking.status == Booking.Status.CANCELLATION_REQUESTED:
@@ -80,6 +61,7 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
             _booking_flag(
                 booking=booking, reason=f"{amount} deposit received while cancellation requested", actor=actor
             )
+        _deposit_refunded_flag(payment=payment, booking=booking, actor=actor)
         deposits = Payment.objects.filter(
             booking=booking, kind=Payment.Kind.DEPOSIT, status__in=RECEIVED_STATUSES
         )
@@ -90,6 +72,25 @@ def _booking_after_payment(*, payment: Payment, booking: Booking, actor: Actor) 
         _booking_flag(
             booking=booking, reason=f"Paid {format_cents(overpaid)} more than the total", actor=actor
         )
+
+
+def _deposit_refunded_flag(*, payment: Payment, booking: Booking, actor: Actor) -> None:
+    """A received deposit refunded in full on a booking that still holds its slot: staff decide.
+
+    Called when the deposit is received and when a refund completes it, whichever comes last,
+    with the same reason, so that both orders of Stripe's events flag the booking alike.
+    """
+    if (
+        payment.kind != Payment.Kind.DEPOSIT
+        or payment.status != Payment.Status.REFUNDED
+        or booking.status not in Booking.ACTIVE_STATUSES
+    ):
+        return
+    _booking_flag(
+        booking=booking,
+        reason=f"{format_cents(payment.amount_cents)} deposit refunded in full, the booking holds its slot",
+        actor=actor,
+    )
 
 
 def _refund_succeed(*, refund: Payment, original: Payment, booking: Booking, actor: Actor) -> None:
@@ -104,6 +105,7 @@ def _refund_succeed(*, refund: Payment, original: Payment, booking: Booking, act
     _audit_payment(
         actor=actor, action="payment.refund_succeed", payment=refund, booking=booking, before=before
     )
+    _refund_due_settle(booking=booking, refund=refund, returned=True, actor=actor)
     _original_refund_status_sync(original=original, booking=booking, actor=actor)
 
 
@@ -118,6 +120,7 @@ def _refund_fail(*, refund: Payment, original: Payment, booking: Booking, reason
     refund.save(update_fields=["status", "failure_reason", "updated_at"])
     if was_succeeded:
         _customer_spend_add(booking.customer_id, refund.amount_cents)
+        _refund_due_settle(booking=booking, refund=refund, returned=False, actor=actor)
     _audit_payment(actor=actor, action="payment.refund_fail", payment=refund, booking=booking, before=before)
     _original_refund_status_sync(original=original, booking=booking, actor=actor)
     _booking_flag(
@@ -138,3 +141,32 @@ def _original_refund_status_sync(*, original: Payment, booking: Booking, actor: 
     original.save(update_fields=["status", "updated_at"])
     action = "payment.refunded" if refunded else "payment.refund_reversed"
     _audit_payment(actor=actor, action=action, payment=original, booking=booking, before=before)
+    _deposit_refunded_flag(payment=original, booking=booking, actor=actor)
+
+
+def _refund_due_settle(*, booking: Booking, refund: Payment, returned: bool, actor: Actor) -> None:
+    """A cancelled booking's refund_due_cents is what is still owed back: a succeeded refund lowers
+    it, a refund that failed after succeeding owes it again. A refund of money received after
+    the cancellation was never part of what the cancellation made due."""
+    if booking.status != Booking.Status.CANCELLED or refund.idempotency_key.startswith("payment:"):
+        return
+    due = (
+        booking.refund_due_cents - refund.amount_cents
+        if returned
+        else booking.refund_due_cents + refund.amount_cents
+    )
+    due = max(0, due)
+    if returned and booking.refund_due_cents == 0:
+        return
+    before = snapshot(booking, ["refund_due_cents"])
+    booking.refund_due_cents = due
+    booking.save(update_fields=["refund_due_cents", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="booking.refund_due",
+        instance=booking,
+        station_id=booking.station_id,
+        before=before,
+        after=snapshot(booking, ["refund_due_cents"]),
+        reason=f"refund {refund.pk} {'succeeded' if returned else 'failed'}",
+    )

@@ -1,10 +1,11 @@
 """Demo data for development and the admin's tests: every model gets realistic rows.
 
-Rows are written directly, not through the services: the demo sets up histories (completed
-parties, refunds, escalations) that would otherwise take weeks of calls and Stripe webhooks,
-and it must be fast. It keeps the invariants the services keep: quotes computed by the pricing
-engine, lead scores by the lead scoring, one active booking per chef and slot, customer
-counters equal to their bookings and payments. Idempotent like the reference seed (see
+Rows are written directly, not through the services (history.py then writes the audit rows
+and security events the services would have written, dated when each step happened): the demo
+sets up histories (completed parties, refunds, escalations) that would otherwise take weeks of
+calls and Stripe webhooks, and it must be fast. It keeps the invariants the services keep:
+quotes computed by the pricing engine, lead scores by the lead scoring, one active booking per
+chef and slot, customer counters equal to their bookings and payments. Idempotent like the reference seed (see
 myhibachi/seeding/__init__.py).
 
 Emails use example.com and the staff domain myhibachi.test, phones the fictional 555-01xx
@@ -13,7 +14,7 @@ range, so nothing reaches a real person. Days are offsets from today.
 
 from django.utils import timezone
 
-from myhibachi.seeding.demo import bookings, campaigns, leads, messages, payments, people
+from myhibachi.seeding.demo import bookings, campaigns, history, leads, messages, payments, people
 from myhibachi.seeding.demo.context import DemoContext
 from myhibachi.seeding.demo.people import DEMO_PASSWORD, Login
 from myhibachi.seeding.reference import Reference
@@ -39,5 +40,6 @@ def seed_demo(report: SeedReport, reference: Reference) -> list[Login]:
     messages.seed_notifications(ctx)
     messages.seed_conversations(ctx)
     campaigns.seed_campaigns(ctx)
+    history.seed_history(ctx)
     payments.refresh_customer_counters(ctx)
     return logins

@@ -7,10 +7,12 @@ from core.availability import slot_starts_at
 from core.models import Booking, Review
 from myhibachi.seeding.demo.context import FREMONT, SACRAMENTO, DemoContext
 from myhibachi.seeding.rows import ensure_rows
+from ops.policy import DEFAULT_BOOKING_RULES, duration_words
 from ops.slots import parse_slot
 from pricing.quote import Quote, quote_compute
 
 EVENT_HOURS = 3  # how long a party lasts, for completed_at
+REFUND_NOTICE = duration_words(DEFAULT_BOOKING_RULES.refund_notice)
 
 
 class BookingSpec(NamedTuple):
@@ -184,7 +186,7 @@ def _booking(ctx: DemoContext, spec: BookingSpec) -> Booking:
         booking.previous_status = Booking.Status.CONFIRMED
         booking.cancellation_reason = spec.note
         booking.flagged_for_staff = True
-        booking.flag_reason = "Cancellation requested inside 4 days: approve or reject."
+        booking.flag_reason = f"Cancellation requested inside {REFUND_NOTICE}: approve or reject."
     elif spec.status == Booking.Status.CANCELLED:
         booking.previous_status, days_ago = CANCELLED[spec.reference]
         booking.cancellation_reason = spec.note

@@ -75,6 +75,17 @@ def _payment_id(reference: str, kind: str):
     return demo_id("payment", f"{reference}:{kind}")
 
 
+payment_id = _payment_id  # the demo payment's fixed id (history.py dates its audit rows)
+
+
+def deposit_of(reference: str) -> tuple[str, str] | None:
+    """(method, status) of the demo booking's deposit; None when it has none."""
+    for booking, kind, method, status in PAYMENTS:
+        if booking == reference and kind == Payment.Kind.DEPOSIT:
+            return method, status
+    return None
+
+
 def _stripe_id(reference: str, kind: str) -> str:
     return f"{'re' if kind == Payment.Kind.REFUND else 'pi'}_demo_{reference}_{kind}"
 

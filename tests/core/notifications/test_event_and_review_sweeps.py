@@ -109,3 +109,36 @@ def test_no_review_request_for_an_event_completed_long_ago(station, run, mailout
 
     assert run(booking_review_requests_send, completed_at + datetime.timedelta(days=8)) == 0
     assert mailoutbox == []
+
+
+def test_a_booking_moved_after_its_48_hour_reminder_is_reminded_again_before_its_new_time(
+    station, run, mailoutbox
+):
+    # Given a booking reminded 48 hours ahead, then moved by staff to the next week
+    booking = _confirmed(station)
+    assert run(booking_event_reminders_send, EVENT_START - 47 * HOUR) == 1
+    Booking.objects.filter(pk=booking.pk).update(date=EVENT_DATE + datetime.timedelta(days=7))
+    mailoutbox.clear()
+
+    # When the sweep runs 47 hours before the new time, then 23 hours before it
+    new_start = EVENT_START + datetime.timedelta(days=7)
+    reminded_48 = run(booking_event_reminders_send, new_start - 47 * HOUR)
+    reminded_24 = run(booking_event_reminders_send, new_start - 23 * HOUR)
+
+    # Then each reminder goes out again, for the new date
+    assert (reminded_48, reminded_24) == (1, 1)
+    assert len(mailoutbox) == 2
+
+
+def test_a_booking_moved_after_its_24_hour_reminder_still_gets_both_before_its_new_time(station, run):
+    booking = _confirmed(station)
+    run(booking_event_reminders_send, EVENT_START - 47 * HOUR)
+    run(booking_event_reminders_send, EVENT_START - 23 * HOUR)
+    Booking.objects.filter(pk=booking.pk).update(
+        slot=datetime.time(21, 0), date=EVENT_DATE + datetime.timedelta(days=2)
+    )
+    new_start = EVENT_START + datetime.timedelta(days=2, hours=3)
+
+    assert run(booking_event_reminders_send, new_start - 47 * HOUR) == 1
+    assert run(booking_event_reminders_send, new_start - 23 * HOUR) == 1
+    assert run(booking_event_reminders_send, new_start - 22 * HOUR) == 0

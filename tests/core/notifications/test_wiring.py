@@ -116,6 +116,16 @@ def test_a_late_cancellation_request_alerts_staff_and_its_approval_tells_the_cus
     book, django_capture_on_commit_callbacks, mailoutbox
 ):
     booking = book(days=3)
+    # Paid: an unpaid booking cancels outright instead (nothing is owed back).
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record_manual(
+            booking=booking,
+            kind=Payment.Kind.DEPOSIT,
+            method=Payment.Method.CASH,
+            amount_cents=10000,
+            actor=STAFF,
+        )
+    mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking=booking, actor=CUSTOMER, by_customer=True, reason="Rain forecast")

@@ -52,7 +52,7 @@ def test_no_deposit_to_pay_on_a_confirmed_booking(api_client, fake_gateway):
 
     response = api_client.post(deposit_url(booking))
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # a state conflict, not invalid input
     assert response.json()["error"]["code"] == "deposit_not_due"
 
 
@@ -80,7 +80,7 @@ def test_the_balance_endpoint_refuses_an_unconfirmed_booking_clearly(
 ):
     response = api_client.post(balance_url(pending_booking))
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "balance_not_due"
     assert error["message"] == (

@@ -229,9 +229,9 @@ def test_a_refund_arriving_before_the_payment_success_still_ends_right(deliver, 
     )
     assert deposit.status == "refunded"
     assert spend(booking) == 0
-    # A deposit already refunded does not confirm the booking: staff are told.
-    assert booking.status == "deposit_pending"
-    assert booking.flagged_for_staff and "already refunded" in booking.flag_reason
+    # The same end as success-then-refund (issue 9, item 12): confirmed, and staff are told.
+    assert booking.status == "confirmed"
+    assert booking.flagged_for_staff and "deposit refunded in full" in booking.flag_reason
 
 
 def test_charge_refunded_before_success_and_redelivered_counts_each_once(deliver, deposit):
