@@ -3,13 +3,17 @@
 The booking's change page shows the party, items and address read-only: a price is never
 edited by hand. These actions call the same services as the customer's manage link
 (core.services.bookings.changes), which revalidate, reprice and audit. The party form shows
-the new total, computed by the quote engine, before staff confirm it.
+the new total, computed by the quote engine, before staff confirm it: live as they type
+(party_change.js asks the booking's party-quote address, a staff-only read), and in the
+preview step the form always goes through, with or without JavaScript.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, reverse
 
 from core.admin_actions import BOOKING
 from core.models import Booking
@@ -22,6 +26,7 @@ from identity.staff_panel.actions import (
     run_for_each,
     staff_action,
     staff_actions,
+    staff_may,
     submitted_form,
 )
 from identity.staff_panel.audit_trail import admin_actor
@@ -40,6 +45,9 @@ class PartyChangeForm(forms.Form):
     # The total the page showed: the change applies only once staff saw the total it makes.
     previewed_total_cents = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    class Media:
+        js = ("core/admin/party_change.js",)
+
     def __init__(self, *args, booking: Booking, **kwargs) -> None:
         held = {item["code"]: item["quantity"] for item in booking.items or []}
         kwargs.setdefault(
@@ -52,6 +60,10 @@ class PartyChangeForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        # Where the live total comes from (party_change.js).
+        self.fields["party_adults"].widget.attrs["data-quote-url"] = reverse(
+            "admin:core_booking_party_quote", args=[booking.pk]
+        )
         for item in AddonItem.objects.filter(is_active=True).order_by("kind", "sort_order", "name"):
             kind = "upgrade" if item.kind == AddonItem.Kind.UPGRADE else "add-on"
             self.fields[ITEM_PREFIX + item.code] = forms.IntegerField(
@@ -98,6 +110,46 @@ class AddressChangeForm(forms.Form):
 class BookingChangeActions:
     """Mixed into BookingAdmin: change_address (declared), and change_party, which shows the new
     total before it applies it (a preview step the declared actions do not have)."""
+
+    def get_urls(self):
+        quote_url = path(
+            "<path:object_id>/party-quote/",
+            self.admin_site.admin_view(self.party_quote_view),
+            name="core_booking_party_quote",
+        )
+        return [quote_url, *super().get_urls()]
+
+    def party_quote_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """The new total of a party change, for the form's live total: a read, nothing is saved."""
+        booking = self.get_object(request, object_id)  # outside the user's stations: 404
+        if booking is None or not staff_may(request, "booking.update", station_id=booking.station_id):
+            raise PermissionDenied
+        form = PartyChangeForm(request.GET, booking=booking)
+        if not form.is_valid():
+            return JsonResponse(
+                {"error": "Enter whole numbers in range for the party and items."}, status=400
+            )
+        data = form.cleaned_data
+        try:
+            quote = quote_compute(
+                zip_code=booking.zone,
+                party_adults=data["party_adults"],
+                party_kids=data["party_kids"],
+                party_toddlers=data["party_toddlers"],
+                items=form.items(),
+                on_date=booking.date,
+            )
+        except ServiceError as error:
+            return JsonResponse({"error": error.message}, status=400)
+        paid = booking_paid_cents(booking=booking)
+        return JsonResponse(
+            {
+                "total_due_cents": quote.total_cents,
+                "total": format_cents(quote.total_cents),
+                "minimum_applied": quote.minimum_applied,
+                "balance_due": format_cents(max(0, quote.total_cents - paid)),
+            }
+        )
 
     @staff_action(description="Change party and menu", permission="booking.update")
     def change_party(self, request: HttpRequest, queryset):

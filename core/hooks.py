@@ -66,3 +66,19 @@ class BookingCancelled:
 # (core/apps.py registers payment_pending_void): a cancelled booking accepts no further payment.
 # A receiver must not raise: the cancellation stands.
 booking_cancelled: Hook[BookingCancelled] = Hook("booking_cancelled")
+
+
+@dataclass(frozen=True)
+class SmsFromUnknownNumber:
+    phone: str  # E.164
+    body: str
+    provider_id: str  # the provider's message id: a redelivered webhook sends the same one
+
+
+# Sent by sms_inbound_receive AFTER its transaction commits, for a text from a number no customer
+# has that is not a keyword (STOP, START, HELP). core stores nothing of it; leads keeps the sender
+# as an `sms` lead (leads/apps.py). A receiver's exception is logged, never the webhook's error.
+sms_from_unknown_number: Hook[SmsFromUnknownNumber] = Hook("sms_from_unknown_number")
+
+# Notifications whose words a layer above composes (a campaign's message) have their own typed
+# hooks, one per kind, that return the message: core/notifications/content.py.

@@ -7,7 +7,15 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.availability import slot_starts_at
-from core.models import Booking, BookingAction, Customer, Payment, Review, booking_action_allowed
+from core.models import (
+    Booking,
+    BookingAction,
+    Customer,
+    MessageThread,
+    Payment,
+    Review,
+    booking_action_allowed,
+)
 from kernel.contact import normalize_email
 from ops.policy import booking_rules
 
@@ -200,6 +208,8 @@ class BookingManageView:
     amount_paid_cents: int
     balance_due_cents: int
     actions: CustomerActions
+    # The station's rules in words ("4 days"), for the page that states them (ops/policy.py).
+    rules: dict[str, str | int]
 
 
 def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = None) -> BookingManageView:
@@ -211,7 +221,13 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         amount_paid_cents=money.paid_cents,
         balance_due_cents=money.balance_due_cents,
         actions=booking_customer_actions(booking=booking, now=now, money=money),
+        rules=booking_rules(booking.station).as_context(),
     )
+
+
+def waiting_threads() -> QuerySet[MessageThread]:
+    """Threads whose customer is waiting for staff ("Messages waiting" on the dashboard)."""
+    return MessageThread.objects.filter(status=MessageThread.Status.NEEDS_ATTENTION)
 
 
 def customer_by_email(email: str, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:

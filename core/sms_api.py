@@ -59,7 +59,8 @@ class SmsInboundReceiveApi(APIView):
             "UNSUBSCRIBE, CANCEL, END or QUIT withdraw SMS consent (one confirmation is texted); "
             "START, UNSTOP or YES give it again; HELP is answered with our contact details; any "
             "other text is stored in the customer's thread, flagged for staff. The customer is "
-            "found by phone number; a text from an unknown number is acknowledged and not stored. "
+            "found by phone number; a text from an unknown number is kept as an `sms` lead (its "
+            "words and number, no customer record). "
             "Always an empty TwiML response: replies go out through the SMS gateway. 403 for a "
             "missing or invalid signature."
         ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from core.services import messaging, payments, reminders
@@ -82,4 +83,18 @@ def payment_refund_after_cancellation(payment_id: str) -> int:
     retry_jitter=True,
 )
 def notification_deliver(notification_id: str) -> str | None:
+    return messaging.notification_deliver(notification_id=UUID(notification_id))
+
+
+@shared_task(
+    name="core.notification_deliver_bulk",
+    autoretry_for=(messaging.DeliveryDeferred, *DATABASE_ERRORS),
+    max_retries=messaging.MAX_ATTEMPTS - 1,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    # Per worker process: campaigns reach the providers at a pace they accept.
+    rate_limit=settings.MARKETING_DELIVERY_RATE_LIMIT,
+)
+def notification_deliver_bulk(notification_id: str) -> str | None:
     return messaging.notification_deliver(notification_id=UUID(notification_id))

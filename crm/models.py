@@ -67,9 +67,14 @@ class Lead(UUIDModel):
 
 
 class CustomerSegment(UUIDModel):
+    class Match(models.TextChoices):
+        ALL = "all", "All rules (AND)"
+        ANY = "any", "Any rule (OR)"
+
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    match = models.CharField(max_length=3, choices=Match.choices, default=Match.ALL)
 
     class Meta:
         db_table = 'crm"."customer_segments'
@@ -83,11 +88,15 @@ class SegmentRule(UUIDModel):
     class Field(models.TextChoices):
         BOOKING_COUNT = "booking_count", "Booking count"
         TOTAL_SPEND_CENTS = "total_spend_cents", "Total spend (cents)"
-        LAST_BOOKING_DATE = "last_booking_date", "Last booking date"
+        LAST_BOOKING_DATE = "last_booking_date", "Last party date"
+        FIRST_BOOKING_DATE = "first_booking_date", "First party date"
         ZONE = "zone", "ZIP code of a booking"
+        STATION = "station", "Station of a booking (code)"
         SMS_CONSENT = "sms_consent", "SMS consent"
         EMAIL_CONSENT = "email_consent", "Email consent"
         CREATED_AT = "created_at", "Customer since"
+        HAS_UPCOMING_BOOKING = "has_upcoming_booking", "Has an upcoming booking"
+        LEAD_SOURCE = "lead_source", "Source of a lead"
 
     class Operator(models.TextChoices):
         EQUALS = "equals", "equals"
@@ -144,11 +153,23 @@ class Campaign(UUIDModel):
 
 
 class CampaignDelivery(UUIDModel):
+    """One campaign's message to one customer: the exactly-once record, and what the caps count.
+
+    Inserted when the campaign claims the customer (unique per campaign and customer), with
+    the outcome of the checks made in that transaction: queued (a notification is claimed with
+    it), or skipped with the first reason that applied. Delivery then moves queued to sent or
+    failed. Created_at is the claim time, which the rolling caps count from.
+    """
+
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
-        SKIPPED_NO_CONSENT = "skipped_no_consent", "Skipped: no consent"
-        SKIPPED_CAP = "skipped_cap", "Skipped: marketing cap reached"
         FAILED = "failed", "Failed"
+        SKIPPED_UNSUBSCRIBED = "skipped_unsubscribed", "Skipped: unsubscribed"
+        SKIPPED_CONSENT = "skipped_consent", "Skipped: no consent"
+        SKIPPED_CAP = "skipped_cap", "Skipped: marketing cap reached"
+        SKIPPED_NO_ADDRESS = "skipped_no_address", "Skipped: no phone number"
+        SKIPPED_CANCELLED = "skipped_cancelled", "Skipped: campaign cancelled"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
     customer = models.ForeignKey(
@@ -158,6 +179,12 @@ class CampaignDelivery(UUIDModel):
     status = models.CharField(max_length=30, choices=Status.choices)
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=128, blank=True)
+    notification = models.ForeignKey(
+        "core.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.CharField(max_length=255, blank=True)
+    # Set when the customer unsubscribed through this delivery's link.
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = 'crm"."campaign_deliveries'
@@ -165,6 +192,15 @@ class CampaignDelivery(UUIDModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "customer"], name="uq_campaign_delivery_customer")
+        ]
+        indexes = [
+            # The caps' count: a customer's marketing on a channel in the last days.
+            models.Index(
+                fields=["customer", "channel", "created_at"],
+                condition=models.Q(status__in=["queued", "sent"]),
+                name="ix_deliveries_cap_window",
+            ),
+            models.Index(fields=["campaign", "status"], name="ix_deliveries_campaign_status"),
         ]
 
     def __str__(self) -> str:

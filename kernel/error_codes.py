@@ -30,6 +30,12 @@ class BookingErrors:
     EVENT_STARTED = "event_started"
     EVENT_NOT_STARTED = "event_not_started"
     CHEF_UNAVAILABLE = "chef_unavailable"
+    # Party, menu or address changed by the customer inside the change cutoff (409).
+    CHANGE_WINDOW_CLOSED = "change_window_closed"
+    # A new event address served by another station than the booking's (400, address.zip_code).
+    STATION_CHANGE = "station_change"
+    # Time off on a date or slot the chef holds an active booking (409).
+    CHEF_BOOKED = "chef_booked"
     # The manage token the booking form answers with may not change the customer's stored
     # contact: only a link from an email to the customer may (403).
     EMAILED_LINK_REQUIRED = "emailed_link_required"
@@ -46,6 +52,8 @@ class PaymentErrors:
     WEBHOOK_NOT_CONFIGURED = "webhook_not_configured"
     WEBHOOK_SIGNATURE_INVALID = "webhook_signature_invalid"
     MALFORMED_EVENT = "malformed_event"
+    # A PaymentIntent voided (its booking was cancelled, or a new balance superseded it).
+    PAYMENT_INTENT_CANCELED = "payment_intent_canceled"
 
 
 class ReviewErrors:

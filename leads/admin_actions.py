@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from crm.models import Lead
 from identity.staff_panel.actions import action_form_response, run_for_each, staff_may, submitted_form
 from identity.staff_panel.audit_trail import admin_actor
-from leads.services import lead_change_status, lead_convert
+from leads.services import ContactChannel, lead_change_status, lead_convert, lead_log_contact
 
 
 class LeadStatusForm(forms.Form):
@@ -19,6 +19,11 @@ class LeadStatusForm(forms.Form):
         choices=[(value, label) for value, label in Lead.Status.choices if value != Lead.Status.CONVERTED]
     )
     reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LogContactForm(forms.Form):
+    channel = forms.ChoiceField(choices=ContactChannel.CHOICES, label="How you reached them")
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _lead_label(lead: Lead) -> str:
@@ -32,7 +37,7 @@ def _lead_station(lead: Lead):
 class LeadActions:
     """Mixed into LeadAdmin: moving a lead along the funnel, and converting it to a customer."""
 
-    actions = ("change_status", "convert_to_customer")
+    actions = ("log_contact", "change_status", "convert_to_customer")
 
     def has_lead_update_permission(self, request: HttpRequest) -> bool:
         return staff_may(request, "lead.update")
@@ -68,6 +73,35 @@ class LeadActions:
             title="Change the status of leads",
             action="change_status",
             submit_label="Change status",
+        )
+
+    @admin.action(description="Log a contact", permissions=["lead_update"])
+    def log_contact(self, request: HttpRequest, queryset):
+        leads = list(queryset)
+        form = submitted_form(request, LogContactForm)
+        if form.is_bound and form.is_valid():
+            channel, note = form.cleaned_data["channel"], form.cleaned_data["note"]
+            actor = admin_actor(request)
+            run_for_each(
+                self,
+                request,
+                leads,
+                permission="lead.update",
+                station_of=_lead_station,
+                label_of=_lead_label,
+                operation=lambda lead: lead_log_contact(lead=lead, channel=channel, note=note, actor=actor),
+                done="Logged a contact with {objects}.",
+            )
+            return None
+        return action_form_response(
+            self,
+            request,
+            objects=leads,
+            form=form,
+            title="Log a contact",
+            action="log_contact",
+            submit_label="Log the contact",
+            description="A new lead becomes contacted; the contact is kept in the lead's funnel.",
         )
 
     @admin.action(description="Convert to a customer", permissions=["lead_convert"])

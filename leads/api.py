@@ -11,16 +11,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.actor import Actor
+from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from crm.models import Lead
 from kernel.openapi import INVALID, NO_PRICING_POLICY, THROTTLED
 from leads.models import LeadEvent
 from leads.serializers import (
     LeadCreateInputSerializer,
     LeadCreateOutputSerializer,
+    LeadFunnelEventInputSerializer,
+    LeadFunnelEventOutputSerializer,
     QuoteInputSerializer,
     QuoteOutputSerializer,
 )
-from leads.services import lead_capture
+from leads.services import lead_capture, lead_funnel_event_record
 from pricing.quote import quote_compute
 
 UNAVAILABLE = NO_PRICING_POLICY
@@ -136,7 +139,49 @@ class LeadCreateApi(APIView):
                 "source": data["source"],
                 "sms_consent": data["sms_consent"],
                 "email_consent": data["email_consent"],
+                # What the consent was given for, in the form's words: recorded on the customer
+                # if the lead converts (leads.services.funnel.inquiry_consent_apply).
+                "email": data["email"],
+                "phone": data["phone"],
+                "sms_consent_text": SMS_CONSENT_TEXT if data["sms_consent"] else "",
+                "email_consent_text": EMAIL_CONSENT_TEXT if data["email_consent"] else "",
             },
             actor=Actor.from_request(request),
         )
         return Response(LeadCreateOutputSerializer(lead).data, status=status.HTTP_201_CREATED)
+
+
+class LeadFunnelEventCreateApi(APIView):
+    throttle_scope = "leads"
+
+    @extend_schema(
+        operation_id="lead_funnel_event_create",
+        tags=["leads"],
+        summary="Record a step of the booking funnel",
+        description=(
+            "The customer website reports a step of someone who gave contact details: "
+            "`started_booking` (the booking form opened with their details; a lead is created when "
+            "there is none) or `checked_availability` (dates looked up; recorded on the open lead "
+            "with that email or phone, if there is one). An email or a phone is required."
+        ),
+        request=LeadFunnelEventInputSerializer,
+        responses={201: LeadFunnelEventOutputSerializer, 400: INVALID, 429: THROTTLED},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = LeadFunnelEventInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        lead = lead_funnel_event_record(
+            event_type=data["event"],
+            email=data["email"],
+            phone=data["phone"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            payload={
+                key: data[key]
+                for key in ("event_date", "party_adults", "zip_code")
+                if data.get(key) not in (None, "")
+            },
+            actor=Actor.from_request(request),
+        )
+        return Response({"recorded": lead is not None}, status=status.HTTP_201_CREATED)

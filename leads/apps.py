@@ -7,8 +7,13 @@ class LeadsConfig(AppConfig):
 
     def ready(self) -> None:
         # core never imports leads: leads subscribes to the booking hooks core declares.
-        from core.hooks import booking_attempt_failed, booking_created
-        from leads.hooks import convert_leads_of_new_booking, keep_failed_booking_as_lead
+        from core.hooks import booking_attempt_failed, booking_created, sms_from_unknown_number
+        from leads.hooks import (
+            convert_leads_of_new_booking,
+            keep_failed_booking_as_lead,
+            keep_unknown_texter_as_lead,
+        )
 
         booking_created.register(convert_leads_of_new_booking)
         booking_attempt_failed.register(keep_failed_booking_as_lead)
+        sms_from_unknown_number.register(keep_unknown_texter_as_lead)

@@ -179,3 +179,38 @@ class LeadCreateOutputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Lead.Status.choices)
     score = serializers.IntegerField(help_text="0 to 100.")
     quality = serializers.ChoiceField(choices=Lead.Quality.choices)
+
+
+class LeadFunnelEventInputSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(
+        choices=[("checked_availability", "Checked availability"), ("started_booking", "Started booking")],
+        help_text="checked_availability: dates looked up; "
+        "started_booking: the booking form opened with contact details.",
+    )
+    email = _email_field()
+    phone = PhoneField()
+    first_name = _name_field()
+    last_name = _name_field()
+    event_date = serializers.DateField(required=False, allow_null=True, default=None)
+    party_adults = serializers.IntegerField(
+        min_value=1, max_value=MAX_INQUIRY_PARTY, required=False, allow_null=True, default=None
+    )
+    zip_code = serializers.RegexField(
+        ZIP_CODE_PATTERN,
+        max_length=5,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages=ZIP_CODE_ERRORS,
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("email") and not attrs.get("phone"):
+            raise serializers.ValidationError({"email": ["Give an email address or a phone number."]})
+        return attrs
+
+
+class LeadFunnelEventOutputSerializer(serializers.Serializer):
+    recorded = serializers.BooleanField(
+        help_text="False: no open lead has this contact (availability checks only)."
+    )

@@ -26,7 +26,7 @@ from core.services.messaging import notification_claim
 from crm.models import Lead
 from kernel.money import format_cents
 from leads.models import LeadContact, LeadContext, LeadEvent
-from leads.services import CLOSED_STATUSES
+from leads.services import CLOSED_STATUSES, lead_funnel_event_record, leads_rescore
 
 Kind = Notification.Kind
 BATCH_SIZE = 500
@@ -130,3 +130,40 @@ def _alert_context(lead: Lead) -> dict[str, Any]:
 )
 def follow_up_alerts_send() -> int:
     return lead_follow_up_alerts_send()
+
+
+@shared_task(
+    name="leads.rescore_nightly",
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def rescore_nightly() -> int:
+    return leads_rescore()
+
+
+@shared_task(
+    name="leads.rescore_aging",
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def rescore_aging() -> int:
+    return leads_rescore(only_aging=True)
+
+
+# Enqueued by name (kernel.queue) by the assistant when it checks availability for a lead's
+# contact: ai may not import leads.
+
+
+@shared_task(
+    name="leads.funnel_event_record", autoretry_for=(OperationalError, InterfaceError), max_retries=3
+)
+def funnel_event_record(
+    event_type: str, email: str = "", phone: str = "", payload: dict | None = None
+) -> bool:
+    return (
+        lead_funnel_event_record(event_type=event_type, email=email, phone=phone, payload=payload) is not None
+    )

@@ -45,6 +45,21 @@ app.conf.beat_schedule = {
         "schedule": 15 * MINUTES,
         "options": {"expires": 15 * MINUTES},
     },
+    "campaigns-send-due": {
+        "task": "crm.campaigns_send_due",
+        "schedule": crontab(),  # every minute
+        "options": {"expires": MINUTES},
+    },
+    "lead-rescore-nightly": {
+        "task": "leads.rescore_nightly",
+        "schedule": crontab(hour=11, minute=15),  # 03:15 or 04:15 in California (beat runs in UTC)
+        "options": {"expires": 60 * MINUTES},
+    },
+    "lead-rescore-aging": {
+        "task": "leads.rescore_aging",
+        "schedule": 15 * MINUTES,
+        "options": {"expires": 15 * MINUTES},
+    },
     "deliver-pending-notifications": {
         "task": "core.notifications_deliver_pending",
         "schedule": 5 * MINUTES,

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.models import Booking, Payment
-from core.selectors import MONEY_RECEIVED, MONEY_REFUNDED
+from core.selectors import MONEY_RECEIVED, MONEY_REFUNDED, waiting_threads
 from crm.models import Lead
 from identity import scoping
 from kernel.money import format_cents
@@ -129,6 +129,7 @@ class Dashboard:
     upcoming: tuple[Booking, ...] | None
     unassigned: tuple[Booking, ...] | None
     deposits_past_due: tuple[Booking, ...] | None
+    messages_waiting: int | None  # threads whose customer waits for staff (conversation.read)
     leads_by_source: tuple[tuple[str, int], ...] | None
     conversion: Conversion | None
     chart: Chart | None
@@ -161,6 +162,11 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard:
             .order_by("deposit_due_at")
         )
 
+    messages_waiting = None
+    if scoping.user_has_permission(user, "conversation.read"):
+        # A thread belongs to one station (MessageThread.station).
+        messages_waiting = scoping.scope_queryset(user, waiting_threads(), "station").count()
+
     leads_by_source = conversion = None
     leads = _scoped(user, Lead.objects.all(), "station", "lead.read")
     if leads is not None:
@@ -182,6 +188,7 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard:
         upcoming=upcoming,
         unassigned=unassigned,
         deposits_past_due=deposits,
+        messages_waiting=messages_waiting,
         leads_by_source=leads_by_source,
         conversion=conversion,
         chart=chart,

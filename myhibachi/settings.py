@@ -288,6 +288,10 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+# Marketing (crm): the pace of campaign deliveries per worker process (Celery rate_limit,
+# e.g. "20/s", "600/m"), and the mailto of the List-Unsubscribe header.
+MARKETING_DELIVERY_RATE_LIMIT = env.str("MARKETING_DELIVERY_RATE_LIMIT", default="20/s")
+UNSUBSCRIBE_MAILTO = env.str("UNSUBSCRIBE_MAILTO", default="unsubscribe@myhibachichef.com")
 if TESTING:
     # No test ever reaches an SMS provider, whatever the environment says.
     SMS_GATEWAY = "recording"

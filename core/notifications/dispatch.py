@@ -34,7 +34,10 @@ class BookingEvent:
     CANCELLED = "booking_cancelled"
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
+    PARTY_GIVEN_TO_CHEF = "party_given_to_chef"
+    PARTY_TAKEN_FROM_CHEF = "party_taken_from_chef"
     MANAGE_LINK_REQUESTED = "manage_link_requested"
+    # The booking has no chef any more (staff must find one); the chef is told by PARTY_TAKEN_FROM_CHEF.
     CHEF_UNASSIGNED = "chef_unassigned"
 
 
@@ -42,10 +45,12 @@ class BookingEvent:
 BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.RECEIVED: (Kind.BOOKING_RECEIVED, Kind.STAFF_NEW_BOOKING),
     BookingEvent.CONFIRMED: (Kind.BOOKING_CONFIRMED,),
-    BookingEvent.RESCHEDULED: (Kind.BOOKING_RESCHEDULED,),
-    BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED,),
+    BookingEvent.RESCHEDULED: (Kind.BOOKING_RESCHEDULED, Kind.CHEF_RESCHEDULED),
+    BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED, Kind.CHEF_CANCELLED),
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
+    BookingEvent.PARTY_GIVEN_TO_CHEF: (Kind.CHEF_ASSIGNED,),
+    BookingEvent.PARTY_TAKEN_FROM_CHEF: (Kind.CHEF_UNASSIGNED,),
     BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
     BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
@@ -57,9 +62,17 @@ REPEATABLE_EVENTS = frozenset(
         BookingEvent.RESCHEDULED,
         BookingEvent.CANCELLATION_REQUESTED,
         BookingEvent.PAYMENT_FLAGGED,
+        BookingEvent.PARTY_GIVEN_TO_CHEF,
+        BookingEvent.PARTY_TAKEN_FROM_CHEF,
         BookingEvent.CHEF_UNASSIGNED,
     }
 )
+
+# The chef's news about their party: to the chef named in the notification's context (the
+# chef at the time of the event), by email, and by SMS when the chef consented. Never money,
+# never the customer's address or phone (the run sheet shows those from CHEF_DETAILS_DAYS_BEFORE
+# days before).
+CHEF_KINDS = frozenset({Kind.CHEF_ASSIGNED, Kind.CHEF_UNASSIGNED, Kind.CHEF_RESCHEDULED, Kind.CHEF_CANCELLED})
 
 STAFF_KINDS = frozenset(
     {
@@ -69,6 +82,7 @@ STAFF_KINDS = frozenset(
         Kind.STAFF_PAYMENT_FLAGGED,
         Kind.STAFF_LEAD_NOT_CONTACTED,
         Kind.STAFF_QUOTE_NOT_BOOKED,
+        Kind.STAFF_MESSAGE_WAITING,
     }
 )
 # Customer notifications that also go by SMS, to customers who consented to texts. The review
@@ -85,6 +99,9 @@ CUSTOMER_SMS_KINDS = frozenset(
         Kind.EVENT_REMINDER_24H,
     }
 )
+# Marketing: sent in bulk by campaigns, through the rate-limited delivery task
+# (settings.MARKETING_DELIVERY_RATE_LIMIT), so that a campaign never crowds out a booking email.
+BULK_KINDS = frozenset({Kind.MARKETING_EMAIL, Kind.MARKETING_SMS})
 # Answers to the customer's own text: by SMS only.
 SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP})
 # The only texts sent without SMS consent: the confirmation of an opt-out, and the answer to
@@ -104,13 +121,33 @@ def notify_booking_confirmed(booking: Booking) -> None:
     _on_commit(booking, BookingEvent.CONFIRMED)
 
 
-def notify_booking_rescheduled(booking: Booking) -> None:
-    _on_commit(booking, BookingEvent.RESCHEDULED)
+def notify_booking_rescheduled(booking: Booking, *, previous_chef_id: UUID | None = None) -> None:
+    """After commit: the customer's reschedule email; the chef's news (moved, or taken off and given)."""
+    same_chef = previous_chef_id is None or previous_chef_id == booking.chef_id
+    _on_commit(
+        booking, BookingEvent.RESCHEDULED, context=_chef_context(booking.chef_id if same_chef else None)
+    )
+    if not same_chef:
+        notify_chef_changed(booking, previous_chef_id=previous_chef_id)
 
 
 def notify_booking_cancelled(booking: Booking) -> None:
-    """After commit: the cancellation email, with the refund the booking records."""
-    _on_commit(booking, BookingEvent.CANCELLED)
+    """After commit: the cancellation email, with the refund the booking records; the chef's news."""
+    _on_commit(booking, BookingEvent.CANCELLED, context=_chef_context(booking.chef_id))
+
+
+def notify_chef_changed(booking: Booking, *, previous_chef_id: UUID | None) -> None:
+    """After commit: the previous chef is told the party is off their list, the new one that it is on."""
+    if previous_chef_id == booking.chef_id:
+        return
+    if previous_chef_id is not None:
+        _on_commit(booking, BookingEvent.PARTY_TAKEN_FROM_CHEF, context=_chef_context(previous_chef_id))
+    if booking.chef_id is not None:
+        _on_commit(booking, BookingEvent.PARTY_GIVEN_TO_CHEF, context=_chef_context(booking.chef_id))
+
+
+def _chef_context(chef_id: UUID | None) -> dict[str, Any] | None:
+    return {"chef_id": str(chef_id)} if chef_id is not None else None
 
 
 def notify_cancellation_requested(booking: Booking) -> None:
@@ -157,6 +194,15 @@ def delivery_on_commit(notification_id: UUID) -> None:
 
 def delivery_enqueue(notification_id: UUID) -> None:
     enqueue("core.notification_deliver", str(notification_id))
+
+
+def bulk_delivery_on_commit(notification_id: UUID) -> None:
+    """A marketing notification: delivered after commit by the rate-limited task."""
+    enqueue_on_commit("core.notification_deliver_bulk", str(notification_id))
+
+
+def bulk_delivery_enqueue(notification_id: UUID) -> None:
+    enqueue("core.notification_deliver_bulk", str(notification_id))
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 
 
-def email_send(*, to: Sequence[str], subject: str, text: str, html: str = "", reply_to: str = "") -> str:
+def email_send(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> str:
     """Send one email (plain text, with an HTML alternative when given); its Message-ID.
+
+    `headers`: extra headers (a marketing email's List-Unsubscribe and List-Unsubscribe-Post).
 
     Raises what the backend raises (SMTPException, OSError): the caller decides on retries.
     """
@@ -21,7 +31,7 @@ def email_send(*, to: Sequence[str], subject: str, text: str, html: str = "", re
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         reply_to=[reply_to] if reply_to else None,
-        headers={"Message-ID": message_id},
+        headers={**(headers or {}), "Message-ID": message_id},
     )
     if html:
         message.attach_alternative(html, "text/html")

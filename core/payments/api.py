@@ -26,6 +26,7 @@ from core.services.payments import MALFORMED_EVENT, payment_balance_intent, paym
 from core.tokens import booking_from_manage_token
 from kernel.api import error_response
 from kernel.client_ip import client_ip
+from kernel.error_codes import PaymentErrors
 from kernel.errors import NotFoundError, ServiceError
 from kernel.openapi import THROTTLED, documented_error
 
@@ -192,7 +193,10 @@ def _process(payload: dict | None = None, *, payment_intent_id: str = "") -> Res
         else:
             event = stripe_event_handle(payload or {})
     except ServiceError as error:
-        if isinstance(error, NotFoundError) or error.code in (MALFORMED_EVENT, "payment_intent_canceled"):
+        if isinstance(error, NotFoundError) or error.code in (
+            MALFORMED_EVENT,
+            PaymentErrors.PAYMENT_INTENT_CANCELED,
+        ):
             raise  # the request is wrong: the error shape says how
         logger.exception("Processing Stripe event failed")
         return _processing_failed()

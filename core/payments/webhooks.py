@@ -103,7 +103,7 @@ def fake_payment_intent_succeed(*, payment_intent_id: str) -> StripeEvent:
         # As Stripe: a canceled intent (its booking was cancelled, or it was superseded) cannot be paid.
         raise ConflictError(
             f"This PaymentIntent cannot be paid: {payment.failure_reason or 'canceled'}.",
-            code="payment_intent_canceled",
+            code=PaymentErrors.PAYMENT_INTENT_CANCELED,
         )
     payload = {
         "id": f"evt_fake_{payment_intent_id}_succeeded",

@@ -11,6 +11,7 @@ from kernel.contact import normalize_email, normalize_phone
 from kernel.errors import ServiceError
 
 # The words the booking form shows beside each opt-in box; stored with the consent.
+# The caps they state are crm/policy.py's (crm sits above core: a test keeps the two in step).
 SMS_CONSENT_TEXT = (
     "I agree to receive text messages from My Hibachi about my booking and offers. "
     "Message frequency varies, at most 8 marketing messages a month. Msg & data rates may apply. "

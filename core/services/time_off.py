@@ -15,11 +15,12 @@ from django.db.models import Q, QuerySet
 from audit.actor import Actor
 from core.models import Booking
 from core.services.bookings import booking_unassign_chef
+from kernel.error_codes import BookingErrors
 from kernel.errors import ConflictError
 from ops.models import Chef, ChefAvailability
 from ops.slots import slot_label
 
-CHEF_BOOKED = "chef_booked"
+CHEF_BOOKED = BookingErrors.CHEF_BOOKED
 
 
 def _booked(*, chef: Chef, date: datetime.date, slot: datetime.time | None) -> QuerySet[Booking]:

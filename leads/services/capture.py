@@ -222,3 +222,29 @@ def _lead_snapshot(lead: Lead, context: LeadContext | None, contacts: set[tuple[
 def _json_safe(payload: dict) -> dict:
     """A copy of the payload that the JSON column accepts (dates, UUIDs and decimals as text)."""
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+SMS_ACTOR = Actor.customer(label="text from an unknown number")
+
+
+@transaction.atomic
+def lead_capture_from_sms(*, phone: str, body: str, provider_id: str = "") -> Lead | None:
+    """A text from a number no customer has: an `sms` lead with that phone, its text as the message.
+
+    The provider's message id makes a redelivery a no-op (None).
+    """
+    if (
+        provider_id
+        and LeadEvent.objects.filter(
+            event_type=LeadEvent.Type.INQUIRY, payload__provider_id=provider_id
+        ).exists()
+    ):
+        return None
+    return lead_capture(
+        source=Lead.Source.SMS,
+        event_type=LeadEvent.Type.INQUIRY,
+        phone=phone,
+        message=(body or "")[:2000],
+        payload={"channel": "sms", "provider_id": provider_id},
+        actor=SMS_ACTOR,
+    )

@@ -14,6 +14,7 @@ from kernel.error_codes import BookingErrors, LeadErrors
 from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services.capture import BOOKING_ACTOR
+from leads.services.funnel import inquiry_consent_apply
 from leads.services.matching import CLOSED_STATUSES, contact_handles, contacts_lock, contacts_match
 from leads.services.scores import rescore
 
@@ -85,6 +86,7 @@ def lead_convert_on_booking(*, customer: Customer, booking: Booking) -> Lead | N
             ]
         )
         rescore(lead, contexts.get(lead.pk), now=now)
+        inquiry_consent_apply(lead=lead, customer=customer, actor=BOOKING_ACTOR)
         audit_log_write(
             actor=BOOKING_ACTOR,
             action="lead.converted",
@@ -182,6 +184,7 @@ def lead_convert(*, lead: Lead, actor: Actor) -> Lead:
         occurred_at=now,
     )
     rescore(lead, LeadContext.objects.filter(lead=lead).first(), now=now)
+    inquiry_consent_apply(lead=lead, customer=customer, actor=actor)
     audit_log_write(
         actor=actor,
         action="lead.convert",

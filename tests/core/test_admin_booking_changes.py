@@ -120,3 +120,38 @@ def test_the_time_off_form_refuses_a_booked_day_naming_the_booking(manager):
     booking.refresh_from_db()
     assert booking.chef_id is None
     assert ChefAvailability.objects.filter(date=booking.date, note="Off").exists()
+
+
+def test_the_party_form_shows_the_new_total_live_from_a_staff_only_quote(manager):
+    from django.urls import reverse
+
+    booking = upcoming_fremont_booking()
+    url = reverse("admin:core_booking_party_quote", args=[booking.pk])
+
+    form_page = post_action(manager, Booking, "change_party", [booking])
+    live = manager.get(
+        url, {"party_adults": "30", "party_kids": "0", "party_toddlers": "0", "item_lobster_tail": "20"}
+    )
+    refused = manager.get(
+        url, {"party_adults": "2", "party_kids": "0", "party_toddlers": "0", "item_lobster_tail": "20"}
+    )
+
+    assert "core/admin/party_change.js" in form_page.content.decode()
+    assert f'data-quote-url="{url}"' in form_page.content.decode()
+    assert live.status_code == 200
+    assert (live.json()["total_due_cents"], live.json()["total"]) == (195000, "$1,950.00")
+    assert refused.status_code == 400 and "protein upgrades" in refused.json()["error"]
+    booking.refresh_from_db()
+    assert booking.party_adults != 30  # a read: nothing changed
+
+
+def test_the_live_quote_of_another_stations_booking_is_a_404(manager):
+    from django.urls import reverse
+
+    sacramento = Booking.objects.filter(station__code="CA-SACRAMENTO-001").first()
+
+    response = manager.get(
+        reverse("admin:core_booking_party_quote", args=[sacramento.pk]), {"party_adults": "10"}
+    )
+
+    assert response.status_code == 404

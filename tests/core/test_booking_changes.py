@@ -240,3 +240,15 @@ def test_the_manage_link_refuses_an_address_outside_the_area(booking, manage_url
 
     assert response.status_code == 400, response.content
     assert "address.zip_code" in response.json()["error"]["fields"]
+
+
+def test_a_party_change_through_the_manage_link_takes_a_bounded_number_of_queries(
+    booking, manage_url, api_client, django_assert_max_num_queries
+):
+    PaymentFactory(booking=booking, amount_cents=DEPOSIT)
+
+    # 12 measured: token, lock, quote (policy, items, station, travel), paid, write, audit, view.
+    with django_assert_max_num_queries(14):
+        response = api_client.post(manage_url + "party/", {"party_adults": 14}, format="json")
+
+    assert response.status_code == 200, response.content

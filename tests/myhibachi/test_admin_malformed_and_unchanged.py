@@ -49,3 +49,18 @@ def test_saving_a_booking_without_a_change_writes_no_audit_row(admin_client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     assert AuditLog.objects.count() == before
+
+
+def test_no_list_of_the_staff_panel_answers_a_malformed_selection_with_a_500(admin_client, db):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    errors = []
+    for model, model_admin in admin.site._registry.items():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        actions = [name for name, *_ in model_admin._get_base_actions()] or ["delete_selected"]
+        response = admin_client.post(url, {"action": actions[0], ACTION_CHECKBOX_NAME: ["notauuid"]})
+        if response.status_code >= 500:
+            errors.append((model._meta.label, response.status_code))
+
+    assert errors == []

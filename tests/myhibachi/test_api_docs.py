@@ -21,3 +21,11 @@ def test_the_api_docs_load_every_asset_from_our_own_static_files(client, url):
         assert asset.startswith("/static/"), asset  # not jsdelivr, not unpkg
         assert finders.find(asset.removeprefix("/static/")), asset
     assert "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_make_no_request_to_another_host(client, url):
+    page = client.get(url).content.decode()
+
+    external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', page)
+    assert external == []  # no Google Fonts, no CDN: the docs work offline

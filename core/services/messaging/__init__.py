@@ -1,9 +1,11 @@
 """Every write of notifications and messaging.
 
     outbound.py     notifications claimed once and delivered at most once (email, SMS)
-    threads.py      customers' message threads, and flagging a thread for staff
+    provided.py     bulk claims, and delivering what a layer above composes (campaigns)
+    threads.py      customers' message threads
+    inbox.py        threads waiting for staff (flagged, staff alerted once) and staff replies
     inbound_sms.py  texts from customers: STOP/START/HELP, anything else flagged for staff
-    consent.py      a customer's SMS consent withdrawn or given again, audited
+    consent.py      consent withdrawn or given again (SMS, email marketing, day-of contacts), audited
 
 What other code may use is re-exported here; the underscored helpers are the package's own.
 To replace what a module calls (a test's fake gateway), patch it in that module
@@ -12,7 +14,10 @@ To replace what a module calls (a test's fake gateway), patch it in that module
 
 from core.services.messaging.consent import (
     CONSENT_FIELDS,
+    EMAIL_CONSENT_FIELDS,
     booking_contact_sms_consent_revoke,
+    customer_email_consent_revoke,
+    customer_marketing_consent_record,
     customer_sms_consent_grant,
     customer_sms_consent_revoke,
 )
@@ -24,8 +29,10 @@ from core.services.messaging.inbound_sms import (
     InboundOutcome,
     sms_inbound_receive,
 )
+from core.services.messaging.inbox import REPLY_MAX_LENGTH, thread_flag_for_staff, thread_reply
 from core.services.messaging.outbound import (
     BATCH_SIZE,
+    BULK_PENDING_GRACE,
     DEPOSIT_REMINDER_KINDS,
     EVENT_REMINDER_KINDS,
     MAX_ATTEMPTS,
@@ -39,12 +46,15 @@ from core.services.messaging.outbound import (
     notifications_claim_for_booking,
     notifications_deliver_pending,
 )
-from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
+from core.services.messaging.provided import BulkClaim, notifications_claim_bulk
+from core.services.messaging.threads import thread_for_customer
 
 __all__ = [
     "BATCH_SIZE",
+    "BULK_PENDING_GRACE",
     "CONSENT_FIELDS",
     "DEPOSIT_REMINDER_KINDS",
+    "EMAIL_CONSENT_FIELDS",
     "EVENT_REMINDER_KINDS",
     "HELP_KEYWORDS",
     "INBOUND_BODY_MAX_LENGTH",
@@ -53,18 +63,24 @@ __all__ = [
     "OPT_OUT_KEYWORDS",
     "PENDING_EXPIRY",
     "PENDING_GRACE",
+    "REPLY_MAX_LENGTH",
+    "BulkClaim",
     "DeliveryDeferred",
     "InboundOutcome",
     "booking_contact_sms_consent_revoke",
     "booking_event_notifications_create",
     "booking_sms_phone",
+    "customer_email_consent_revoke",
+    "customer_marketing_consent_record",
     "customer_sms_consent_grant",
     "customer_sms_consent_revoke",
     "notification_claim",
     "notification_deliver",
+    "notifications_claim_bulk",
     "notifications_claim_for_booking",
     "notifications_deliver_pending",
     "sms_inbound_receive",
     "thread_flag_for_staff",
     "thread_for_customer",
+    "thread_reply",
 ]

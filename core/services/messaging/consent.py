@@ -1,4 +1,4 @@
-"""A customer's SMS consent: withdrawn or given again (by text), audited."""
+"""A customer's consent: SMS withdrawn or given again (by text), email marketing withdrawn; audited."""
 
 from __future__ import annotations
 
@@ -10,6 +10,33 @@ from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer
 
 CONSENT_FIELDS = ["sms_consent", "sms_consent_at", "sms_consent_text"]
+EMAIL_CONSENT_FIELDS = ["email_consent", "email_consent_at", "email_consent_text"]
+
+
+@transaction.atomic
+def customer_email_consent_revoke(*, customer: Customer, actor: Actor, reason: str = "") -> bool:
+    """Withdraw the customer's email-marketing consent at once; False when there was none.
+
+    email_consent_at becomes the time of the withdrawal and the text they had agreed to is
+    kept, as for SMS: consent off with a time on file means "withdrawn" (unsubscribed), with
+    no time "never given". Transactional emails (their bookings) are not affected.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.email_consent:
+        return False
+    before = snapshot(customer, fields=EMAIL_CONSENT_FIELDS)
+    customer.email_consent = False
+    customer.email_consent_at = timezone.now()
+    customer.save(update_fields=["email_consent", "email_consent_at", "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action="customer.email_consent_revoke",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=EMAIL_CONSENT_FIELDS),
+        reason=reason,
+    )
+    return True
 
 
 @transaction.atomic
@@ -57,6 +84,37 @@ def customer_sms_consent_grant(*, customer: Customer, actor: Actor, keyword: str
         before=before,
         after=snapshot(customer, fields=CONSENT_FIELDS),
         reason=f"texted {keyword}",
+    )
+    return True
+
+
+@transaction.atomic
+def customer_marketing_consent_record(
+    *, customer: Customer, channel: str, given_at, text: str, actor: Actor, reason: str = ""
+) -> bool:
+    """Record an opt-in the customer gave elsewhere (an inquiry form), with its own time and text.
+
+    `channel`: "sms" or "email". Never overrides a newer decision: a consent on file, or a
+    withdrawal after `given_at`, is kept. True when the consent was recorded.
+    """
+    fields = CONSENT_FIELDS if channel == "sms" else EMAIL_CONSENT_FIELDS
+    consent_field, at_field, text_field = fields
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    withdrawn_at = getattr(customer, at_field)
+    if getattr(customer, consent_field) or (withdrawn_at is not None and withdrawn_at >= given_at):
+        return False
+    before = snapshot(customer, fields=fields)
+    setattr(customer, consent_field, True)
+    setattr(customer, at_field, given_at)
+    setattr(customer, text_field, text)
+    customer.save(update_fields=[*fields, "updated_at"])
+    audit_log_write(
+        actor=actor,
+        action=f"customer.{channel}_consent_grant",
+        instance=customer,
+        before=before,
+        after=snapshot(customer, fields=fields),
+        reason=reason,
     )
     return True
 

@@ -11,14 +11,16 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from audit.actor import Actor
+from core.hooks import SmsFromUnknownNumber, sms_from_unknown_number
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Message, MessageThread, Notification
 from core.services.messaging.consent import (
     booking_contact_sms_consent_revoke,
     customer_sms_consent_grant,
     customer_sms_consent_revoke,
 )
+from core.services.messaging.inbox import thread_flag_for_staff
 from core.services.messaging.outbound import notification_claim
-from core.services.messaging.threads import thread_flag_for_staff, thread_for_customer
+from core.services.messaging.threads import thread_for_customer
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
 
@@ -46,8 +48,9 @@ class InboundOutcome:
 def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") -> str:
     """Take one text from a customer: store it, and act on STOP/START/HELP or flag the thread for staff.
 
-    The customer is found by E.164 phone. An unknown number is answered with nothing and
-    nothing of it is stored (its text may be anything; we hold no consent to reply). The
+    The customer is found by E.164 phone. An unknown number is answered with nothing (we hold
+    no consent to reply) and no thread is stored; after commit core.hooks.sms_from_unknown_number
+    tells the layers above (leads keeps it as an `sms` lead). The
     provider's message id makes a redelivered webhook a no-op. Returns an InboundOutcome.
     """
     try:
@@ -68,7 +71,11 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
             return InboundOutcome.OPTED_OUT
         day_of_booking = _booking_with_day_of_phone(phone)
         if day_of_booking is None:
-            logger.info("Inbound SMS from a number no customer has; not stored.")
+            logger.info("Inbound SMS from a number no customer has; not stored here.")
+            if keyword not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
+                # Someone new wrote to us: the layers above act on it (leads keeps them as a lead).
+                event = SmsFromUnknownNumber(phone=phone, body=body or "", provider_id=provider_id)
+                transaction.on_commit(lambda: sms_from_unknown_number.send(event), robust=True)
             return InboundOutcome.UNKNOWN_NUMBER
         if _already_received(provider_id):
             return InboundOutcome.DUPLICATE

@@ -20,15 +20,18 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Message, Notification, Review
-from core.notifications import dispatch, render
+from core.notifications import content, dispatch, render
 from core.notifications.email import email_send
 from core.notifications.sms import SmsDeliveryError, sms_gateway
 from core.selectors import booking_starts_at
+from core.services.messaging.provided import deliver_provided
 from core.services.messaging.threads import thread_for_customer
 from kernel.errors import ServiceError
+from ops.models import Chef
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,8 @@ MAX_ATTEMPTS = 5
 # one that could not be delivered for this long (a two-day-old reminder helps nobody).
 PENDING_GRACE = datetime.timedelta(minutes=2)
 PENDING_EXPIRY = datetime.timedelta(days=2)
+# A campaign's deliveries wait their turn behind the rate limit: a long queue is not a lost one.
+BULK_PENDING_GRACE = datetime.timedelta(hours=1)
 BATCH_SIZE = 500
 
 DEPOSIT_REMINDER_KINDS = frozenset({Kind.DEPOSIT_REMINDER_2H, Kind.DEPOSIT_REMINDER_12H})
@@ -84,7 +89,10 @@ def notification_claim(
         if _constraint_name(exc) != "uq_notification_once":
             raise
         return None
-    dispatch.delivery_on_commit(notification.pk)
+    if kind in dispatch.BULK_KINDS:
+        dispatch.bulk_delivery_on_commit(notification.pk)
+    else:
+        dispatch.delivery_on_commit(notification.pk)
     return notification
 
 
@@ -96,6 +104,8 @@ def notifications_claim_for_booking(
     Staff kinds: one email to the station's staff. Customer kinds: an email, and an SMS when
     the kind goes by SMS and the customer consented to texts (checked again on delivery).
     """
+    if kind in dispatch.CHEF_KINDS:
+        return _claim_for_chef(booking=booking, kind=kind, occurrence=occurrence, context=context or {})
     if kind in dispatch.STAFF_KINDS:
         claimed = notification_claim(
             kind=kind,
@@ -115,6 +125,33 @@ def notifications_claim_for_booking(
             channel=channel,
             booking=booking,
             customer=customer,
+            occurrence=occurrence,
+            recipient=recipient,
+            context=context,
+        )
+        for channel, recipient in channels
+    ]
+    return [claimed for claimed in claims if claimed is not None]
+
+
+def _claim_for_chef(
+    *, booking: Booking, kind: str, occurrence: str, context: dict[str, Any]
+) -> list[Notification]:
+    """The chef named in the context: email, and SMS when they consented; [] without a chef."""
+    chef = Chef.objects.filter(pk=context.get("chef_id")).first() if context.get("chef_id") else None
+    if chef is None:
+        return []
+    # Per chef: the same booking's news may go to two chefs (one taken off, one given it).
+    occurrence = f"chef:{chef.pk.hex}" + (f":{occurrence}" if occurrence else "")
+    context = {**context, "chef_id": str(chef.pk), "chef_name": chef.name}
+    channels = [(Notification.Channel.EMAIL, chef.email)] if chef.email else []
+    if chef.sms_consent and chef.phone:
+        channels.append((Notification.Channel.SMS, chef.phone))
+    claims = [
+        notification_claim(
+            kind=kind,
+            channel=channel,
+            booking=booking,
             occurrence=occurrence,
             recipient=recipient,
             context=context,
@@ -169,7 +206,6 @@ def notification_deliver(*, notification_id: UUID) -> str | None:
     when an SMS lacks consent. A provider failure leaves it pending and raises DeliveryDeferred
     until MAX_ATTEMPTS, then marks it failed.
     """
-    deferred: Exception | None = None
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -178,68 +214,81 @@ def notification_deliver(*, notification_id: UUID) -> str | None:
         )
         if notification is None:
             return None  # sent, skipped or failed already, or another worker is sending it now
-        # Read without a lock: FOR UPDATE on a join would lock the booking and the customer too.
-        booking = (
-            Booking.objects.select_related("customer", "station", "chef").get(pk=notification.booking_id)
-            if notification.booking_id
-            else None
-        )
-        if booking is not None:
-            notification.booking = booking
-        customer = _customer_of(notification, booking)
-
-        skip_reason = _skip_reason(notification, booking, customer)
-        if skip_reason:
-            notification.status = Notification.Status.SKIPPED
-            notification.last_error = skip_reason
-            notification.save(update_fields=["status", "last_error", "updated_at"])
-            return notification.status
-
-        outgoing = _compose(notification, booking, customer)
-        if not outgoing.to:
-            notification.status = Notification.Status.SKIPPED
-            notification.last_error = "nobody to send it to"
-            notification.save(update_fields=["status", "last_error", "updated_at"])
-            return notification.status
-        message = _message_store(notification, customer, booking, outgoing) if customer is not None else None
-
-        notification.attempts += 1
-        notification.recipient = ", ".join(outgoing.to)
-        try:
-            provider_id = _send(outgoing)
-        except Exception as exc:  # whatever the email backend or SMS gateway raises
-            retryable = not (isinstance(exc, SmsDeliveryError) and not exc.retryable)
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            if retryable and notification.attempts < MAX_ATTEMPTS:
-                deferred = exc
-            else:
-                notification.status = Notification.Status.FAILED
-                if message is not None:
-                    message.status = Message.Status.FAILED
-                    message.save(update_fields=["status", "updated_at"])
-            logger.warning("Notification %s (%s) not delivered: %s", notification.pk, notification.kind, exc)
+        provider = content.content_provider_for(notification.kind)
+        if provider is not None:
+            status, deferred = deliver_provided(
+                notification, provider, send=_send_composed, max_attempts=MAX_ATTEMPTS
+            )
         else:
-            notification.status = Notification.Status.SENT
-            notification.sent_at = timezone.now()
-            notification.last_error = ""
-            if message is not None:
-                message.status = Message.Status.SENT
-                message.provider_id = provider_id[:128]
-                message.save(update_fields=["status", "provider_id", "updated_at"])
-        notification.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "recipient",
-                "last_error",
-                "sent_at",
-                "message",
-                "updated_at",
-            ]
-        )
+            status, deferred = _deliver_own(notification)
     if deferred is not None:
         raise DeliveryDeferred(str(deferred)) from deferred
-    return notification.status
+    return status
+
+
+def _deliver_own(notification: Notification) -> tuple[str, Exception | None]:
+    """Deliver one of core's own notifications (the row locked by the caller's transaction)."""
+    deferred: Exception | None = None
+    # Read without a lock: FOR UPDATE on a join would lock the booking and the customer too.
+    booking = (
+        Booking.objects.select_related("customer", "station", "chef").get(pk=notification.booking_id)
+        if notification.booking_id
+        else None
+    )
+    if booking is not None:
+        notification.booking = booking
+    customer = _customer_of(notification, booking)
+
+    skip_reason = _skip_reason(notification, booking, customer)
+    if skip_reason:
+        notification.status = Notification.Status.SKIPPED
+        notification.last_error = skip_reason
+        notification.save(update_fields=["status", "last_error", "updated_at"])
+        return notification.status, None
+
+    outgoing = _compose(notification, booking, customer)
+    if not outgoing.to:
+        notification.status = Notification.Status.SKIPPED
+        notification.last_error = "nobody to send it to"
+        notification.save(update_fields=["status", "last_error", "updated_at"])
+        return notification.status, None
+    message = _message_store(notification, customer, booking, outgoing) if customer is not None else None
+
+    notification.attempts += 1
+    notification.recipient = ", ".join(outgoing.to)
+    try:
+        provider_id = _send(outgoing)
+    except Exception as exc:  # whatever the email backend or SMS gateway raises
+        retryable = not (isinstance(exc, SmsDeliveryError) and not exc.retryable)
+        notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        if retryable and notification.attempts < MAX_ATTEMPTS:
+            deferred = exc
+        else:
+            notification.status = Notification.Status.FAILED
+            if message is not None:
+                message.status = Message.Status.FAILED
+                message.save(update_fields=["status", "updated_at"])
+        logger.warning("Notification %s (%s) not delivered: %s", notification.pk, notification.kind, exc)
+    else:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        if message is not None:
+            message.status = Message.Status.SENT
+            message.provider_id = provider_id[:128]
+            message.save(update_fields=["status", "provider_id", "updated_at"])
+    notification.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "recipient",
+            "last_error",
+            "sent_at",
+            "message",
+            "updated_at",
+        ]
+    )
+    return notification.status, deferred
 
 
 def notifications_deliver_pending(*, now=None) -> int:
@@ -253,18 +302,36 @@ def notifications_deliver_pending(*, now=None) -> int:
     ).update(status=Notification.Status.FAILED, last_error="expired: not delivered in time", updated_at=now)
     if expired:
         logger.warning("%s notifications expired undelivered.", expired)
-    pending_ids = list(
+    pending = list(
         Notification.objects.filter(
+            Q(created_at__lte=now - PENDING_GRACE) & ~Q(kind__in=dispatch.BULK_KINDS)
+            | Q(created_at__lte=now - BULK_PENDING_GRACE, kind__in=dispatch.BULK_KINDS),
             status=Notification.Status.PENDING,
-            created_at__lte=now - PENDING_GRACE,
             created_at__gt=now - PENDING_EXPIRY,
         )
         .order_by("created_at")
-        .values_list("pk", flat=True)[:BATCH_SIZE]
+        .values_list("pk", "kind")[:BATCH_SIZE]
     )
-    for notification_id in pending_ids:
-        dispatch.delivery_enqueue(notification_id)
-    return len(pending_ids)
+    for notification_id, kind in pending:
+        if kind in dispatch.BULK_KINDS:
+            dispatch.bulk_delivery_enqueue(notification_id)
+        else:
+            dispatch.delivery_enqueue(notification_id)
+    return len(pending)
+
+
+def _send_composed(channel: str, composed: content.ComposedMessage) -> str:
+    """Send what an upper layer composed; the provider's id (raises what the provider raises)."""
+    return _send(
+        _Outgoing(
+            channel=channel,
+            to=list(composed.to),
+            subject=composed.subject,
+            text=composed.text,
+            html=composed.html,
+            headers=dict(composed.headers),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -274,10 +341,11 @@ class _Outgoing:
     subject: str
     text: str
     html: str = ""
+    headers: dict[str, str] | None = None
 
 
 def _customer_of(notification: Notification, booking: Booking | None) -> Customer | None:
-    if notification.kind in dispatch.STAFF_KINDS:
+    if notification.kind in dispatch.STAFF_KINDS or notification.kind in dispatch.CHEF_KINDS:
         return None
     if booking is not None:
         return booking.customer
@@ -311,6 +379,8 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
         booking.chef_id is not None or status not in ACTIVE_BOOKING_STATUSES
     ):
         return "the booking has a chef, or is no longer active"
+    if kind in dispatch.CHEF_KINDS:
+        return _chef_skip_reason(notification, booking)
     if kind not in dispatch.STAFF_KINDS and customer is None:
         return "no customer"
     if notification.channel == Notification.Channel.SMS:
@@ -323,8 +393,39 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
     return ""
 
 
+def _notified_chef(notification: Notification) -> Chef | None:
+    chef_id = (notification.context or {}).get("chef_id")
+    return Chef.objects.filter(pk=chef_id).first() if chef_id else None
+
+
+def _chef_skip_reason(notification: Notification, booking: Booking | None) -> str:
+    chef = _notified_chef(notification)
+    if chef is None or booking is None:
+        return "no chef"
+    if notification.channel == Notification.Channel.SMS and not (chef.sms_consent and chef.phone):
+        return "no SMS consent"
+    if notification.kind == Kind.CHEF_ASSIGNED and booking.chef_id != chef.pk:
+        return "the party went to another chef since"
+    if notification.kind == Kind.CHEF_UNASSIGNED and booking.chef_id == chef.pk:
+        return "the party was given back to this chef"
+    return ""
+
+
 def _compose(notification: Notification, booking: Booking | None, customer: Customer | None) -> _Outgoing:
     context = render.notification_context(notification)
+    if notification.kind in dispatch.CHEF_KINDS:
+        chef = _notified_chef(notification)
+        if notification.channel == Notification.Channel.SMS:
+            body = render.render_sms(notification.kind, context)
+            return _Outgoing(channel=notification.channel, to=[chef.phone], subject="", text=body)
+        email = render.render_email(notification.kind, context)
+        return _Outgoing(
+            channel=notification.channel,
+            to=[chef.email] if chef.email else [],
+            subject=email.subject,
+            text=email.text,
+            html=email.html,
+        )
     if notification.channel == Notification.Channel.SMS:
         body = render.render_sms(notification.kind, context)
         phone = booking_sms_phone(booking) if booking is not None else customer.phone
@@ -343,7 +444,13 @@ def _compose(notification: Notification, booking: Booking | None, customer: Cust
 def _send(outgoing: _Outgoing) -> str:
     if outgoing.channel == Notification.Channel.SMS:
         return sms_gateway().send(to=outgoing.to[0], body=outgoing.text).provider_id
-    return email_send(to=outgoing.to, subject=outgoing.subject, text=outgoing.text, html=outgoing.html)
+    return email_send(
+        to=outgoing.to,
+        subject=outgoing.subject,
+        text=outgoing.text,
+        html=outgoing.html,
+        headers=outgoing.headers,
+    )
 
 
 def _message_store(

@@ -1,13 +1,11 @@
-"""Customers' message threads: one open thread per customer and channel, and flagging one for staff."""
+"""Customers' message threads: one open thread per customer and channel."""
 
 from __future__ import annotations
 
 import hashlib
 
-from django.db import connection, transaction
+from django.db import connection
 
-from audit.actor import Actor
-from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer, MessageThread
 
 
@@ -53,26 +51,6 @@ def _open_thread(customer: Customer, channel: str, station_id) -> MessageThread 
     if station_id is not None:
         threads = threads.filter(station_id=station_id)
     return threads.order_by("-updated_at").first()
-
-
-@transaction.atomic
-def thread_flag_for_staff(*, thread: MessageThread, actor: Actor, reason: str = "") -> MessageThread:
-    """Mark the thread as needing staff attention; a no-op when it already does."""
-    thread = MessageThread.objects.select_for_update().get(pk=thread.pk)
-    if thread.status == MessageThread.Status.NEEDS_ATTENTION:
-        return thread
-    before = snapshot(thread, fields=["status"])
-    thread.status = MessageThread.Status.NEEDS_ATTENTION
-    thread.save(update_fields=["status", "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="message_thread.flag",
-        instance=thread,
-        before=before,
-        after=snapshot(thread, fields=["status"]),
-        reason=reason,
-    )
-    return thread
 
 
 def _advisory_lock(name: str) -> None:

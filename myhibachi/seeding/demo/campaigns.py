@@ -68,8 +68,8 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
             ("sofia.ramirez@example.com", "sent"),
             ("aisha.khan@example.com", "sent"),
             ("marcus.williams@example.com", "skipped_cap"),
-            ("jessica.nguyen@example.com", "skipped_no_consent"),
-            ("brandon.lee@example.com", "skipped_no_consent"),
+            ("jessica.nguyen@example.com", "skipped_consent"),
+            ("brandon.lee@example.com", "skipped_consent"),
         ),
     ),
 )

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from core.models import Booking, Notification
+from core.notifications.content import content_provider_for
 from core.notifications.render import (
     SMS_OPT_OUT_TEXT,
     TEMPLATE_NAMES,
@@ -205,5 +206,9 @@ def test_help_and_opt_in_replies_end_with_the_opt_out_text_and_the_opt_out_confi
     assert "Reply START" in opt_out
 
 
-def test_every_kind_has_a_template():
-    assert set(TEMPLATE_NAMES) == set(Kind.values)
+def test_every_kind_has_a_template_or_an_upper_layers_composer():
+    # Marketing kinds are composed by crm (core.notifications.content), not by a core template.
+    composed = {kind for kind in Kind.values if content_provider_for(kind) is not None}
+    assert composed == {Kind.MARKETING_EMAIL, Kind.MARKETING_SMS}
+    assert set(TEMPLATE_NAMES) | composed == set(Kind.values)
+    assert not set(TEMPLATE_NAMES) & composed
