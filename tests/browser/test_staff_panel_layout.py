@@ -1,39 +1,31 @@
 """The staff panel in a real Chromium at 1400x1000 (issue 9, item 24): nothing staff need is
 clipped — the week's table spans the page, the bookings list fits with every status whole.
 
-Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and playwright; skipped without them.
 """
-
-import os
-import shutil
 
 import pytest
 from django.core.management import call_command
 
 from tests.staff_panel import ADMIN
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
-]
+# The shared session browser of tests/browser/conftest.py: one Playwright per process (a second
+# sync Playwright in the same process refuses to start), skipped or failed as REQUIRE_BROWSER says.
+pytestmark = pytest.mark.django_db(transaction=True)
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
 @pytest.fixture
-def staff_page(live_server):
-    playwright = pytest.importorskip("playwright.sync_api")
+def staff_page(browser, live_server):
     call_command("seed", "--demo", verbosity=0)
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport=VIEWPORT)
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", ADMIN)
-        page.fill("#id_password", "hibachi-demo-2026")
-        page.click("input[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
-        yield page, live_server.url
-        browser.close()
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", ADMIN)
+    page.fill("#id_password", "hibachi-demo-2026")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    yield page, live_server.url
+    context.close()
 
 
 def test_at_1400_by_1000_the_weeks_table_spans_the_page_and_nothing_is_clipped(staff_page):
