@@ -83,7 +83,6 @@ class CustomerAdmin(StationScopedAdmin):
     )
     list_filter = ("sms_consent", "email_consent")
     search_fields = ("first_name", "last_name", "email", "phone")
-    date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("first_name", "last_name", "email", "phone")}),
         (
@@ -424,7 +423,6 @@ class PaymentAdmin(ReadOnlyMixin, StationScopedAdmin):
     list_filter = ("status", "kind", "method", "booking__station")
     search_fields = ("=booking__reference", "booking__customer__email", "=stripe_payment_id")
     list_select_related = ("booking",)
-    date_hierarchy = "created_at"
     fields = (
         "booking_link",
         "kind",

@@ -56,7 +56,7 @@ PARTIES = ((10, 0, 0), (12, 2, 0), (8, 3, 1), (15, 4, 0), (20, 5, 2), (11, 0, 0)
 PAST_STATUSES = (("completed", 16), ("cancelled", 3), ("no_show", 1))
 FUTURE_STATUSES = (("confirmed", 14), ("deposit_pending", 4), ("cancelled", 1), ("cancellation_requested", 1))
 AUDIT_MARKER = "manage.py seed --scale"  # in user_agent: which audit rows this seed wrote
-AUDIT_ACTIONS = ("booking.created", "booking.confirmed", "payment.succeeded", "booking.updated")
+AUDIT_ACTIONS = ("booking.create", "booking.confirm", "payment.succeeded", "booking.update")
 
 
 @dataclass(frozen=True)
@@ -439,7 +439,7 @@ def _seed_audit(counts: ScaleCounts, now: datetime.datetime) -> int:
     for i in range(existing, counts.audit_rows):
         booking_id, station_id, booked_at = bookings[i % len(bookings)]
         action = AUDIT_ACTIONS[(i // len(bookings)) % len(AUDIT_ACTIONS)]
-        by_staff = action == "booking.updated"
+        by_staff = action == "booking.update"
         rows.append(
             AuditLog(
                 id=demo_id("scale-audit", str(i)),
@@ -448,11 +448,11 @@ def _seed_audit(counts: ScaleCounts, now: datetime.datetime) -> int:
                 actor_label="manager@myhibachi.test" if by_staff else "system",
                 role="station_manager" if by_staff else "",
                 action=action,
-                resource_type="booking",
+                resource_type="core.booking",
                 resource_id=str(booking_id),
                 station_id=station_id,
                 user_agent=AUDIT_MARKER,
-                after={"status": "confirmed"} if action == "booking.confirmed" else None,
+                after={"status": "confirmed"} if action == "booking.confirm" else None,
             )
         )
         if len(rows) >= BATCH:
