@@ -11,8 +11,9 @@ seed it first at the size to measure (nothing is written, every request is a GET
 For each model registered in the staff panel: the list, a search on it (when it has search
 fields), and the change page of the first row the user may see; then the dashboard (the panel's
 front page) and any --path given. Prints the median milliseconds of --repeat runs (after one
-warm-up) and the queries of the page, per user. A page that does not answer 200 prints its
-status instead. Timings on a busy machine are noisy: compare runs made side by side.
+warm-up), the database's share of it (db) and the queries of the page, per user. A page that
+does not answer 200 prints its status instead. Timings on a busy machine are noisy: compare
+runs made side by side.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Measure:
     status: int
     ms: float
     queries: int
+    db_ms: float  # the database's share: the page's queries, as the connection timed them
 
 
 def _setup() -> None:
@@ -100,14 +102,17 @@ def _measure(client, url: str, repeat: int) -> Measure:
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm-up: templates, caches, the connection
-    times, queries, status = [], 0, 0
+    times, db_times, queries, status = [], [], 0, 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+        db_times.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
         status, queries = response.status_code, len(captured)
-    return Measure(status=status, ms=statistics.median(times), queries=queries)
+    return Measure(
+        status=status, ms=statistics.median(times), queries=queries, db_ms=statistics.median(db_times)
+    )
 
 
 def main() -> None:
@@ -135,7 +140,7 @@ def main() -> None:
         users[email] = (user, client)
 
     print(f"bookings in the database: {Booking.objects.count()}; median of {args.repeat} runs")
-    print(f"{'page':<44} {'super_admin ms':>15} {'q':>4}  {'manager ms':>15} {'q':>4}")
+    print(f"{'page':<44} {'super_admin ms':>15} {'db':>7} {'q':>4}  {'manager ms':>15} {'db':>7} {'q':>4}")
     for page in _pages(args.only, args.path):
         cells = []
         for user, client in users.values():
@@ -143,11 +148,11 @@ def main() -> None:
             if url.startswith("change:"):
                 url = _change_url(url.removeprefix("change:"), user)
             if url is None:
-                cells.append(f"{'(no rows)':>15} {'':>4}")
+                cells.append(f"{'(no rows)':>15} {'':>7} {'':>4}")
                 continue
             measure = _measure(client, url, args.repeat)
             time_cell = f"{measure.ms:.1f}" if measure.status == 200 else f"HTTP {measure.status}"
-            cells.append(f"{time_cell:>15} {measure.queries:>4}")
+            cells.append(f"{time_cell:>15} {measure.db_ms:>7.1f} {measure.queries:>4}")
         print(f"{page.label:<44} {'  '.join(cells)}")
 
 
