@@ -14,9 +14,12 @@ from django.utils.text import Truncator
 
 from audit.models import AuditLog
 from core.admin_actions import BookingActions, ReviewActions
+from core.admin_booking_add import BookingAddPage
 from core.admin_booking_list import BookingListMixin
 from core.admin_changes import BookingChangeActions
+from core.admin_chef_view import ChefPartyDetails
 from core.admin_inbox import ThreadActions
+from core.admin_staff_options import StaffOptionActions
 from core.models import Booking, Customer, Message, MessageThread, Notification, Payment, Review, StripeEvent
 from core.selectors import customer_by_email
 from identity.scoping import CUSTOMER_STATION_PATHS, customer_station_paths
@@ -124,15 +127,30 @@ class CustomerAdmin(StationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(BookingListMixin, BookingChangeActions, BookingActions, StationScopedAdmin):
+class BookingAdmin(
+    BookingAddPage,
+    ChefPartyDetails,
+    BookingListMixin,
+    BookingChangeActions,
+    StaffOptionActions,
+    BookingActions,
+    StationScopedAdmin,
+):
+    actions = (*BookingActions.actions, *BookingChangeActions.actions, *StaffOptionActions.actions)
     station_path = "station"
-    actions = (*BookingActions.actions, *BookingChangeActions.actions)
     # Shown only to who may see them (identity/staff_panel/): a chef sees their party, not
     # its money, the customer's record or the audit trail.
     field_permissions = {
         "audit_trail": "audit.read",
         "payments_table": "payment.read",
         "customer_contact": "customer.read",
+        "customer": "customer.read",  # a chef reads the day-of contact in "Your party"
+        # Money is never shown to a chef (DOMAIN.md "Chefs").
+        "total_due": "payment.read",
+        "deposit_due": "payment.read",
+        "deposit_due_at": "payment.read",
+        "refund_due": "payment.read",
+        "quote_lines": "payment.read",
     }
     # list_display, list_filter, search_fields and the order: core/admin_booking_list.py
     list_select_related = ("customer", "station", "chef")
@@ -225,11 +243,6 @@ class BookingAdmin(BookingListMixin, BookingChangeActions, BookingActions, Stati
         "created_at",
         "updated_at",
     )
-
-    def has_add_permission(self, request) -> bool:
-        # A booking is created by the booking service: it prices the quote, takes the slot,
-        # assigns a chef and gives the reference.
-        return False
 
     def _shows_address(self, request, obj: Booking | None) -> bool:
         return staff_may(request, "booking.view_address", station_id=obj.station_id if obj else None)
@@ -419,11 +432,13 @@ class PaymentAdmin(ReadOnlyMixin, StationScopedAdmin):
         "status",
         "stripe_payment_id",
         "succeeded_at",
+        "receipt_link",
     )
     list_filter = ("status", "kind", "method", "booking__station")
     search_fields = ("=booking__reference", "booking__customer__email", "=stripe_payment_id")
-    list_select_related = ("booking",)
+    list_select_related = ("booking", "receipt")
     fields = (
+        "receipt_link",
         "booking_link",
         "kind",
         "method",
@@ -440,6 +455,13 @@ class PaymentAdmin(ReadOnlyMixin, StationScopedAdmin):
         "updated_at",
     )
     readonly_fields = fields
+
+    @admin.display(description="Receipt")
+    def receipt_link(self, obj: Payment) -> str:
+        receipt = getattr(obj, "receipt", None) if obj.status != Payment.Status.PENDING else None
+        if receipt is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("staff-receipt", args=[obj.pk]), receipt.label)
 
     @admin.display(description="Booking", ordering="booking__reference")
     def booking_link(self, obj: Payment) -> str:

@@ -13,6 +13,7 @@ from audit.services import audit_log_write
 from core.models import Booking
 from identity.staff_panel.actions import staff_may
 from identity.staff_panel.audit_trail import admin_actor
+from kernel.spreadsheet import safe_cell
 from ops.slots import slot_label
 
 # The CSV's columns; the address only for users who may see it at the booking's station.
@@ -35,19 +36,6 @@ CSV_COLUMNS = (
     "zip_code",
     "address",
 )
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS) and not _is_plain_number(text):
-        return "'" + text
-    return text
-
-
-def _is_plain_number(text: str) -> bool:
-    return text[1:].replace(".", "", 1).isdigit()
 
 
 def _dollars(cents: int) -> str:
@@ -71,7 +59,7 @@ def bookings_csv_response(request: HttpRequest, queryset) -> HttpResponse:
         exported.append(booking.reference)
         writer.writerow(
             [
-                _cell(value)
+                safe_cell(value)
                 for value in (
                     booking.reference,
                     booking.status,

@@ -79,6 +79,9 @@ def booking_window_error(
     """Why the slot cannot be booked now (a sentence for the customer), or None when it can."""
     now = now or timezone.now()
     rules = booking_rules(station)
+    if slot not in rules.slot_times:
+        offered = ", ".join(slot_label(time) for time in rules.slot_times)
+        return f"{station.name} offers these slots: {offered}."
     if date > station_today(station, now=now) + datetime.timedelta(days=rules.booking_max_ahead.days):
         return f"Bookings open at most {duration_words(rules.booking_max_ahead)} ahead."
     if slot_starts_at(station=station, date=date, slot=slot) < now + rules.booking_min_lead:

@@ -124,6 +124,7 @@ class Booking(UUIDModel):
         CHAT = "chat", "AI assistant"
         STAFF = "staff", "Staff"
         REFERRAL = "referral", "Referral"
+        EVENT = "event", "Event"
 
     ACTIVE_STATUSES = ACTIVE_BOOKING_STATUSES
     Action = BookingAction
@@ -163,6 +164,10 @@ class Booking(UUIDModel):
     )
     contact_sms_consent_at = models.DateTimeField(null=True, blank=True)
     deposit_due_at = models.DateTimeField(null=True, blank=True)
+    # A discount (negative) or surcharge (positive) finance staff added, with its reason; it is
+    # in total_due_cents and shown as a line of the quote (core/services/bookings/adjustment.py).
+    price_adjustment_cents = models.IntegerField(default=0)
+    price_adjustment_reason = models.CharField(max_length=255, blank=True)
     payment_hold = models.BooleanField(
         default=False, help_text="Staff hold: do not cancel automatically while the deposit is unpaid."
     )
@@ -293,6 +298,28 @@ class Payment(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_cents / 100:.2f} ({self.status})"
+
+
+class Receipt(UUIDModel):
+    """The receipt of one succeeded payment or refund, numbered in the order they were issued.
+
+    Numbers come from the PostgreSQL sequence core.receipt_numbers (gap-free enough for a
+    receipt: a number is never reused, concurrent issues never collide).
+    """
+
+    payment = models.OneToOneField(Payment, on_delete=models.RESTRICT, related_name="receipt")
+    number = models.PositiveBigIntegerField(unique=True, editable=False)
+
+    class Meta:
+        db_table = 'core"."receipts'
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"MH-R{self.number:06d}"
 
 
 class MessageThread(UUIDModel):
@@ -439,6 +466,11 @@ class Notification(UUIDModel):
         STAFF_PAYMENT_FLAGGED = "staff_payment_flagged", "Staff: payment flagged"
         STAFF_LEAD_NOT_CONTACTED = "staff_lead_not_contacted", "Staff: lead not contacted"
         STAFF_QUOTE_NOT_BOOKED = "staff_quote_not_booked", "Staff: quote not booked"
+        CHEF_ASSIGNED = "chef_assigned", "Chef: party assigned"
+        CHEF_UNASSIGNED = "chef_unassigned", "Chef: party taken off"
+        CHEF_RESCHEDULED = "chef_rescheduled", "Chef: party moved"
+        CHEF_CANCELLED = "chef_cancelled", "Chef: party cancelled"
+        RECEIPT = "receipt", "Receipt (payment or refund)"
         STAFF_MESSAGE_WAITING = "staff_message_waiting", "Staff: a customer's message is waiting"
         STAFF_REPLY = "staff_reply", "Staff reply to a customer"
         MARKETING_EMAIL = "marketing_email", "Marketing email (campaign)"
@@ -490,3 +522,39 @@ class Notification(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.channel} ({self.status})"
+
+
+def new_feed_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class CalendarFeed(UUIDModel):
+    """One private feed. Its URL is signed over (id, nonce): a new nonce revokes every old URL."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    # Exactly one of the two: a chef's own parties, or every party of a station.
+    chef = models.ForeignKey("ops.Chef", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    station = models.ForeignKey(
+        "identity.Station", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=32, default=new_feed_nonce, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = 'core"."calendar_feeds'
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(chef__isnull=False) & models.Q(station__isnull=True))
+                | (models.Q(chef__isnull=True) & models.Q(station__isnull=False)),
+                name="check_calendar_feed_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "chef", "station"], name="uq_calendar_feed_scope", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.chef or self.station}"

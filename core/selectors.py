@@ -208,6 +208,8 @@ class BookingManageView:
     amount_paid_cents: int
     balance_due_cents: int
     actions: CustomerActions
+    # The station's rules in words ("4 days"), for the page that states them (ops/policy.py).
+    rules: dict[str, str | int]
 
 
 def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = None) -> BookingManageView:
@@ -219,6 +221,7 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         amount_paid_cents=money.paid_cents,
         balance_due_cents=money.balance_due_cents,
         actions=booking_customer_actions(booking=booking, now=now, money=money),
+        rules=booking_rules(booking.station).as_context(),
     )
 
 

@@ -247,6 +247,17 @@ class CustomerActionsOutputSerializer(serializers.Serializer):
     )
 
 
+class BookingRulesOutputSerializer(serializers.Serializer):
+    """The booking's station's rules in words, for the manage page to state (never hard-coded)."""
+
+    refund_notice = serializers.CharField(help_text='Cancel this long ahead for a refund, e.g. "4 days".')
+    change_cutoff = serializers.CharField(help_text="Reschedule or change online up to this long ahead.")
+    booking_min_lead = serializers.CharField()
+    booking_max_ahead = serializers.CharField()
+    deposit_deadline = serializers.CharField()
+    staff_party_size = serializers.IntegerField(help_text="Parties this large are arranged with staff.")
+
+
 class BookingManageOutputSerializer(serializers.Serializer):
     reference = serializers.CharField(source="booking.reference")
     status = serializers.CharField(source="booking.status")
@@ -272,6 +283,7 @@ class BookingManageOutputSerializer(serializers.Serializer):
     )
     payments = PaymentOutputSerializer(many=True)
     actions = CustomerActionsOutputSerializer()
+    rules = BookingRulesOutputSerializer()
 
 
 class BookingCancelInputSerializer(serializers.Serializer):

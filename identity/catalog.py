@@ -35,6 +35,7 @@ RESOURCE_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("assign_chef", "Assign or reassign the chef of a booking"),
         ("complete", "Mark bookings completed or no-show"),
         ("export", "Export bookings"),
+        ("adjust_price", "Add a discount or surcharge line to a booking's price (finance)"),
     ),
     "customer": (
         ("read", "See customers"),
@@ -108,6 +109,10 @@ RESOURCE_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("create", "Create segments"),
         ("update", "Edit segments and their rules"),
         ("delete", "Delete segments"),
+    ),
+    "policy": (
+        ("read", "See the booking policy of stations"),
+        ("update", "Change the booking policy of stations (refund and change windows, slots)"),
     ),
     "audit": (("read", "See the audit log"),),
     "security": (("read", "See security events"),),
@@ -188,6 +193,7 @@ ROLE_PERMISSIONS: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             "segment.read",
             "audit.read",
             "user.read",
+            "policy.read",
         ),
         # No finance: support sees whether a deposit was paid (payment.read) but never
         # records, refunds or reports money.
@@ -216,6 +222,7 @@ ROLE_PERMISSIONS: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             "availability.read",
             "station.read",
             "pricing.read",
+            "policy.read",
         ),
         # Their own bookings and availability only; "own" is enforced by the scoping policy.
         CHEF: _codes("booking.read", "availability.read", "availability.create", "availability.update"),
@@ -291,6 +298,8 @@ ADMIN_MODEL_PERMISSIONS: MappingProxyType[str, tuple[str | None, str | None, str
             "identity.userrole": _edited_with("user", "manage"),
             "ops.chef": _crud("chef"),
             "ops.chefavailability": _crud("availability"),
+            # A station's policy is made by the seed (and for a new station by an admin), never deleted.
+            "ops.bookingpolicy": ("policy.read", "policy.update", "policy.update", None),
             "pricing.pricingpolicy": _crud("pricing"),
             "pricing.menuitem": _crud("pricing"),
             "pricing.addonitem": _crud("pricing"),

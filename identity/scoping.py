@@ -426,3 +426,21 @@ def station_id_of(obj: Model) -> uuid.UUID | None:
             ids, _complete = station_ids_of(obj, path)
             return next(iter(ids), None)
     return None
+
+
+def scope_queryset_for_permission(user, queryset: QuerySet, station_path: str, code: str) -> QuerySet | None:
+    """The rows of the stations where the user holds `code` (a chef: their own); None: nowhere.
+
+    A user may hold different roles at different stations (a manager here, support there): a
+    report of money reads only the stations whose role grants it.
+    """
+    if not user_has_permission(user, code):
+        return None
+    queryset = scope_queryset(user, queryset, station_path)
+    access = access_for(user)
+    if user.is_superuser or code in access.global_codes:
+        return queryset
+    granting = {station_id for station_id, codes in access.codes_by_station.items() if code in codes}
+    if granting == access.station_ids:
+        return queryset  # scoped to those stations already
+    return queryset.filter(**{f"{station_path}__in": granting})

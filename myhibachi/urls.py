@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.schedule.views import feed_ics
 from myhibachi.health import healthz
 
 admin.site.site_header = "My Hibachi staff"
@@ -10,7 +12,22 @@ admin.site.index_title = "Staff panel"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/schedule/", include("core.schedule.urls")),
+    path("admin/receipts/", include("core.receipts.urls")),
+    path("admin/reports/", include("myhibachi.reports.urls")),
+    # The one-time link of `manage.py create_staff` (Django's password-reset token).
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("staff-set-password-done")),
+        name="staff-set-password",
+    ),
+    path(
+        "admin/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="staff-set-password-done",
+    ),
     path("admin/", admin.site.urls),
+    path("calendar-feeds/<str:token>.ics", feed_ics, name="calendar-feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -1,14 +1,17 @@
-"""Staff panel: chefs and their time off."""
+"""Staff panel: chefs, their time off, and the stations' booking policies."""
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils import timezone
 
 from identity.scoping import user_has_permission
 from identity.staff_panel.audit_trail import admin_actor
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
-from ops.models import Chef, ChefAvailability
-from ops.slots import slot_label
+from ops.models import BookingPolicy, Chef, ChefAvailability
+from ops.policy import booking_rules_forget
+from ops.services import chef_rating_override
+from ops.slots import SLOTS, parse_slot, slot_label
 from ops.time_off import booked_references, time_off_clear
 
 BOOKED_HINT = "Reassign the booking first"
@@ -83,22 +86,91 @@ class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
         return CheckedFormSet
 
 
+class ChefForm(forms.ModelForm):
+    class Meta:
+        model = Chef
+        fields = (
+            "name",
+            "station",
+            "is_active",
+            "user",
+            "phone",
+            "email",
+            "sms_consent",
+            "rating_override",
+            "rating_override_reason",
+            "pay_tier",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        override_changed = {"rating_override", "rating_override_reason"} & set(self.changed_data)
+        if override_changed and not (cleaned.get("rating_override_reason") or "").strip():
+            self.add_error("rating_override_reason", "Give the reason for the rating you set.")
+        return cleaned
+
+
 @admin.register(Chef)
 class ChefAdmin(StationScopedAdmin):
     station_path = "station"
+    form = ChefForm
     inlines = (UpcomingAvailabilityInline,)
-    list_display = ("name", "station", "phone", "email", "rating", "pay_tier", "is_active", "login")
+    list_display = (
+        "name",
+        "station",
+        "phone",
+        "email",
+        "rating",
+        "review_count",
+        "pay_tier",
+        "is_active",
+        "sms_consent",
+        "login",
+    )
     list_filter = ("station", "is_active", "pay_tier")
     search_fields = ("name", "email", "phone")
     list_select_related = ("station", "user")
     autocomplete_fields = ("user",)
     fieldsets = (
         (None, {"fields": ("name", "station", "is_active", "user")}),
-        ("Contact", {"fields": ("phone", "email")}),
-        ("Performance and pay", {"fields": ("rating", "pay_tier")}),
+        ("Contact", {"fields": ("phone", "email", "sms_consent")}),
+        (
+            "Performance and pay",
+            {
+                "fields": (
+                    "rating",
+                    "review_count",
+                    "review_mean",
+                    "rating_override",
+                    "rating_override_reason",
+                    "pay_tier",
+                ),
+                "description": "The rating is the mean of the chef's approved reviews. A manager may set "
+                "it by hand, with a reason (audited); clear the override to go back to the reviews.",
+            },
+        ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("rating", "review_count", "review_mean", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The override goes through its service (audited with its reason, the rating recomputed).
+        override_changed = {"rating_override", "rating_override_reason"} & set(form.changed_data)
+        rating, reason = obj.rating_override, obj.rating_override_reason
+        if override_changed and change:
+            stored = Chef.objects.filter(pk=obj.pk).values("rating_override", "rating_override_reason").get()
+            obj.rating_override, obj.rating_override_reason = (
+                stored["rating_override"],
+                stored["rating_override_reason"],
+            )
+        super().save_model(request, obj, form, change)
+        if override_changed:
+            chef = chef_rating_override(chef=obj, rating=rating, reason=reason, actor=admin_actor(request))
+            obj.rating, obj.rating_override, obj.rating_override_reason = (
+                chef.rating,
+                chef.rating_override,
+                chef.rating_override_reason,
+            )
 
     @admin.display(description="Staff login", ordering="user__email")
     def login(self, obj: Chef) -> str:
@@ -140,3 +212,77 @@ class ChefAvailabilityAdmin(StationScopedAdmin):
     @admin.display(description="Slot", ordering="slot")
     def slot_display(self, obj: ChefAvailability) -> str:
         return obj.slot.strftime("%H:%M") if obj.slot else "All day"
+
+
+class BookingPolicyForm(forms.ModelForm):
+    slot_times = forms.TypedMultipleChoiceField(
+        choices=[(slot_label(slot), slot_label(slot)) for slot in SLOTS],
+        coerce=parse_slot,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The slots the station offers. Existing bookings keep their slot.",
+    )
+
+    class Meta:
+        model = BookingPolicy
+        fields = (
+            "station",
+            "refund_notice_days",
+            "change_cutoff_hours",
+            "booking_min_lead_hours",
+            "booking_max_ahead_days",
+            "deposit_deadline_hours",
+            "slot_times",
+            "staff_party_size",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.slot_times:
+            self.initial["slot_times"] = [slot_label(slot) for slot in self.instance.slot_times]
+
+    def clean_slot_times(self) -> list:
+        return sorted(set(self.cleaned_data["slot_times"]))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        lead, ahead = cleaned.get("booking_min_lead_hours"), cleaned.get("booking_max_ahead_days")
+        if lead is not None and ahead is not None and lead >= ahead * 24:
+            self.add_error("booking_min_lead_hours", "Bookings must open before the booking window closes.")
+        return cleaned
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(StationScopedAdmin):
+    """Admins change a station's rules here (audited by the mixin); every page, email and service
+    reads them through ops.policy.booking_rules, whose cached copy is dropped on save."""
+
+    station_path = "station"
+    form = BookingPolicyForm
+    list_display = (
+        "station",
+        "refund_notice_days",
+        "change_cutoff_hours",
+        "booking_min_lead_hours",
+        "booking_max_ahead_days",
+        "deposit_deadline_hours",
+        "slots",
+        "staff_party_size",
+        "updated_at",
+    )
+    list_filter = ("station",)
+    search_fields = ("station__name", "station__code")
+    list_select_related = ("station",)
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(description="Slots")
+    def slots(self, obj: BookingPolicy) -> str:
+        return ", ".join(slot_label(slot) for slot in sorted(obj.slot_times))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "station") if obj is not None else fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        station_id = obj.station_id
+        transaction.on_commit(lambda: booking_rules_forget(station_id))

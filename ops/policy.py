@@ -1,9 +1,9 @@
 """The booking policy: the one home of the windows and numbers of docs/business-rules.md "Booking lifecycle".
 
 Every service, selector, message and template that applies one of these numbers reads it from
-`booking_rules(station)`; none writes "72 hours" itself. docs/business-rules.md makes them a business setting
-per station (edited in the admin, audited); until that model exists every station gets the
-defaults below, and only this function changes when it does.
+`booking_rules(station)`; none writes "72 hours" itself. docs/business-rules.md makes them a business
+setting per station: ops.models.BookingPolicy, edited in the admin by admins (audited), seeded
+with the defaults below, cached here.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
+
+from ops.models import BookingPolicy
+from ops.slots import DEFAULT_SLOT_TIMES
+
 if TYPE_CHECKING:
     from identity.models import Station
-
-DEFAULT_SLOT_TIMES: tuple[datetime.time, ...] = (
-    datetime.time(12, 0),
-    datetime.time(15, 0),
-    datetime.time(18, 0),
-    datetime.time(21, 0),
-)
 
 
 @dataclass(frozen=True)
@@ -57,10 +55,62 @@ class BookingRules:
 
 DEFAULT_BOOKING_RULES = BookingRules()
 
+# DOMAIN.md "Chefs": a chef sees their party's address, day-of phone and protein counts from
+# this many days before it (a rule of privacy, not a per-station business setting).
+CHEF_DETAILS_DAYS_BEFORE = 7
+
+# The cached rules of a station; the version in the key retires every cached copy at once
+# when BookingRules changes shape.
+_CACHE_KEY = "ops:booking-rules:v1:{station_id}"
+# Saving a policy drops the shared cache's copy at once; the expiry only bounds how long a
+# process with a local-memory cache (no REDIS_URL) may keep an old copy.
+_CACHE_SECONDS = 5 * 60
+# Kept on the Station object too: one request asks for the rules of the same station many
+# times (every slot of a 31-day availability), and reads them from the cache once.
+_INSTANCE_ATTR = "_booking_rules"
+
 
 def booking_rules(station: Station | None = None) -> BookingRules:
-    """The booking rules at a station (None: the defaults, for text not tied to one station)."""
-    return DEFAULT_BOOKING_RULES
+    """The booking rules at a station (None: the defaults, for text not tied to one station).
+
+    The station's BookingPolicy row (admin-edited), cached; a station without one has the
+    defaults. The one reader of the policy: every service, message and page goes through it.
+    """
+    if station is None:
+        return DEFAULT_BOOKING_RULES
+    kept = getattr(station, _INSTANCE_ATTR, None)
+    if kept is not None:
+        return kept
+    key = _CACHE_KEY.format(station_id=station.pk)
+    rules = cache.get(key)
+    if not isinstance(rules, BookingRules):
+        rules = _rules_from_database(station.pk)
+        cache.set(key, rules, _CACHE_SECONDS)
+    setattr(station, _INSTANCE_ATTR, rules)
+    return rules
+
+
+def booking_rules_forget(station_id) -> None:
+    """Drop the cached rules of a station (after its policy changed; call after commit)."""
+    cache.delete(_CACHE_KEY.format(station_id=station_id))
+
+
+def _rules_from_database(station_id) -> BookingRules:
+    policy = BookingPolicy.objects.filter(station_id=station_id).first()
+    return DEFAULT_BOOKING_RULES if policy is None else rules_of(policy)
+
+
+def rules_of(policy) -> BookingRules:
+    """The BookingRules a BookingPolicy row states."""
+    return BookingRules(
+        refund_notice=datetime.timedelta(days=policy.refund_notice_days),
+        change_cutoff=datetime.timedelta(hours=policy.change_cutoff_hours),
+        booking_min_lead=datetime.timedelta(hours=policy.booking_min_lead_hours),
+        booking_max_ahead=datetime.timedelta(days=policy.booking_max_ahead_days),
+        deposit_deadline=datetime.timedelta(hours=policy.deposit_deadline_hours),
+        slot_times=tuple(sorted(policy.slot_times)),
+        staff_party_size=policy.staff_party_size,
+    )
 
 
 def duration_words(value: datetime.timedelta) -> str:

@@ -3,8 +3,9 @@ the policy's."""
 
 from datetime import time
 
-from ops.policy import DEFAULT_SLOT_TIMES
-
+# The four slots of DOMAIN.md: every station's default (ops/policy.py), and the times a
+# booking may hold.
+DEFAULT_SLOT_TIMES: tuple[time, ...] = (time(12, 0), time(15, 0), time(18, 0), time(21, 0))
 # Every slot time a booking or a time-off row may hold (the database's choices); which of them
 # a station offers is its policy's `slot_times`.
 SLOTS: tuple[time, ...] = DEFAULT_SLOT_TIMES

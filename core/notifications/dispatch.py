@@ -34,7 +34,10 @@ class BookingEvent:
     CANCELLED = "booking_cancelled"
     CANCELLATION_REQUESTED = "cancellation_requested"
     PAYMENT_FLAGGED = "payment_flagged"
+    PARTY_GIVEN_TO_CHEF = "party_given_to_chef"
+    PARTY_TAKEN_FROM_CHEF = "party_taken_from_chef"
     MANAGE_LINK_REQUESTED = "manage_link_requested"
+    # The booking has no chef any more (staff must find one); the chef is told by PARTY_TAKEN_FROM_CHEF.
     CHEF_UNASSIGNED = "chef_unassigned"
 
 
@@ -42,10 +45,12 @@ class BookingEvent:
 BOOKING_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     BookingEvent.RECEIVED: (Kind.BOOKING_RECEIVED, Kind.STAFF_NEW_BOOKING),
     BookingEvent.CONFIRMED: (Kind.BOOKING_CONFIRMED,),
-    BookingEvent.RESCHEDULED: (Kind.BOOKING_RESCHEDULED,),
-    BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED,),
+    BookingEvent.RESCHEDULED: (Kind.BOOKING_RESCHEDULED, Kind.CHEF_RESCHEDULED),
+    BookingEvent.CANCELLED: (Kind.BOOKING_CANCELLED, Kind.CHEF_CANCELLED),
     BookingEvent.CANCELLATION_REQUESTED: (Kind.STAFF_CANCELLATION_REQUEST,),
     BookingEvent.PAYMENT_FLAGGED: (Kind.STAFF_PAYMENT_FLAGGED,),
+    BookingEvent.PARTY_GIVEN_TO_CHEF: (Kind.CHEF_ASSIGNED,),
+    BookingEvent.PARTY_TAKEN_FROM_CHEF: (Kind.CHEF_UNASSIGNED,),
     BookingEvent.MANAGE_LINK_REQUESTED: (Kind.MANAGE_LINK,),
     BookingEvent.CHEF_UNASSIGNED: (Kind.STAFF_UNASSIGNED_CHEF,),
 }
@@ -57,9 +62,17 @@ REPEATABLE_EVENTS = frozenset(
         BookingEvent.RESCHEDULED,
         BookingEvent.CANCELLATION_REQUESTED,
         BookingEvent.PAYMENT_FLAGGED,
+        BookingEvent.PARTY_GIVEN_TO_CHEF,
+        BookingEvent.PARTY_TAKEN_FROM_CHEF,
         BookingEvent.CHEF_UNASSIGNED,
     }
 )
+
+# The chef's news about their party: to the chef named in the notification's context (the
+# chef at the time of the event), by email, and by SMS when the chef consented. Never money,
+# never the customer's address or phone (the run sheet shows those from CHEF_DETAILS_DAYS_BEFORE
+# days before).
+CHEF_KINDS = frozenset({Kind.CHEF_ASSIGNED, Kind.CHEF_UNASSIGNED, Kind.CHEF_RESCHEDULED, Kind.CHEF_CANCELLED})
 
 STAFF_KINDS = frozenset(
     {
@@ -108,13 +121,33 @@ def notify_booking_confirmed(booking: Booking) -> None:
     _on_commit(booking, BookingEvent.CONFIRMED)
 
 
-def notify_booking_rescheduled(booking: Booking) -> None:
-    _on_commit(booking, BookingEvent.RESCHEDULED)
+def notify_booking_rescheduled(booking: Booking, *, previous_chef_id: UUID | None = None) -> None:
+    """After commit: the customer's reschedule email; the chef's news (moved, or taken off and given)."""
+    same_chef = previous_chef_id is None or previous_chef_id == booking.chef_id
+    _on_commit(
+        booking, BookingEvent.RESCHEDULED, context=_chef_context(booking.chef_id if same_chef else None)
+    )
+    if not same_chef:
+        notify_chef_changed(booking, previous_chef_id=previous_chef_id)
 
 
 def notify_booking_cancelled(booking: Booking) -> None:
-    """After commit: the cancellation email, with the refund the booking records."""
-    _on_commit(booking, BookingEvent.CANCELLED)
+    """After commit: the cancellation email, with the refund the booking records; the chef's news."""
+    _on_commit(booking, BookingEvent.CANCELLED, context=_chef_context(booking.chef_id))
+
+
+def notify_chef_changed(booking: Booking, *, previous_chef_id: UUID | None) -> None:
+    """After commit: the previous chef is told the party is off their list, the new one that it is on."""
+    if previous_chef_id == booking.chef_id:
+        return
+    if previous_chef_id is not None:
+        _on_commit(booking, BookingEvent.PARTY_TAKEN_FROM_CHEF, context=_chef_context(previous_chef_id))
+    if booking.chef_id is not None:
+        _on_commit(booking, BookingEvent.PARTY_GIVEN_TO_CHEF, context=_chef_context(booking.chef_id))
+
+
+def _chef_context(chef_id: UUID | None) -> dict[str, Any] | None:
+    return {"chef_id": str(chef_id)} if chef_id is not None else None
 
 
 def notify_cancellation_requested(booking: Booking) -> None:

@@ -18,12 +18,13 @@ from django.conf import settings
 from django.template import Context
 from django.template.loader import get_template
 
-from core.models import Booking, Notification
-from core.notifications.dispatch import STAFF_KINDS
+from core.models import Booking, Notification, Receipt
+from core.notifications.dispatch import CHEF_KINDS, STAFF_KINDS
+from core.receipts.selectors import receipt_data
 from core.selectors import booking_paid_cents
 from core.tokens import manage_token_for
 from kernel.money import format_cents
-from ops.policy import booking_rules
+from ops.policy import CHEF_DETAILS_DAYS_BEFORE, booking_rules
 
 BRAND = "My Hibachi"
 # Every SMS but the opt-out confirmation ends with it (that one says how to opt back in).
@@ -50,6 +51,11 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.STAFF_PAYMENT_FLAGGED: "staff_payment_flagged",
     Notification.Kind.STAFF_LEAD_NOT_CONTACTED: "staff_lead_follow_up",
     Notification.Kind.STAFF_QUOTE_NOT_BOOKED: "staff_lead_follow_up",
+    Notification.Kind.CHEF_ASSIGNED: "chef_assigned",
+    Notification.Kind.CHEF_UNASSIGNED: "chef_unassigned",
+    Notification.Kind.CHEF_RESCHEDULED: "chef_rescheduled",
+    Notification.Kind.CHEF_CANCELLED: "chef_cancelled",
+    Notification.Kind.RECEIPT: "receipt",
     Notification.Kind.STAFF_MESSAGE_WAITING: "staff_message_waiting",
     Notification.Kind.STAFF_REPLY: "staff_reply",
 }
@@ -93,7 +99,10 @@ def render_sms(kind: str, context: dict[str, Any]) -> str:
 def notification_context(notification: Notification) -> dict[str, Any]:
     """Everything the templates of this notification may use."""
     context: dict[str, Any] = {**base_context(), **KIND_CONTEXT.get(notification.kind, {})}
-    if notification.booking_id is not None:
+    if notification.kind in CHEF_KINDS and notification.booking_id is not None:
+        # A chef's message: the party, never money or the customer's contact details.
+        context.update(chef_booking_context(notification.booking))
+    elif notification.booking_id is not None:
         # Only an email to the customer's stored address carries the link that may change
         # their contact details; a text goes to the day-of contact, who may be someone else.
         to_customer_email = (
@@ -104,6 +113,9 @@ def notification_context(notification: Notification) -> dict[str, Any]:
         customer = notification.customer
         context["customer"] = {"first_name": customer.first_name, "full_name": customer.full_name}
     context.update(notification.context or {})
+    if notification.kind == Notification.Kind.RECEIPT:
+        receipt = Receipt.objects.get(pk=(notification.context or {})["receipt_id"])
+        context["receipt"] = receipt_data(receipt)
     return context
 
 
@@ -160,6 +172,24 @@ def booking_context(booking: Booking, *, emailed_link: bool = False) -> dict[str
         },
         "station": {"name": station.name, "phone": station.phone, "email": station.email},
         "rules": rules.as_context(),
+    }
+
+
+def chef_booking_context(booking: Booking) -> dict[str, Any]:
+    """What a chef's message may say about their party (DOMAIN.md "Chefs")."""
+    return {
+        "booking": {
+            "reference": booking.reference,
+            "status": booking.get_status_display(),
+            "date": date_label(booking.date),
+            "slot": time_label(booking.slot),
+            "party": party_label(booking),
+            "guest_count": booking.guest_count,
+            "special_requests": booking.special_requests,
+            "run_sheet_url": f"{settings.SITE_URL}/admin/schedule/run-sheet/?date={booking.date.isoformat()}",
+        },
+        "details_days": CHEF_DETAILS_DAYS_BEFORE,
+        "station": {"name": booking.station.name, "phone": booking.station.phone},
     }
 
 

@@ -1,6 +1,9 @@
 """Reviews: one per completed booking, shown publicly once staff approve it."""
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from audit.actor import Actor
@@ -8,6 +11,8 @@ from audit.services import audit_log_write, snapshot
 from core.models import Booking, Review
 from kernel.error_codes import ReviewErrors
 from kernel.errors import ConflictError, ServiceError
+from ops.models import Chef
+from ops.services import chef_review_stats_set
 
 CONTENT_MAX_LENGTH = 2000
 MODERATION_STATUSES = (Review.Status.APPROVED, Review.Status.REJECTED)
@@ -66,4 +71,16 @@ def review_moderate(*, review: Review, status: str, actor: Actor, reason: str = 
         after=snapshot(review),
         reason=reason,
     )
+    chef_id = Booking.objects.filter(pk=review.booking_id).values_list("chef_id", flat=True).first()
+    if chef_id is not None:
+        chef_rating_refresh(chef=Chef.objects.get(pk=chef_id))
     return review
+
+
+def chef_rating_refresh(*, chef: Chef) -> Chef:
+    """Re-rate a chef from the approved reviews of their parties (DOMAIN.md "Chefs")."""
+    stats = Review.objects.filter(booking__chef=chef, status=Review.Status.APPROVED).aggregate(
+        count=Count("pk"), mean=Avg("rating")
+    )
+    mean = Decimal(stats["mean"]).quantize(Decimal("0.01")) if stats["mean"] is not None else None
+    return chef_review_stats_set(chef=chef, review_count=stats["count"], review_mean=mean)

@@ -16,6 +16,7 @@ from identity import catalog
 from identity.models import Permission, Role, RolePermission, Station
 from myhibachi.seeding.knowledge import KNOWLEDGE
 from myhibachi.seeding.rows import SeedReport, ensure_row, ensure_rows
+from ops.models import BookingPolicy
 from pricing.models import AddonItem, MenuItem, PricingPolicy
 
 FREMONT_CODE = "CA-FREMONT-001"
@@ -200,3 +201,13 @@ def _correct(instance, report: SeedReport, **values) -> None:
             setattr(instance, name, values[name])
         instance.save(update_fields=[*changed, "updated_at"])
         report.updated[instance._meta.label] += 1
+
+
+def seed_booking_policies(report: SeedReport) -> None:
+    """Every station gets a booking policy with the DOMAIN.md defaults (existing ones are kept)."""
+    ensure_rows(
+        BookingPolicy,
+        [BookingPolicy(station=station) for station in Station.objects.all()],
+        key=("station_id",),
+        report=report,
+    )

@@ -581,4 +581,5 @@ def test_a_cancellation_tells_the_customer_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking=booking, actor=customer_actor, by_customer=True)
 
-    assert [email.to for email in mailoutbox] == [[booking.customer.email]]
+    # The customer, and the party's chef (test_chef_notifications.py says what the chef gets).
+    assert [email.to for email in mailoutbox] == [[booking.customer.email], [booking.chef.email]]

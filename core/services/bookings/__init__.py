@@ -1,5 +1,6 @@
 """The booking engine: creating a booking and every step of its lifecycle (docs/business-rules.md).
 
+    adjustment.py   booking_adjust_price: a discount or surcharge line (finance)
     create.py       booking_create: checked, priced, a chef claimed, inserted once per Idempotency-Key
     changes.py      party, menu and address changes: revalidated, repriced, paid money kept
     lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...
@@ -11,8 +12,9 @@
 What other code may use is re-exported here; the underscored helpers are the package's own.
 """
 
+from core.services.bookings.adjustment import booking_adjust_price
 from core.services.bookings.changes import CHANGE_WINDOW_CLOSED, booking_change_address, booking_change_party
-from core.services.bookings.create import BookingRequest, booking_create
+from core.services.bookings.create import BookingRequest, StaffBookingOptions, booking_create
 from core.services.bookings.errors import (
     DUPLICATE_BOOKING,
     IDEMPOTENCY_KEY_REUSED,
@@ -38,6 +40,8 @@ __all__ = [
     "INVALID_TRANSITION",
     "SLOT_UNAVAILABLE",
     "BookingRequest",
+    "StaffBookingOptions",
+    "booking_adjust_price",
     "booking_assign_chef",
     "booking_cancel",
     "booking_cancellation_approve",

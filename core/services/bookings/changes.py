@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from core.models import Booking, BookingAction
 from core.selectors import booking_paid_cents, booking_starts_at
+from core.services.bookings.adjustment import apply_adjustment
 from core.services.bookings.audit_trail import _audit, _snapshot
 from core.services.bookings.create import _address_text
 from core.services.bookings.flags import booking_flag
@@ -85,10 +86,19 @@ def _requote(
 
 
 def _apply_quote(booking: Booking, quote: Quote, *, actor: Actor) -> list[str]:
-    """Store the new price on the (locked) booking; what was paid stays paid."""
+    """Store the new price on the (locked) booking; what was paid stays paid, and finance's
+    adjustment line stays (never taking the total below the deposit)."""
+    adjustment = booking.price_adjustment_cents
     booking.quote = quote.as_dict()
     booking.total_due_cents = quote.total_cents
     booking.deposit_due_cents = min(quote.deposit_cents, quote.total_cents)
+    if adjustment:
+        booking.price_adjustment_cents = 0  # the new quote has no line yet
+        apply_adjustment(
+            booking,
+            amount_cents=max(adjustment, booking.deposit_due_cents - quote.total_cents),
+            reason=booking.price_adjustment_reason,
+        )
     paid = booking_paid_cents(booking=booking)
     if paid > booking.total_due_cents:
         # Nothing is refunded automatically on a change: staff decide what to pay back.
@@ -97,7 +107,13 @@ def _apply_quote(booking: Booking, quote: Quote, *, actor: Actor) -> list[str]:
             reason=f"Paid {format_cents(paid - booking.total_due_cents)} more than the new total",
             actor=actor,
         )
-    return ["quote", "total_due_cents", "deposit_due_cents"]
+    return [
+        "quote",
+        "total_due_cents",
+        "deposit_due_cents",
+        "price_adjustment_cents",
+        "price_adjustment_reason",
+    ]
 
 
 @transaction.atomic

@@ -20,8 +20,13 @@ from audit.services import audit_log_write
 from core.availability import booking_window_error
 from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
 from core.models import Booking
-from core.notifications.dispatch import notify_booking_received, notify_manage_link_requested
+from core.notifications.dispatch import (
+    notify_booking_received,
+    notify_chef_changed,
+    notify_manage_link_requested,
+)
 from core.selectors import booking_by_idempotency_key, customer_by_email
+from core.services.bookings.adjustment import apply_adjustment, checked_adjustment
 from core.services.bookings.audit_trail import _snapshot
 from core.services.bookings.chef_claim import _claim_free_chef
 from core.services.bookings.errors import (
@@ -76,7 +81,26 @@ class BookingRequest:
     source: str = Booking.Source.WEBSITE
 
 
-def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: str | None = None) -> Booking:
+@dataclass(frozen=True)
+class StaffBookingOptions:
+    """What staff decide when they book for a customer (the admin's add page); never the API's."""
+
+    # Non-empty: hold the deposit (the unpaid booking is not cancelled automatically), for this reason.
+    payment_hold_reason: str = ""
+    # Send the booking email (deposit instructions, the manage link) now; else staff send it later.
+    notify_customer: bool = True
+    # A discount (negative) or surcharge, with its reason; the caller checks booking.adjust_price.
+    price_adjustment_cents: int = 0
+    price_adjustment_reason: str = ""
+
+
+def booking_create(
+    *,
+    request: BookingRequest,
+    actor: Actor,
+    idempotency_key: str | None = None,
+    staff: StaffBookingOptions | None = None,
+) -> Booking:
     """Book a slot for a customer (found by email or created): priced, a chef assigned, deposit_pending.
 
     Raises ServiceError (the field at fault) for invalid input and ConflictError with code
@@ -86,7 +110,9 @@ def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: st
     (a savepoint inside a caller's), so that the failed-attempt lead survives its rollback.
     """
     try:
-        return _booking_create_atomic(request=request, actor=actor, idempotency_key=idempotency_key)
+        return _booking_create_atomic(
+            request=request, actor=actor, idempotency_key=idempotency_key, staff=staff
+        )
     except ConflictError as exc:
         if exc.code == DUPLICATE_BOOKING and _resend_manage_link(request):
             # A retry of a booking whose answer was lost: tell them it exists and where its
@@ -114,7 +140,11 @@ def booking_create(*, request: BookingRequest, actor: Actor, idempotency_key: st
 
 
 @transaction.atomic
-def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency_key: str | None) -> Booking:
+def _booking_create_atomic(
+    *, request: BookingRequest, actor: Actor, idempotency_key: str | None, staff: StaffBookingOptions | None
+) -> Booking:
+    if staff is not None and actor.type != "user":
+        raise ServiceError("Only staff can hold a deposit or adjust a price.", field="staff")
     party_adults, party_kids, party_toddlers = (
         request.party_adults,
         request.party_kids,
@@ -167,6 +197,16 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
             exc.field = "address.zip_code"
         raise
     station = quote.station
+    deposit_cents = quote.deposit_cents  # the quote caps it at the total
+    hold_reason = adjustment_reason = ""
+    if staff is not None:
+        hold_reason = " ".join(staff.payment_hold_reason.split())
+        adjustment_reason = checked_adjustment(
+            amount_cents=staff.price_adjustment_cents,
+            reason=staff.price_adjustment_reason,
+            base_total_cents=quote.total_cents,
+            deposit_cents=deposit_cents,
+        )
     if window_error := booking_window_error(station=station, date=date, slot=slot):
         raise ServiceError(window_error, field="date", code=BookingErrors.OUTSIDE_BOOKING_WINDOW)
 
@@ -204,7 +244,8 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         items=[{"code": item["code"], "quantity": item["quantity"]} for item in items],
         quote=quote.as_dict(),
         total_due_cents=quote.total_cents,
-        deposit_due_cents=quote.deposit_cents,  # the quote caps it at the total
+        deposit_due_cents=deposit_cents,
+        payment_hold=bool(hold_reason),
         status=Booking.Status.DEPOSIT_PENDING,
         source=source,
         special_requests=special_requests,
@@ -218,6 +259,8 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         idempotency_key=key,
         idempotency_fingerprint=fingerprint if key else "",
     )
+    if staff is not None and staff.price_adjustment_cents:
+        apply_adjustment(booking, amount_cents=staff.price_adjustment_cents, reason=adjustment_reason)
     replayed = _insert_with_reference(booking, key=key, fingerprint=fingerprint)
     if replayed is not None:
         return replayed
@@ -228,9 +271,20 @@ def _booking_create_atomic(*, request: BookingRequest, actor: Actor, idempotency
         instance=booking,
         station_id=station.pk,
         after=_snapshot(booking),
+        reason="; ".join(
+            part
+            for part in (
+                f"deposit held: {hold_reason}" if hold_reason else "",
+                f"price adjusted: {adjustment_reason}" if adjustment_reason else "",
+                "customer not notified" if staff is not None and not staff.notify_customer else "",
+            )
+            if part
+        ),
     )
     booking_created.send(BookingCreated(booking=booking, customer=customer_row))
-    notify_booking_received(booking)
+    if staff is None or staff.notify_customer:
+        notify_booking_received(booking)
+    notify_chef_changed(booking, previous_chef_id=None)
     return booking
 
 

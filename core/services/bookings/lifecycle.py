@@ -29,6 +29,7 @@ from core.notifications.dispatch import (
     notify_booking_confirmed,
     notify_booking_rescheduled,
     notify_cancellation_requested,
+    notify_chef_changed,
     notify_chef_unassigned,
 )
 from core.selectors import (
@@ -231,6 +232,7 @@ def booking_reschedule(
         raise _slot_unavailable(date, slot)
 
     before = _snapshot(booking)
+    previous_chef_id = booking.chef_id
     booking.date, booking.slot, booking.chef = date, slot, chef
     try:
         with transaction.atomic():
@@ -238,7 +240,7 @@ def booking_reschedule(
     except IntegrityError as exc:
         raise _slot_unavailable(date, slot) from exc
     _audit(actor, "booking.reschedule", booking, before, reason="by the customer" if by_customer else "")
-    notify_booking_rescheduled(booking)
+    notify_booking_rescheduled(booking, previous_chef_id=previous_chef_id)
     return booking
 
 
@@ -263,6 +265,7 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             code=BookingErrors.CHEF_UNAVAILABLE,
         )
     before = _snapshot(booking)
+    previous_chef_id = booking.chef_id
     booking.chef = chef
     try:
         with transaction.atomic():
@@ -274,6 +277,7 @@ def booking_assign_chef(*, booking: Booking, chef: Chef, actor: Actor) -> Bookin
             code=BookingErrors.CHEF_UNAVAILABLE,
         ) from exc
     _audit(actor, "booking.assign_chef", booking, before)
+    notify_chef_changed(booking, previous_chef_id=previous_chef_id)
     return booking
 
 
@@ -285,10 +289,12 @@ def booking_unassign_chef(*, booking: Booking, actor: Actor, reason: str) -> Boo
     if booking.chef_id is None:
         return booking
     before = _snapshot(booking)
+    before_chef_id = booking.chef_id
     booking.chef = None
     booking.save(update_fields=["chef", "updated_at"])
     _audit(actor, "booking.unassign_chef", booking, before, reason=reason)
     notify_chef_unassigned(booking, reason=reason)
+    notify_chef_changed(booking, previous_chef_id=before_chef_id)
     return booking
 
 

@@ -31,6 +31,7 @@ from core.selectors import booking_starts_at
 from core.services.messaging.provided import deliver_provided
 from core.services.messaging.threads import thread_for_customer
 from kernel.errors import ServiceError
+from ops.models import Chef
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ def notifications_claim_for_booking(
     Staff kinds: one email to the station's staff. Customer kinds: an email, and an SMS when
     the kind goes by SMS and the customer consented to texts (checked again on delivery).
     """
+    if kind in dispatch.CHEF_KINDS:
+        return _claim_for_chef(booking=booking, kind=kind, occurrence=occurrence, context=context or {})
     if kind in dispatch.STAFF_KINDS:
         claimed = notification_claim(
             kind=kind,
@@ -122,6 +125,33 @@ def notifications_claim_for_booking(
             channel=channel,
             booking=booking,
             customer=customer,
+            occurrence=occurrence,
+            recipient=recipient,
+            context=context,
+        )
+        for channel, recipient in channels
+    ]
+    return [claimed for claimed in claims if claimed is not None]
+
+
+def _claim_for_chef(
+    *, booking: Booking, kind: str, occurrence: str, context: dict[str, Any]
+) -> list[Notification]:
+    """The chef named in the context: email, and SMS when they consented; [] without a chef."""
+    chef = Chef.objects.filter(pk=context.get("chef_id")).first() if context.get("chef_id") else None
+    if chef is None:
+        return []
+    # Per chef: the same booking's news may go to two chefs (one taken off, one given it).
+    occurrence = f"chef:{chef.pk.hex}" + (f":{occurrence}" if occurrence else "")
+    context = {**context, "chef_id": str(chef.pk), "chef_name": chef.name}
+    channels = [(Notification.Channel.EMAIL, chef.email)] if chef.email else []
+    if chef.sms_consent and chef.phone:
+        channels.append((Notification.Channel.SMS, chef.phone))
+    claims = [
+        notification_claim(
+            kind=kind,
+            channel=channel,
+            booking=booking,
             occurrence=occurrence,
             recipient=recipient,
             context=context,
@@ -315,7 +345,7 @@ class _Outgoing:
 
 
 def _customer_of(notification: Notification, booking: Booking | None) -> Customer | None:
-    if notification.kind in dispatch.STAFF_KINDS:
+    if notification.kind in dispatch.STAFF_KINDS or notification.kind in dispatch.CHEF_KINDS:
         return None
     if booking is not None:
         return booking.customer
@@ -349,6 +379,8 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
         booking.chef_id is not None or status not in ACTIVE_BOOKING_STATUSES
     ):
         return "the booking has a chef, or is no longer active"
+    if kind in dispatch.CHEF_KINDS:
+        return _chef_skip_reason(notification, booking)
     if kind not in dispatch.STAFF_KINDS and customer is None:
         return "no customer"
     if notification.channel == Notification.Channel.SMS:
@@ -361,8 +393,39 @@ def _skip_reason(notification: Notification, booking: Booking | None, customer: 
     return ""
 
 
+def _notified_chef(notification: Notification) -> Chef | None:
+    chef_id = (notification.context or {}).get("chef_id")
+    return Chef.objects.filter(pk=chef_id).first() if chef_id else None
+
+
+def _chef_skip_reason(notification: Notification, booking: Booking | None) -> str:
+    chef = _notified_chef(notification)
+    if chef is None or booking is None:
+        return "no chef"
+    if notification.channel == Notification.Channel.SMS and not (chef.sms_consent and chef.phone):
+        return "no SMS consent"
+    if notification.kind == Kind.CHEF_ASSIGNED and booking.chef_id != chef.pk:
+        return "the party went to another chef since"
+    if notification.kind == Kind.CHEF_UNASSIGNED and booking.chef_id == chef.pk:
+        return "the party was given back to this chef"
+    return ""
+
+
 def _compose(notification: Notification, booking: Booking | None, customer: Customer | None) -> _Outgoing:
     context = render.notification_context(notification)
+    if notification.kind in dispatch.CHEF_KINDS:
+        chef = _notified_chef(notification)
+        if notification.channel == Notification.Channel.SMS:
+            body = render.render_sms(notification.kind, context)
+            return _Outgoing(channel=notification.channel, to=[chef.phone], subject="", text=body)
+        email = render.render_email(notification.kind, context)
+        return _Outgoing(
+            channel=notification.channel,
+            to=[chef.email] if chef.email else [],
+            subject=email.subject,
+            text=email.text,
+            html=email.html,
+        )
     if notification.channel == Notification.Channel.SMS:
         body = render.render_sms(notification.kind, context)
         phone = booking_sms_phone(booking) if booking is not None else customer.phone

@@ -11,6 +11,7 @@ from core.services.bookings import booking_confirm
 from core.services.bookings.flags import booking_flag
 from core.services.payments.ledger import _customer_spend_add, _refunded_cents
 from core.services.payments.rows import PAYMENT_AUDIT_FIELDS, RECEIVED_STATUSES, _audit_payment
+from core.services.receipts import receipt_issue
 from kernel.money import format_cents
 from kernel.queue import enqueue_on_commit
 
@@ -33,6 +34,7 @@ def _payment_succeed(*, payment: Payment, booking: Booking, actor: Actor) -> Non
     )
     _customer_spend_add(booking.customer_id, payment.amount_cents)
     _audit_payment(actor=actor, action="payment.succeed", payment=payment, booking=booking, before=before)
+    receipt_issue(payment=payment, booking=booking)
     _booking_after_payment(payment=payment, booking=booking, actor=actor)
 
 
@@ -105,6 +107,7 @@ def _refund_succeed(*, refund: Payment, original: Payment, booking: Booking, act
     _audit_payment(
         actor=actor, action="payment.refund_succeed", payment=refund, booking=booking, before=before
     )
+    receipt_issue(payment=refund, booking=booking)
     _refund_due_settle(booking=booking, refund=refund, returned=True, actor=actor)
     _original_refund_status_sync(original=original, booking=booking, actor=actor)
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from myhibachi.seeding.demo import Login, seed_demo
-from myhibachi.seeding.reference import seed_reference
+from myhibachi.seeding.reference import seed_booking_policies, seed_reference
 from myhibachi.seeding.rows import SeedReport
 from myhibachi.seeding.scale import seed_scale
 
@@ -51,6 +51,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             reference = seed_reference(report)
             logins = seed_demo(report, reference) if demo else []
+            seed_booking_policies(report)
             for kind, count in (seed_scale(scale) if scale else {}).items():
                 report.created[f"scale x{scale}: {kind}"] += count
 

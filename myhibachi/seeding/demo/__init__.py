@@ -14,7 +14,18 @@ range, so nothing reaches a real person. Days are offsets from today.
 
 from django.utils import timezone
 
-from myhibachi.seeding.demo import bookings, campaigns, history, leads, messages, payments, people
+from myhibachi.seeding.demo import (
+    bookings,
+    campaigns,
+    history,
+    leads,
+    messages,
+    payments,
+    people,
+    ratings,
+    receipts,
+    schedule,
+)
 from myhibachi.seeding.demo.context import DemoContext
 from myhibachi.seeding.demo.people import DEMO_PASSWORD, Login
 from myhibachi.seeding.reference import Reference
@@ -32,6 +43,7 @@ def seed_demo(report: SeedReport, reference: Reference) -> list[Login]:
     people.seed_customers(ctx)
     bookings.seed_bookings(ctx)
     bookings.seed_reviews(ctx)
+    ratings.seed_chef_ratings(ctx)
     payments.seed_payments(ctx)
     payments.seed_stripe_events(ctx)
     leads.seed_leads(ctx)
@@ -40,6 +52,8 @@ def seed_demo(report: SeedReport, reference: Reference) -> list[Login]:
     messages.seed_notifications(ctx)
     messages.seed_conversations(ctx)
     campaigns.seed_campaigns(ctx)
+    schedule.seed_calendar_feeds(ctx)
+    receipts.seed_receipts(ctx)
     history.seed_history(ctx)
     payments.refresh_customer_counters(ctx)
     return logins

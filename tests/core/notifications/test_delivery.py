@@ -175,7 +175,8 @@ def test_a_booking_received_twice_notifies_once_but_each_reschedule_notifies(
         dispatch.notify_booking_rescheduled(booking)
 
     subjects = sorted(email.subject.split(":")[0] for email in mailoutbox)
-    assert subjects == ["Confirmed", "Rescheduled", "Rescheduled"]
+    # Each reschedule tells the customer and the party's chef ("Moved").
+    assert subjects == ["Confirmed", "Moved", "Moved", "Rescheduled", "Rescheduled"]
 
 
 def test_the_payment_flag_alert_reaches_staff_with_the_reason(

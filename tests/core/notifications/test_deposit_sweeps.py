@@ -138,7 +138,8 @@ def test_unpaid_bookings_are_cancelled_after_24_hours_by_the_system_with_an_emai
     audit = AuditLog.objects.get(action="booking.cancel", resource_id=str(unpaid.pk))
     assert audit.actor_type == AuditLog.ActorType.SYSTEM
     assert "24 hours" in audit.reason
-    # And the customer is told, once, with the refund (none: nothing was paid)
-    assert [email.to for email in mailoutbox] == [[unpaid.customer.email]]
-    assert "cancelled" in mailoutbox[0].body
+    # And the customer is told, once, with the refund (none: nothing was paid); so is the chef
+    assert sorted(email.to for email in mailoutbox) == sorted([[unpaid.customer.email], [unpaid.chef.email]])
+    customer_email = next(email for email in mailoutbox if email.to == [unpaid.customer.email])
+    assert "cancelled" in customer_email.body
     assert "Refund: $0.00" in mailoutbox[0].body
