@@ -94,6 +94,22 @@ def _start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not come up within 30 s")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU (user + system) used so far by a process and its children alive now (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError):
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
 class Scenario:
     def __init__(self, name: str, method: str, path, body=None):
         self.name, self.method, self._path, self._body = name, method, path, body
@@ -217,7 +233,11 @@ def main() -> None:
             _run(
                 port, scenario, requests=20, concurrency=args.concurrency, time_limit=10, first=args.requests
             )
-            results.append(_run(port, scenario, args.requests, args.concurrency, args.time_limit))
+            cpu_before = _cpu_seconds(server.pid)
+            result = _run(port, scenario, args.requests, args.concurrency, args.time_limit)
+            # The web workers' CPU per request (the database's own CPU is not in it).
+            result["cpu_ms"] = (_cpu_seconds(server.pid) - cpu_before) * 1000 / max(result["requests"], 1)
+            results.append(result)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -227,12 +247,15 @@ def main() -> None:
         f"\ngunicorn 2 sync workers, {args.concurrency} client threads, "
         f"{os.cpu_count()} cores, embedded PostgreSQL"
     )
-    print(f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9}  statuses")
+    print(
+        f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9} "
+        f"{'cpu ms/req':>10}  statuses"
+    )
     for result in results:
         ratio = result["rps"] / ceiling if ceiling else 0.0
         print(
             f"{result['name']:<30} {result['requests']:>5} {result['rps']:>8.1f} {result['p50_ms']:>8.1f} "
-            f"{result['p95_ms']:>8.1f} {ratio:>9.2f}  {result['statuses']}"
+            f"{result['p95_ms']:>8.1f} {ratio:>9.2f} {result['cpu_ms']:>10.2f}  {result['statuses']}"
         )
 
 
