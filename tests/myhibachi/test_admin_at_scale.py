@@ -100,6 +100,7 @@ def test_a_managers_customer_scope_is_one_semi_join_per_path_with_no_outer_join(
 
     assert "LEFT OUTER JOIN" not in sql.split("WHERE")[0]  # the listed table alone, no fan-out
     assert sql.count(" IN (SELECT") == 2
+    assert sql.count('SELECT U0."CUSTOMER_ID"') == 2  # the related tables alone, no self-join
     listed = list(scoped.values_list("pk", flat=True))
     assert len(listed) == len(set(listed)) > 0
     fremont_only = Customer.objects.filter(bookings__station__code="CA-FREMONT-001").distinct()
