@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -17,6 +19,16 @@ class Conversation(UUIDModel):
         ESCALATED = "escalated", "Escalated"
         CLOSED = "closed", "Closed"
 
+    class EscalationReason(models.TextChoices):
+        HUMAN_REQUESTED = "human_requested", "Asked for a person"
+        COMPLAINT = "complaint", "Complaint"
+        REFUND = "refund", "Refund"
+        DISCOUNT = "discount", "Discount request"
+        LARGE_PARTY = "large_party", "Large party"
+        CORPORATE = "corporate", "Corporate event"
+        OUTSIDE_SERVICE_AREA = "outside_service_area", "Outside the service area"
+        LOW_CONFIDENCE = "low_confidence", "Low confidence"
+
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     customer = models.ForeignKey(
@@ -28,8 +40,15 @@ class Conversation(UUIDModel):
     station = models.ForeignKey(
         "identity.Station", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
+    # An EscalationReason value when the assistant escalated (staff may have typed a sentence).
     escalation_reason = models.CharField(max_length=255, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
+    # What the assistant understood so far across the conversation (party, date, ZIP, contacts).
+    facts = models.JSONField(default=dict, blank=True)
+    # Staff answer themselves: the assistant stays silent until they hand the conversation back.
+    taken_over_at = models.DateTimeField(null=True, blank=True)
+    # The customer's phone for an SMS conversation (E.164): where staff replies go.
+    phone = models.CharField(max_length=20, blank=True)
 
     class Meta:
         db_table = 'ai"."conversations'
@@ -56,6 +75,9 @@ class Message(UUIDModel):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    # The assistant's tool calls and their results, the intent and the guard's verdict: what
+    # every number of the reply was checked against.
+    metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         db_table = 'ai"."messages'
@@ -82,6 +104,14 @@ class Knowledge(UUIDModel):
         db_table = 'ai"."knowledge'
         verbose_name_plural = "knowledge"
         ordering = ["category", "title"]
+        indexes = [
+            # The same expression as ai.engine.knowledge.SEARCH_VECTOR, so the search can use it.
+            GinIndex(
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("body", weight="B", config="english"),
+                name="ix_knowledge_search",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,10 +7,12 @@ receiver may do; receivers are called in registration order.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from audit.actor import Actor
 from kernel.hooks import Hook
 
 if TYPE_CHECKING:
@@ -80,5 +82,54 @@ class SmsFromUnknownNumber:
 # as an `sms` lead (leads/apps.py). A receiver's exception is logged, never the webhook's error.
 sms_from_unknown_number: Hook[SmsFromUnknownNumber] = Hook("sms_from_unknown_number")
 
+
 # Notifications whose words a layer above composes (a campaign's message) have their own typed
 # hooks, one per kind, that return the message: core/notifications/content.py.
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    phone: str  # E.164
+    body: str
+    provider_id: str
+    customer_id: Any | None  # the customer at this phone; None for a number no customer has
+
+
+# Sent by sms_inbound_receive INSIDE its transaction for a text that is not a keyword
+# (STOP/START/HELP), after core stored it (for a customer) and flagged the thread for staff.
+# The assistant answers it when ASSISTANT_SMS is on (ai/apps.py); a receiver runs its own writes
+# in a savepoint and catches its own errors, so that the text core stored is never lost.
+inbound_sms_received: Hook[InboundSms] = Hook("inbound_sms_received")
+
+
+@dataclass(frozen=True)
+class CapturedContact:
+    lead_id: Any
+    created: bool  # a new lead, rather than the open one at that contact updated
+    customer_id: Any | None  # the customer the lead converted to, if it has
+
+
+@dataclass(frozen=True)
+class ContactGiven:
+    """Someone gave us contact details outside a form (a chat, a text)."""
+
+    source: str  # a lead source: chat, sms
+    first_name: str
+    email: str
+    phone: str
+    event_date: datetime.date | None
+    party_adults: int | None
+    party_kids: int | None
+    zip_code: str
+    message: str
+    payload: dict[str, Any]
+    actor: Actor
+    # A receiver that keeps the contact reports what it kept here (the sender reads it back).
+    captured: list[CapturedContact] = field(default_factory=list)
+
+
+# Sent by the assistant (ai.services.conversations) INSIDE its transaction when a conversation
+# gives an email or phone it did not have. leads creates or updates the open lead at that contact
+# and appends a CapturedContact (leads/apps.py). A receiver may raise ServiceError for details it
+# refuses; the assistant sends in a savepoint and carries on without a lead.
+contact_given: Hook[ContactGiven] = Hook("contact_given")

@@ -466,6 +466,8 @@ class Notification(UUIDModel):
         STAFF_PAYMENT_FLAGGED = "staff_payment_flagged", "Staff: payment flagged"
         STAFF_LEAD_NOT_CONTACTED = "staff_lead_not_contacted", "Staff: lead not contacted"
         STAFF_QUOTE_NOT_BOOKED = "staff_quote_not_booked", "Staff: quote not booked"
+        STAFF_ASSISTANT_ESCALATION = "staff_assistant_escalation", "Staff: assistant conversation escalated"
+        ASSISTANT_REPLY = "assistant_reply", "Assistant or staff reply by SMS"
         CHEF_ASSIGNED = "chef_assigned", "Chef: party assigned"
         CHEF_UNASSIGNED = "chef_unassigned", "Chef: party taken off"
         CHEF_RESCHEDULED = "chef_rescheduled", "Chef: party moved"

@@ -21,10 +21,10 @@ from leads.serializers import (
     LeadFunnelEventInputSerializer,
     LeadFunnelEventOutputSerializer,
     QuoteInputSerializer,
-    QuoteOutputSerializer,
 )
 from leads.services import lead_capture, lead_funnel_event_record
 from pricing.quote import quote_compute
+from pricing.serializers import QuoteOutputSerializer
 
 UNAVAILABLE = NO_PRICING_POLICY
 

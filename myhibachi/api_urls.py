@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("core.payments.urls")),
     path("", include("core.sms_urls")),
     path("", include("leads.urls")),
+    path("", include("ai.urls")),
     # Last: whatever the apps above did not match.
     re_path(r"^(?P<unknown>.*)$", api_not_found, name="api-not-found"),
 ]

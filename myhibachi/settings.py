@@ -222,6 +222,8 @@ API_THROTTLE_RATES = {
     "bookings": env.str("THROTTLE_BOOKINGS", default="10/min"),
     "manage": env.str("THROTTLE_MANAGE", default="30/min"),
     "leads": env.str("THROTTLE_LEADS", default="10/min"),
+    "assistant": env.str("THROTTLE_ASSISTANT", default="30/min"),
+    "assistant_conversation": env.str("THROTTLE_ASSISTANT_CONVERSATION", default="12/min"),
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
 SPECTACULAR_SETTINGS = {
@@ -229,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Quotes, availability, booking and booking management for My Hibachi.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name with another's ("status"), named explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "AssistantConversationStatusEnum": "ai.models.Conversation.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -276,6 +282,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="My Hibachi <hello@my
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CUSTOMER_SITE_URL = env.str("CUSTOMER_SITE_URL", default=SITE_URL).rstrip("/")
 # Staff alerts go to the staff of the booking's station and always to these addresses too.
+# The AI assistant (README "The AI assistant"): the offline rules engine unless "openai".
+ASSISTANT_PROVIDER = env.str("ASSISTANT_PROVIDER", default="rules")
+ASSISTANT_SMS = env.bool("ASSISTANT_SMS", default=False)
+ASSISTANT_BOOKING_URL = env.str("ASSISTANT_BOOKING_URL", default=f"{CUSTOMER_SITE_URL}/book/")
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=8.0)
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=["ops@myhibachichef.com"])
 # What the HELP reply and the emails give as contact.
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="hello@myhibachichef.com")

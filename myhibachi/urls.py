@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from ai.views import widget_demo
 from core.schedule.views import feed_ics
 from myhibachi.health import healthz
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("myhibachi.api_urls")),
+    path("assistant/demo/", widget_demo, name="assistant-demo"),
     path("", include("crm.urls")),
 ]
 

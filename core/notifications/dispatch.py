@@ -82,6 +82,7 @@ STAFF_KINDS = frozenset(
         Kind.STAFF_PAYMENT_FLAGGED,
         Kind.STAFF_LEAD_NOT_CONTACTED,
         Kind.STAFF_QUOTE_NOT_BOOKED,
+        Kind.STAFF_ASSISTANT_ESCALATION,
         Kind.STAFF_MESSAGE_WAITING,
     }
 )
@@ -103,7 +104,7 @@ CUSTOMER_SMS_KINDS = frozenset(
 # (settings.MARKETING_DELIVERY_RATE_LIMIT), so that a campaign never crowds out a booking email.
 BULK_KINDS = frozenset({Kind.MARKETING_EMAIL, Kind.MARKETING_SMS})
 # Answers to the customer's own text: by SMS only.
-SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP})
+SMS_REPLY_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_OPT_IN, Kind.SMS_HELP, Kind.ASSISTANT_REPLY})
 # The only texts sent without SMS consent: the confirmation of an opt-out, and the answer to
 # HELP (what the carriers' rules require of every program).
 SMS_WITHOUT_CONSENT_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_HELP})

@@ -51,6 +51,8 @@ TEMPLATE_NAMES: dict[str, str] = {
     Notification.Kind.STAFF_PAYMENT_FLAGGED: "staff_payment_flagged",
     Notification.Kind.STAFF_LEAD_NOT_CONTACTED: "staff_lead_follow_up",
     Notification.Kind.STAFF_QUOTE_NOT_BOOKED: "staff_lead_follow_up",
+    Notification.Kind.STAFF_ASSISTANT_ESCALATION: "staff_assistant_escalation",
+    Notification.Kind.ASSISTANT_REPLY: "assistant_reply",
     Notification.Kind.CHEF_ASSIGNED: "chef_assigned",
     Notification.Kind.CHEF_UNASSIGNED: "chef_unassigned",
     Notification.Kind.CHEF_RESCHEDULED: "chef_rescheduled",

@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.test import RequestFactory
 from django.utils import timezone
 
+from ai.engine.knowledge import fill, knowledge_body_errors
+from ai.engine.policy import placeholder_values, policy_figures
 from ai.models import Knowledge
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Payment
 from core.services.payments import booking_balance_due_cents, booking_net_paid_cents
@@ -165,21 +167,30 @@ def test_reference_seed_mirrors_the_catalog_into_the_tables():
 
 
 @pytest.mark.django_db
-def test_knowledge_base_states_the_policies_with_the_domain_numbers():
+def test_knowledge_base_answers_with_the_domain_numbers_filled_from_catalogue_and_policy():
     seed()
 
-    bodies = {entry.title: entry.body for entry in Knowledge.objects.all()}
-    assert "$55" in bodies["Prices per guest and the party minimum"]
-    assert "$550" in bodies["Prices per guest and the party minimum"]
-    assert "4 or more days" in bodies["Cancellation policy"]
-    assert "72 hours" in bodies["Rescheduling"]
-    assert "30 miles" in bodies["Service area and travel fee"]
-    assert "$2 per mile" in bodies["Service area and travel fee"]
-    assert "20-35%" in bodies["Gratuity"]
-    assert "$100" in bodies["Deposit and paying the balance"]
+    values = placeholder_values(policy_figures(station=Station.objects.get(code="CA-FREMONT-001")))
+    answers = {entry.title: fill(entry.body, values) for entry in Knowledge.objects.all()}
+    assert "$55" in answers["Prices per guest and the party minimum"]
+    assert "$550" in answers["Prices per guest and the party minimum"]
+    assert "4 or more days" in answers["Cancellation and refund policy"]
+    assert "72 hours" in answers["Rescheduling and changing a booking"]
+    assert "30 miles" in answers["Service area and travel fee"]
+    assert "$2 per mile" in answers["Service area and travel fee"]
+    assert "20-35 percent" in answers["Gratuity and tips"]
+    assert "$100" in answers["Deposit and paying the balance"]
     assert {"menu", "pricing", "policy", "service_area", "faq"} <= set(
         Knowledge.objects.values_list("category", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_seeded_knowledge_types_no_price_or_policy_figure():
+    seed()
+
+    for entry in Knowledge.objects.all():
+        assert knowledge_body_errors(entry.body) == [], entry.title
 
 
 @pytest.mark.django_db
@@ -198,13 +209,13 @@ def test_reference_seed_keeps_staff_edits_to_business_settings():
     seed()
     PricingPolicy.objects.update(adult_price_cents=6000)
     Station.objects.filter(code="CA-FREMONT-001").update(free_miles=25)
-    Knowledge.objects.filter(title="Gratuity").update(body="Edited by staff.")
+    Knowledge.objects.filter(title="Gratuity and tips").update(body="Edited by staff.")
 
     seed()
 
     assert PricingPolicy.objects.get().adult_price_cents == 6000
     assert Station.objects.get(code="CA-FREMONT-001").free_miles == 25
-    assert Knowledge.objects.get(title="Gratuity").body == "Edited by staff."
+    assert Knowledge.objects.get(title="Gratuity and tips").body == "Edited by staff."
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from audit.actor import Actor
-from core.hooks import SmsFromUnknownNumber, sms_from_unknown_number
+from core.hooks import InboundSms, SmsFromUnknownNumber, inbound_sms_received, sms_from_unknown_number
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Message, MessageThread, Notification
 from core.services.messaging.consent import (
     booking_contact_sms_consent_revoke,
@@ -73,7 +73,11 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         if day_of_booking is None:
             logger.info("Inbound SMS from a number no customer has; not stored here.")
             if keyword not in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS:
-                # Someone new wrote to us: the layers above act on it (leads keeps them as a lead).
+                # Someone new wrote to us: the layers above act on it (leads keeps them as a lead;
+                # the assistant, when on, answers in a conversation of its own).
+                inbound_sms_received.send(
+                    InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=None)
+                )
                 event = SmsFromUnknownNumber(phone=phone, body=body or "", provider_id=provider_id)
                 transaction.on_commit(lambda: sms_from_unknown_number.send(event), robust=True)
             return InboundOutcome.UNKNOWN_NUMBER
@@ -127,6 +131,9 @@ def sms_inbound_receive(*, from_phone: str, body: str, provider_id: str = "") ->
         )
         return InboundOutcome.HELP
     thread_flag_for_staff(thread=thread, actor=actor, reason="the customer texted us")
+    inbound_sms_received.send(
+        InboundSms(phone=phone, body=body or "", provider_id=provider_id, customer_id=customer.pk)
+    )
     return InboundOutcome.FLAGGED
 
 
