@@ -147,6 +147,11 @@ class Booking(UUIDModel):
     party_toddlers = models.PositiveSmallIntegerField(default=0)
     items = models.JSONField(default=list, blank=True, help_text="Upgrades and add-ons: [{code, quantity}]")
     quote = models.JSONField(default=dict, blank=True, help_text="The itemized quote at booking time.")
+    # The customer's choice of base proteins for the chef: {protein code: servings}. Every adult
+    # and kid picks two; each upgrade replaces one. Set through booking_set_proteins only.
+    protein_counts = models.JSONField(
+        default=dict, blank=True, help_text="Base protein servings chosen by the customer: {code: count}."
+    )
     deposit_due_cents = models.IntegerField()
     total_due_cents = models.IntegerField()
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DEPOSIT_PENDING)
@@ -260,6 +265,9 @@ class Payment(UUIDModel):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     method = models.CharField(max_length=20, choices=Method.choices)
     amount_cents = models.PositiveIntegerField()
+    # The part of amount_cents that is the customer's tip for the chef (paid with the balance):
+    # its own line, paid to the chef, never counted towards the booking's total.
+    tip_cents = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     stripe_payment_id = models.CharField(max_length=255, blank=True, db_index=True)
     refund_of = models.ForeignKey(
@@ -282,6 +290,10 @@ class Payment(UUIDModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="check_payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tip_cents__lte=models.F("amount_cents")),
+                name="check_payment_tip_within_amount",
             ),
             models.UniqueConstraint(
                 fields=["idempotency_key"],

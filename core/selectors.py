@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.availability import slot_starts_at
@@ -18,6 +18,8 @@ from core.models import (
 )
 from kernel.contact import normalize_email
 from ops.policy import booking_rules
+from pricing.models import AddonItem
+from pricing.quote import PROTEINS_PER_GUEST
 
 
 def booking_starts_at(booking: Booking) -> datetime.datetime:
@@ -52,9 +54,9 @@ def booking_deposit_paid_cents(*, booking: Booking) -> int:
 
 
 def booking_net_paid_cents(booking: Booking) -> int:
-    """Deposits and balances received minus refunds that succeeded (one query)."""
+    """Deposits and balances received, tips left out, minus refunds that succeeded (one query)."""
     totals = Payment.objects.filter(booking=booking).aggregate(
-        paid=Sum("amount_cents", filter=MONEY_RECEIVED, default=0),
+        paid=Sum(F("amount_cents") - F("tip_cents"), filter=MONEY_RECEIVED, default=0),
         refunded=Sum("amount_cents", filter=MONEY_REFUNDED, default=0),
     )
     return totals["paid"] - totals["refunded"]
@@ -70,8 +72,9 @@ class BookingMoney:
     """What a booking costs, what was paid for it and what is still owed, read in one query."""
 
     total_due_cents: int
-    paid_cents: int  # paid (deposit and balance) and not refunded
+    paid_cents: int  # paid (deposit and balance) and not refunded, tips left out
     deposit_paid_cents: int  # deposits received minus their refunds
+    tips_held_cents: int = 0  # tips for the chef received and not given back
 
     @property
     def balance_due_cents(self) -> int:
@@ -80,7 +83,10 @@ class BookingMoney:
 
     @property
     def timely_cancel_refund_cents(self) -> int:
-        return self.deposit_paid_cents + max(0, self.paid_cents - self.deposit_paid_cents)
+        """Everything held: the deposit, any balance, and the tip for a party that will not happen."""
+        return (
+            self.deposit_paid_cents + max(0, self.paid_cents - self.deposit_paid_cents) + self.tips_held_cents
+        )
 
 
 def booking_money(*, booking: Booking) -> BookingMoney:
@@ -88,6 +94,9 @@ def booking_money(*, booking: Booking) -> BookingMoney:
     totals = Payment.objects.filter(booking=booking).aggregate(
         paid=Sum(
             "amount_cents", filter=~Q(kind=Payment.Kind.REFUND) & Q(status__in=RECEIVED_STATUSES), default=0
+        ),
+        tips=Sum(
+            "tip_cents", filter=~Q(kind=Payment.Kind.REFUND) & Q(status__in=RECEIVED_STATUSES), default=0
         ),
         refunded=Sum("amount_cents", filter=refund, default=0),
         deposits=Sum(
@@ -99,10 +108,13 @@ def booking_money(*, booking: Booking) -> BookingMoney:
             default=0,
         ),
     )
+    # Refunds are counted against the booking's money first: what is held beyond it is tip.
+    held = totals["paid"] - totals["refunded"]
     return BookingMoney(
         total_due_cents=booking.total_due_cents,
-        paid_cents=max(0, totals["paid"] - totals["refunded"]),
+        paid_cents=max(0, held - totals["tips"]),
         deposit_paid_cents=max(0, totals["deposits"] - totals["deposit_refunds"]),
+        tips_held_cents=max(0, min(totals["tips"], held)),
     )
 
 
@@ -113,12 +125,17 @@ def booking_balance_due_cents(*, booking: Booking) -> int:
 
 
 def booking_timely_cancel_refund_cents(*, booking: Booking) -> int:
-    """What a customer cancelling before the refund notice gets back: deposit and any balance paid.
+    """What a customer cancelling before the refund notice gets back: deposit, any balance and tip paid.
 
-    docs/business-rules.md refunds the deposit; a balance is due on the day, and no rule forfeits one that
-    was paid ahead, so it is refunded too.
+    docs/business-rules.md refunds the deposit; a balance is due on the day, and no rule forfeits
+    one that was paid ahead, so it is refunded too, with the tip for a party that will not happen.
     """
-    return booking_deposit_paid_cents(booking=booking) + booking_balance_paid_cents(booking=booking)
+    return booking_money(booking=booking).timely_cancel_refund_cents
+
+
+def booking_tips_held_cents(*, booking: Booking) -> int:
+    """Tips for the chef received with the booking's payments and not given back."""
+    return booking_money(booking=booking).tips_held_cents
 
 
 def booking_balance_paid_cents(*, booking: Booking) -> int:
@@ -223,6 +240,35 @@ def booking_manage_view(*, booking: Booking, now: datetime.datetime | None = Non
         actions=booking_customer_actions(booking=booking, now=now, money=money),
         rules=booking_rules(booking.station).as_context(),
     )
+
+
+# --- The guests' protein choices (the manage page; booking_set_proteins) -----------------
+
+
+def booking_change_deadline(booking: Booking) -> datetime.datetime:
+    """Until when the customer may reschedule, change the party or choose proteins online."""
+    return booking_starts_at(booking) - booking_rules(booking.station).change_cutoff
+
+
+def booking_proteins_open(*, booking: Booking, now: datetime.datetime | None = None) -> bool:
+    """Whether the customer may still choose proteins: an upcoming party, before the 72-hour cutoff."""
+    return booking_action_allowed(booking.status, BookingAction.RESCHEDULE) and (
+        now or timezone.now()
+    ) <= booking_change_deadline(booking)
+
+
+def booking_protein_servings_expected(*, booking: Booking) -> int:
+    """Base protein servings the party picks: two per adult and kid, less one per upgrade serving."""
+    quantities: dict[str, int] = {}
+    for item in booking.items or []:
+        quantities[item["code"]] = quantities.get(item["code"], 0) + int(item["quantity"])
+    upgrade_codes = set(
+        AddonItem.objects.filter(code__in=quantities, kind=AddonItem.Kind.UPGRADE).values_list(
+            "code", flat=True
+        )
+    )
+    upgrades = sum(quantity for code, quantity in quantities.items() if code in upgrade_codes)
+    return max(0, PROTEINS_PER_GUEST * (booking.party_adults + booking.party_kids) - upgrades)
 
 
 def waiting_threads() -> QuerySet[MessageThread]:

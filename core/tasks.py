@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from core.services import messaging, payments, reminders
+from core.services.manage_links import customer_manage_links_send
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 SWEEP_RETRIES = {
@@ -98,3 +99,9 @@ def notification_deliver(notification_id: str) -> str | None:
 )
 def notification_deliver_bulk(notification_id: str) -> str | None:
     return messaging.notification_deliver(notification_id=UUID(notification_id))
+
+
+@shared_task(name="core.manage_links_send", **SWEEP_RETRIES)
+def manage_links_send(email: str) -> int:
+    """The lost-link email; enqueued for every request, so the answer takes as long for anyone."""
+    return customer_manage_links_send(email=email)

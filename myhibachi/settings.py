@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,10 +70,15 @@ INSTALLED_APPS = [
     "leads",
     "crm",
     "ai",
+    "corsheaders",
+    "website",  # the customer website (issue 11); above every app it calls
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and precompressed bodies, so gunicorn alone serves the site.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "kernel.outages.DatabaseUnavailableMiddleware",  # database down: 503 with Retry-After
     "kernel.middleware.RejectNulCharactersMiddleware",  # a NUL in a URL, header or cookie: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "website.middleware.ContentSecurityPolicyMiddleware",
     "identity.middleware.AdminPermissionDeniedMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
@@ -202,6 +209,24 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed, compressed files after collectstatic; tests and development read the app folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Development and tests serve straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# --- Customer website (website/) ------------------------------------------------------
+# Another origin that may call the JSON API from a browser (a separately hosted front end):
+# none by default. The API is CSRF-exempt and cookie-less, so no credentials are allowed.
+CORS_ALLOWED_ORIGINS = env.list("CUSTOMER_SITE_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

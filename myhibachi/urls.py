@@ -10,6 +10,7 @@ from myhibachi.health import healthz
 admin.site.site_header = "My Hibachi staff"
 admin.site.site_title = "My Hibachi staff"
 admin.site.index_title = "Staff panel"
+admin.site.site_url = "/"  # "View site": the customer website
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("myhibachi.api_urls")),
     path("assistant/demo/", widget_demo, name="assistant-demo"),
     path("", include("crm.urls")),
+    path("", include("website.urls")),
 ]
 
 handler404 = "kernel.api.not_found"

@@ -19,7 +19,14 @@ from pricing.distance import normalize_zip, serving_station_for_zip
 from pricing.models import AddonItem
 from pricing.selectors import PricingUnavailable, current_policy
 
-__all__ = ["PricingUnavailable", "Quote", "QuoteLine", "current_policy", "quote_compute"]
+__all__ = [
+    "PricingUnavailable",
+    "Quote",
+    "QuoteLine",
+    "current_policy",
+    "gratuity_suggestions",
+    "quote_compute",
+]
 
 MAX_PARTY = 100
 MAX_ITEM_QUANTITY = 500
@@ -218,3 +225,12 @@ def quote_compute(
         balance_cents=total_cents - deposit_cents,
         station=serving.station,
     )
+
+
+def gratuity_suggestions(*, total_cents: int, on_date: date | None = None) -> list[tuple[int, int]]:
+    """The suggested tips for a party: (percent, cents) every 5 % across the policy's range (20-35 %)."""
+    policy = current_policy(on_date)
+    return [
+        (percent, round_cents(Decimal(total_cents) * percent / 100))
+        for percent in range(policy.gratuity_min_percent, policy.gratuity_max_percent + 1, 5)
+    ]

@@ -49,3 +49,11 @@ def _clear(cache) -> None:
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One clear line when the browser tests were skipped for want of Chromium (tests/browser/)."""
+    from tests.browser.chromium import SKIP_REASON
+
+    if any(SKIP_REASON in str(report.longrepr) for report in terminalreporter.stats.get("skipped", [])):
+        terminalreporter.write_line(SKIP_REASON, yellow=True)

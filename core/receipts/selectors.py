@@ -100,8 +100,7 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
         is_refund=payment.kind == Payment.Kind.REFUND,
         method=payment.get_method_display(),
         amount_cents=payment.amount_cents,
-        # Tips are paid with the balance to the chef; the payment row has no tip of its own yet.
-        tip_cents=0,
+        tip_cents=payment.tip_cents,  # paid with the balance, to the chef
         booking_reference=booking.reference,
         event_date=booking.date,
         event_slot=booking.slot,

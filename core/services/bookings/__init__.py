@@ -6,6 +6,7 @@
     lifecycle.py    the transitions: confirm, cancel, cancellation approve/reject, reschedule, ...
     chef_claim.py   claiming a free chef for a slot under concurrency (create and reschedule)
     validation.py   the input checks: slot, date, address, contact details, a refund
+    proteins.py     booking_set_proteins: the guests' protein choices for the chef
     audit_trail.py  what a booking's audit rows snapshot, and writing them
     errors.py       the error codes the API and the admin rely on
 
@@ -32,6 +33,7 @@ from core.services.bookings.lifecycle import (
     booking_reschedule,
     booking_unassign_chef,
 )
+from core.services.bookings.proteins import booking_set_proteins
 
 __all__ = [
     "CHANGE_WINDOW_CLOSED",
@@ -53,5 +55,6 @@ __all__ = [
     "booking_create",
     "booking_mark_no_show",
     "booking_reschedule",
+    "booking_set_proteins",
     "booking_unassign_chef",
 ]

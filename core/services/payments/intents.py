@@ -26,7 +26,7 @@ from core.services.payments.rows import (
     payment_metadata,
 )
 from kernel.error_codes import PaymentErrors
-from kernel.errors import ConflictError
+from kernel.errors import ConflictError, ServiceError
 from kernel.money import format_cents
 
 logger = logging.getLogger(__name__)
@@ -143,12 +143,18 @@ def payment_deposit_intent(*, booking: Booking) -> dict[str, Any] | None:
     return _intent_response(intent=intent, payment=payment, gateway=gateway)
 
 
-def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
-    """A PaymentIntent for what a confirmed booking still owes: total - paid + refunded.
+def payment_balance_intent(*, booking: Booking, tip_cents: int = 0) -> dict[str, Any]:
+    """A PaymentIntent for what a confirmed booking still owes (total - paid + refunded), plus a tip.
 
-    Asked twice for the same amount, the same intent; when the amount changed (a payment or a
-    refund in between), the stale intent is cancelled and a new one made.
+    The tip (optional, for the chef) is recorded on the payment as its own amount and never
+    counts towards the total. Asked twice for the same amount and tip, the same intent; when
+    either changed (a payment, a refund or another tip in between), the stale intent is
+    cancelled and a new one made.
     """
+    if isinstance(tip_cents, bool) or not isinstance(tip_cents, int) or tip_cents < 0:
+        raise ServiceError("A tip is a whole, non-negative number of cents.", field="tip_cents")
+    if tip_cents > booking.total_due_cents:
+        raise ServiceError("A tip cannot be more than the party's total.", field="tip_cents")
     gateway = get_gateway()
     stale: Payment | None = None
     with transaction.atomic():
@@ -173,11 +179,13 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
             .order_by("-created_at")
             .first()
         )
-        if payment is not None and payment.amount_cents != due:
+        if payment is not None and (payment.amount_cents, payment.tip_cents) != (due + tip_cents, tip_cents):
             stale, payment = payment, None
             before = snapshot(stale, PAYMENT_AUDIT_FIELDS)
             stale.status = Payment.Status.FAILED
-            stale.failure_reason = f"Superseded: the balance due is now {format_cents(due)}"
+            stale.failure_reason = f"Superseded: the balance due is now {format_cents(due)}" + (
+                f", tip {format_cents(tip_cents)}" if tip_cents else ""
+            )
             stale.save(update_fields=["status", "failure_reason", "updated_at"])
             _audit_payment(
                 actor=STRIPE_ACTOR, action="payment.supersede", payment=stale, booking=locked, before=before
@@ -189,7 +197,8 @@ def payment_balance_intent(*, booking: Booking) -> dict[str, Any]:
                 booking=locked,
                 kind=Payment.Kind.BALANCE,
                 method=Payment.Method.STRIPE,
-                amount_cents=due,
+                amount_cents=due + tip_cents,
+                tip_cents=tip_cents,
                 status=Payment.Status.PENDING,
                 idempotency_key=f"booking:{locked.pk}:balance:{payment_id}",
             )

@@ -20,6 +20,7 @@ PAYMENT_AUDIT_FIELDS = [
     "kind",
     "method",
     "amount_cents",
+    "tip_cents",
     "status",
     "stripe_payment_id",
     "refund_of",
