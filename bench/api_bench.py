@@ -2,8 +2,9 @@
 
 Serves the app with gunicorn (2 sync workers) on the embedded PostgreSQL, in a database
 of its own (`myhibachi_bench`, recreated each run, demo data seeded), and measures in one
-run: quote, availability (31 days), booking create, and a trivial DRF JSON view on the
-same server (the ceiling). Prints requests per second, p50/p95 latency and the ratio to
+run: quote, availability (31 days), booking create, a booking's manage view (GET by its
+token), and a trivial DRF JSON view on the same server (the ceiling), behind the same throttle
+class as the endpoints. Prints requests per second, p50/p95 latency and the ratio to
 the ceiling. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
 
     .venv/bin/python bench/api_bench.py [--requests 300] [--concurrency 4]
@@ -35,8 +36,8 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _prepare_database() -> None:
-    """A fresh benchmark database with the demo data; the server stays up meanwhile."""
+def _prepare_database() -> str:
+    """A fresh benchmark database with the demo data; returns a demo booking's manage token."""
     os.environ.update(_env())
     sys.path.insert(0, str(ROOT))
     import django
@@ -53,6 +54,10 @@ def _prepare_database() -> None:
         subprocess.run(
             [PYTHON, "manage.py", *command], cwd=ROOT, env=_env(), check=True, stdout=subprocess.DEVNULL
         )
+    from core.models import Booking
+    from core.tokens import manage_token_for
+
+    return manage_token_for(Booking.objects.get(reference="MH-DEMO13"))  # a confirmed party
 
 
 def _free_port() -> int:
@@ -87,6 +92,22 @@ def _start_server(port: int) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not come up within 30 s")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU (user + system) used so far by a process and its children alive now (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError):
+            continue
+        pending.extend(int(child) for child in children)
+    return total
 
 
 class Scenario:
@@ -145,7 +166,7 @@ def _run(
     }
 
 
-def _scenarios(run_id: str) -> list[Scenario]:
+def _scenarios(run_id: str, manage_token: str) -> list[Scenario]:
     today = datetime.date.today()
     start, end = today + datetime.timedelta(days=3), today + datetime.timedelta(days=33)
     slots = ("12:00", "15:00", "18:00", "21:00")
@@ -190,6 +211,7 @@ def _scenarios(run_id: str) -> list[Scenario]:
             "availability (31 days)", "GET", f"/api/v1/availability/?zip_code=94538&start={start}&end={end}"
         ),
         Scenario("booking create", "POST", "/api/v1/bookings/", booking_body),
+        Scenario("manage view (GET by token)", "GET", f"/api/v1/bookings/manage/{manage_token}/"),
     ]
 
 
@@ -201,17 +223,21 @@ def main() -> None:
     args = parser.parse_args()
 
     print("preparing the benchmark database (migrate + seed --demo)...", flush=True)
-    _prepare_database()
+    manage_token = _prepare_database()
     port = _free_port()
     server = _start_server(port)
     try:
         results = []
-        for scenario in _scenarios(run_id=str(int(time.time()))):
+        for scenario in _scenarios(run_id=str(int(time.time())), manage_token=manage_token):
             # Warm-up, with request numbers of its own (a booking per number).
             _run(
                 port, scenario, requests=20, concurrency=args.concurrency, time_limit=10, first=args.requests
             )
-            results.append(_run(port, scenario, args.requests, args.concurrency, args.time_limit))
+            cpu_before = _cpu_seconds(server.pid)
+            result = _run(port, scenario, args.requests, args.concurrency, args.time_limit)
+            # The web workers' CPU per request (the database's own CPU is not in it).
+            result["cpu_ms"] = (_cpu_seconds(server.pid) - cpu_before) * 1000 / max(result["requests"], 1)
+            results.append(result)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -221,12 +247,15 @@ def main() -> None:
         f"\ngunicorn 2 sync workers, {args.concurrency} client threads, "
         f"{os.cpu_count()} cores, embedded PostgreSQL"
     )
-    print(f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9}  statuses")
+    print(
+        f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9} "
+        f"{'cpu ms/req':>10}  statuses"
+    )
     for result in results:
         ratio = result["rps"] / ceiling if ceiling else 0.0
         print(
             f"{result['name']:<30} {result['requests']:>5} {result['rps']:>8.1f} {result['p50_ms']:>8.1f} "
-            f"{result['p95_ms']:>8.1f} {ratio:>9.2f}  {result['statuses']}"
+            f"{result['p95_ms']:>8.1f} {ratio:>9.2f} {result['cpu_ms']:>10.2f}  {result['statuses']}"
         )
 
 

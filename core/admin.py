@@ -86,7 +86,6 @@ class CustomerAdmin(StationScopedAdmin):
     )
     list_filter = ("sms_consent", "email_consent")
     search_fields = ("first_name", "last_name", "email", "phone")
-    date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("first_name", "last_name", "email", "phone")}),
         (
@@ -438,7 +437,6 @@ class PaymentAdmin(ReadOnlyMixin, StationScopedAdmin):
     list_filter = ("status", "kind", "method", "booking__station")
     search_fields = ("=booking__reference", "booking__customer__email", "=stripe_payment_id")
     list_select_related = ("booking", "receipt")
-    date_hierarchy = "created_at"
     fields = (
         "receipt_link",
         "booking_link",

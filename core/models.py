@@ -197,6 +197,9 @@ class Booking(UUIDModel):
         indexes = [
             models.Index(fields=["station", "date"], name="ix_bookings_station_date"),
             models.Index(fields=["status", "date"], name="ix_bookings_status_date"),
+            # The staff list's order and a chef's calendar, flat at 50,000 bookings (issue 15).
+            models.Index(fields=["date", "slot", "id"], name="ix_bookings_date_slot_id"),
+            models.Index(fields=["chef", "date"], name="ix_bookings_chef_date"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -283,6 +286,7 @@ class Payment(UUIDModel):
     class Meta:
         db_table = 'core"."payments'
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["succeeded_at"], name="ix_payments_succeeded_at")]  # money reports
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="check_payment_amount_positive"

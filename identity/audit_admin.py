@@ -7,10 +7,12 @@ The audit log is append-only (the database refuses UPDATE and DELETE on audit.au
 so the admin offers no add, change or delete, not even to superusers.
 """
 
+from django.apps import apps
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
 from audit.models import AuditLog, SecurityEvent
+from identity import catalog
 from identity.models import Station
 from identity.scoping import security_events_visible
 from identity.staff_panel.json_display import pretty_json
@@ -22,6 +24,42 @@ class ReadOnlyAdmin(ReadOnlyMixin, StationScopedAdmin):
     """Viewing only, for every user."""
 
     station_path = None
+
+
+class FixedChoicesFilter(admin.SimpleListFilter):
+    """A filter whose choices are known without reading the table.
+
+    Django's plain field filter lists the column's DISTINCT values: a scan of the whole audit
+    log on every page (240,000 rows at 200 x the demo).
+    """
+
+    def choices_of(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return self.choices_of()
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class ResourceTypeFilter(FixedChoicesFilter):
+    title = "resource type"
+    parameter_name = "resource_type"
+
+    def choices_of(self) -> list[tuple[str, str]]:
+        # audit_log_write names a row by its model's label ("core.booking").
+        labels = sorted(model._meta.label_lower for model in apps.get_models())
+        return [(label, label) for label in labels]
+
+
+class RoleFilter(FixedChoicesFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def choices_of(self) -> list[tuple[str, str]]:
+        return [(role.name, role.name) for role in catalog.ROLES]
 
 
 @admin.register(AuditLog)
@@ -38,9 +76,10 @@ class AuditLogAdmin(ReadOnlyAdmin):
         "station",
         "ip_address",
     )
-    list_filter = ("actor_type", "resource_type", "action", "role")
+    # Fixed choices only (no DISTINCT over the log); an action is found by the search box.
+    list_filter = ("actor_type", ResourceTypeFilter, RoleFilter)
     search_fields = ("action", "resource_type", "resource_id", "actor_label", "reason", "=ip_address")
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its year links are a DISTINCT over every row; the list is newest first.
     fieldsets = (
         (None, {"fields": ("created_at", "action", "resource_type", "resource_id", "station", "reason")}),
         ("Actor", {"fields": ("actor_type", "actor_id", "actor_label", "role", "ip_address", "user_agent")}),

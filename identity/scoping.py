@@ -335,7 +335,14 @@ def _chef_q(model: type[Model], path: str, user) -> Q | None:
 
 
 def scope_q(user, model: type[Model], station_path: StationPath) -> Q | None:
-    """The condition on `model` rows the user may see; None: no condition (every row)."""
+    """The condition on `model` rows the user may see; None: no condition (every row).
+
+    Each path is a condition of its own, ORed: a path through a to-many relation (a
+    customer's "bookings__station") is a semi-join subquery of its own, so that the condition
+    never ORs across two LEFT JOINs (which multiplies the rows and defeats every index: at
+    50,000 bookings and 20,000 leads a manager's customer list took 300 ms) and no row is
+    matched twice.
+    """
     paths = station_paths(station_path)
     if not paths or sees_every_station(user):
         return None
@@ -343,12 +350,32 @@ def scope_q(user, model: type[Model], station_path: StationPath) -> Q | None:
     condition = Q(pk__in=[])  # nothing, unless a path grants something
     for path in paths:
         if access.chef_only:
-            own = _chef_q(model, path, user)
-            if own is not None:
-                condition |= own
+            granted = _chef_q(model, path, user)
         elif access.station_ids:
-            condition |= _station_q(path, access.station_ids)
+            granted = _station_q(path, access.station_ids)
+        else:
+            granted = None
+        if granted is None:
+            continue
+        if _is_to_many(model, path):
+            granted = _semi_join(model, path, granted, access.station_ids if not access.chef_only else None)
+        condition |= granted
     return condition
+
+
+def _semi_join(model: type[Model], path: str, granted: Q, station_ids) -> Q:
+    """`granted` (on a to-many path) as `pk IN (subquery)`, the subquery on the related table.
+
+    A station path whose first hop is a reverse foreign key (a customer's "bookings__station")
+    reads the related table alone: `id IN (SELECT customer_id FROM bookings WHERE station_id
+    IN ...)`, an index scan, instead of joining the listed table to itself.
+    """
+    first, _, rest = path.partition("__")
+    relation = model._meta.get_field(first)
+    if station_ids is not None and rest and relation.one_to_many and not relation.many_to_many:
+        related = relation.related_model._base_manager.filter(**{f"{rest}__in": station_ids})
+        return Q(pk__in=related.values(relation.field.attname))
+    return Q(pk__in=model._base_manager.filter(granted).values("pk"))
 
 
 def scope_queryset(user, queryset: QuerySet, station_path: StationPath) -> QuerySet:
@@ -360,13 +387,8 @@ def scope_queryset(user, queryset: QuerySet, station_path: StationPath) -> Query
     relation, e.g. a customer's "bookings__station", is matched in a subquery so that no row
     is listed twice). None: the rows have no station; the queryset is returned as is.
     """
-    model = queryset.model
-    condition = scope_q(user, model, station_path)
-    if condition is None:
-        return queryset
-    if any(_is_to_many(model, path) for path in station_paths(station_path)):
-        return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))
-    return queryset.filter(condition)
+    condition = scope_q(user, queryset.model, station_path)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def station_ids_of(obj: Model, station_path: StationPath) -> tuple[set[uuid.UUID], bool]:

@@ -26,6 +26,9 @@ from identity import scoping
 from kernel.money import format_cents
 
 UPCOMING_DAYS = 7
+# Rows a list of the front page shows; "see all" opens the bookings list for the rest. Without
+# a cap a busy week (or a backlog of unpaid deposits) would render thousands of rows.
+LIST_CAP = 50
 NEW_LEADS_DAYS = 30
 TREND_DAYS = 90
 # Parties that took place (or are still to take place) in a week of the chart.
@@ -129,6 +132,8 @@ class Dashboard:
     upcoming: tuple[Booking, ...] | None
     unassigned: tuple[Booking, ...] | None
     deposits_past_due: tuple[Booking, ...] | None
+    # The list of that name holds the first LIST_CAP rows only; the template links to the rest.
+    more: frozenset[str]
     messages_waiting: int | None  # threads whose customer waits for staff (conversation.read)
     leads_by_source: tuple[tuple[str, int], ...] | None
     conversion: Conversion | None
@@ -143,9 +148,10 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard:
     access = scoping.access_for(user)
 
     upcoming = unassigned = deposits = None
+    more: set[str] = set()
     bookings = _bookings(user, "booking.read")
     if bookings is not None:
-        upcoming = tuple(
+        this_week = (
             bookings.filter(
                 status__in=Booking.ACTIVE_STATUSES,
                 date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)),
@@ -154,12 +160,15 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard:
             .defer("address")  # never decrypted for a list that does not show it
             .order_by("date", "slot", "reference")
         )
-        unassigned = tuple(booking for booking in upcoming if booking.chef_id is None)
-        deposits = tuple(
+        upcoming = _capped(this_week, "upcoming", more)
+        unassigned = _capped(this_week.filter(chef__isnull=True), "unassigned", more)
+        deposits = _capped(
             bookings.filter(status=Booking.Status.DEPOSIT_PENDING, deposit_due_at__lt=now)
             .select_related("customer", "station")
             .defer("address")
-            .order_by("deposit_due_at")
+            .order_by("deposit_due_at"),
+            "deposits_past_due",
+            more,
         )
 
     messages_waiting = None
@@ -188,11 +197,20 @@ def dashboard_for(user, *, now: datetime.datetime | None = None) -> Dashboard:
         upcoming=upcoming,
         unassigned=unassigned,
         deposits_past_due=deposits,
+        more=frozenset(more),
         messages_waiting=messages_waiting,
         leads_by_source=leads_by_source,
         conversion=conversion,
         chart=chart,
     )
+
+
+def _capped(queryset: QuerySet[Booking], name: str, more: set[str]) -> tuple[Booking, ...]:
+    """The first LIST_CAP rows (one query: one row more says whether there are more)."""
+    rows = tuple(queryset[: LIST_CAP + 1])
+    if len(rows) > LIST_CAP:
+        more.add(name)
+    return rows[:LIST_CAP]
 
 
 # --- Scoping ----------------------------------------------------------------------------------
