@@ -19,9 +19,10 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {
-        key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV and key != "REDIS_URL"
-    }
+    # The test process's own switches stay out of production: the browser tests lift Django's
+    # async guard (DJANGO_ALLOW_ASYNC_UNSAFE) in this process, which production never sets.
+    left_out = {*PRODUCTION_ENV, "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {key: value for key, value in os.environ.items() if key not in left_out}
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
