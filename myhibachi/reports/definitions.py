@@ -108,6 +108,10 @@ def _payments(payments: QuerySet[Payment], scope: ReportScope) -> ReportResult:
                 "amount_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0
             ),
             refunded_cents=Sum("amount_cents", filter=REFUND_SUCCEEDED, default=0),
+            # Part of what was received, paid on to the chef (never the business's revenue).
+            tips_cents=Sum(
+                "tip_cents", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES), default=0
+            ),
             payments=Count("pk", filter=Q(kind__in=PAID_KINDS, status__in=RECEIVED_STATUSES)),
         )
         .order_by("day", "method")
@@ -125,12 +129,13 @@ def _payments(payments: QuerySet[Payment], scope: ReportScope) -> ReportResult:
             Column("received_cents", "Received", money=True),
             Column("refunded_cents", "Refunded", money=True),
             Column("net_cents", "Net", money=True),
+            Column("tips_cents", "Of which tips (to the chef)", money=True),
         ),
         rows=rows,
         chart=_money_chart(
             [(f"{day:%b %d}", net_by_day.get(day, 0)) for day in _days(scope)], "Net received by day"
         ),
-        totals=_sum(rows, "payments", "received_cents", "refunded_cents", "net_cents"),
+        totals=_sum(rows, "payments", "received_cents", "refunded_cents", "net_cents", "tips_cents"),
     )
 
 

@@ -108,6 +108,27 @@ def test_the_payments_report_adds_up_to_what_the_station_received(ten_times_the_
     assert result.totals["net_cents"] == received - refunded
 
 
+def test_the_payments_report_shows_the_tips_paid_to_the_chefs(ten_times_the_demo):
+    fremont = Station.objects.get(code=FREMONT)
+    booking = BookingFactory(station=fremont, status=Booking.Status.CONFIRMED, reference="MH-TIP01")
+    PaymentFactory(
+        booking=booking, kind="balance", amount_cents=62_000, tip_cents=12_000, succeeded_at=timezone.now()
+    )
+    start = timezone.localdate() - datetime.timedelta(days=30)
+
+    result = (
+        client_for(MANAGER_FREMONT).get(report_url("payments", start=start.isoformat())).context["result"]
+    )
+
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    tips = Payment.objects.filter(
+        booking__station=fremont, succeeded_at__gte=since, kind__in=("deposit", "balance")
+    ).aggregate(total=Sum("tip_cents"))["total"]
+    assert tips >= 12_000
+    assert result.totals["tips_cents"] == tips
+    assert any(column.key == "tips_cents" for column in result.columns)
+
+
 def test_a_station_manager_sees_no_other_stations_rows(ten_times_the_demo):
     start = (timezone.localdate() - datetime.timedelta(days=60)).isoformat()
     end = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
