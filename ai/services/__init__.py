@@ -2,6 +2,7 @@
 
 conversations.py  started, answered (engine + guard), escalated, contacts captured as leads
 staff.py          staff reply, take over, hand back, mark handled
+funnel.py         an availability answer for a known contact: leads' checked_availability, by task name
 sms.py            inbound texts (core's inbound SMS hook) become conversation messages
 """
 

@@ -20,6 +20,7 @@ from ai.engine.facts import FACT_KEYS
 from ai.engine.guard import guard_check
 from ai.engine.rules import escalation_text
 from ai.models import Conversation, Message
+from ai.services.funnel import availability_check_record
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.availability import station_today
@@ -222,6 +223,7 @@ def conversation_message_receive(
     if conversation.lead_id and conversation.customer_id is None:
         conversation.customer_id = _customer_of_lead(conversation)
     conversation.save(update_fields=["facts", "station", "lead", "customer", "updated_at"])
+    availability_check_record(conversation=conversation, availability=draft.availability)
     if draft.escalation:
         conversation_escalate(conversation=conversation, reason=draft.escalation, message=user_message)
         conversation.refresh_from_db(fields=["status", "escalation_reason"])

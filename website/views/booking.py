@@ -3,12 +3,14 @@
 GET /book/?zip_code=…&month=… shows the calendar for the station serving the ZIP code, with the
 party carried over from the quote; POST books through booking_create with the form's own
 Idempotency-Key, then goes to the payment step. A slot taken meanwhile (409) comes back to the
-calendar with that slot marked gone.
+calendar with that slot marked gone. A form sent with a valid email or phone that does not book
+is a started_booking step on the person's lead (leads' funnel): they gave their details and began.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +24,10 @@ from core.services.bookings import SLOT_UNAVAILABLE, BookingRequest, booking_cre
 from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from core.tokens import manage_token_for
 from identity.models import Station
+from kernel.contact import normalize_phone
 from kernel.errors import ConflictError, ServiceError
+from leads.models import LeadEvent
+from leads.services import lead_funnel_event_record
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 from pricing.selectors import PricingUnavailable, menu_read
@@ -30,6 +35,8 @@ from website.calendar import MonthCalendar, month_calendar
 from website.forms import BOOKING_FIELD_MAP, ITEM_PREFIX, BookingForm, CalendarForm
 from website.throttle import throttled_response
 from website.views.common import customer_actor, field_errors
+
+logger = logging.getLogger(__name__)
 
 CALENDAR_TARGET = "calendar"
 
@@ -114,6 +121,7 @@ def _book_post(request: HttpRequest, *, items: list[dict], menu: dict) -> HttpRe
         where.add_error("zip_code", exc.message)
         station = None
     if station is None:
+        _record_started_booking(request, form, reason="zip_code")
         return _render(request, context, status=400)
     context["station"] = station
 
@@ -136,7 +144,39 @@ def _book_post(request: HttpRequest, *, items: list[dict], menu: dict) -> HttpRe
     month = chosen[0] if isinstance(chosen, tuple) else None
     context["calendar"] = calendar_for(station=station, month=month, taken=taken)
     context["chosen"] = "" if taken else form.when_text()
+    _record_started_booking(request, form, reason="slot_taken" if taken else "invalid")
     return _render(request, context, status=409 if taken else 400)
+
+
+def _record_started_booking(request: HttpRequest, form: BookingForm, *, reason: str) -> None:
+    """The form came back without a booking: with a valid email or phone, a started_booking step
+    on the person's lead (created when there is none). Never fails the page."""
+    form.is_valid()  # cleans the form once: the fields that passed are in cleaned_data
+    data = form.cleaned_data
+    email = data.get("email") or ""
+    try:
+        phone = normalize_phone(data.get("phone") or "") if data.get("phone") else ""
+    except ServiceError:
+        phone = ""
+    if not (email or phone):
+        return
+    try:
+        lead_funnel_event_record(
+            event_type=LeadEvent.Type.STARTED_BOOKING,
+            email=email,
+            phone=phone,
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            payload={
+                "via": "website",
+                "reason": reason,
+                "zip_code": form.data.get("zip_code", "")[:10],
+                "when": form.data.get("when", "")[:40],
+            },
+            actor=customer_actor(request, label=email or phone),
+        )
+    except ServiceError as exc:  # a name or contact the lead rules refuse: the form still answers
+        logger.info("Started booking not recorded: %s", exc.message)
 
 
 def _create(request: HttpRequest, form: BookingForm) -> Booking:
