@@ -21,22 +21,9 @@ def customer_email_consent_revoke(*, customer: Customer, actor: Actor, reason: s
     kept, as for SMS: consent off with a time on file means "withdrawn" (unsubscribed), with
     no time "never given". Transactional emails (their bookings) are not affected.
     """
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not customer.email_consent:
-        return False
-    before = snapshot(customer, fields=EMAIL_CONSENT_FIELDS)
-    customer.email_consent = False
-    customer.email_consent_at = timezone.now()
-    customer.save(update_fields=["email_consent", "email_consent_at", "updated_at"])
-    audit_log_write(
-        actor=actor,
-        action="customer.email_consent_revoke",
-        instance=customer,
-        before=before,
-        after=snapshot(customer, fields=EMAIL_CONSENT_FIELDS),
-        reason=reason,
+    return _consent_revoke(
+        customer=customer, channel="email", fields=EMAIL_CONSENT_FIELDS, actor=actor, reason=reason
     )
-    return True
 
 
 @transaction.atomic
@@ -45,19 +32,29 @@ def customer_sms_consent_revoke(*, customer: Customer, actor: Actor, reason: str
 
     sms_consent_at becomes the time of the withdrawal; the text they had agreed to is kept.
     """
+    return _consent_revoke(
+        customer=customer, channel="sms", fields=CONSENT_FIELDS, actor=actor, reason=reason
+    )
+
+
+def _consent_revoke(
+    *, customer: Customer, channel: str, fields: list[str], actor: Actor, reason: str
+) -> bool:
+    """One withdrawal for both channels: `<channel>_consent` off, `<channel>_consent_at` now, audited."""
+    consent, consent_at = f"{channel}_consent", f"{channel}_consent_at"
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not customer.sms_consent:
+    if not getattr(customer, consent):
         return False
-    before = snapshot(customer, fields=CONSENT_FIELDS)
-    customer.sms_consent = False
-    customer.sms_consent_at = timezone.now()
-    customer.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
+    before = snapshot(customer, fields=fields)
+    setattr(customer, consent, False)
+    setattr(customer, consent_at, timezone.now())
+    customer.save(update_fields=[consent, consent_at, "updated_at"])
     audit_log_write(
         actor=actor,
-        action="customer.sms_consent_revoke",
+        action=f"customer.{channel}_consent_revoke",
         instance=customer,
         before=before,
-        after=snapshot(customer, fields=CONSENT_FIELDS),
+        after=snapshot(customer, fields=fields),
         reason=reason,
     )
     return True
