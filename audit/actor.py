@@ -27,6 +27,15 @@ class Actor:
         return cls(type="customer", label=label, ip_address=ip_address, user_agent=_user_agent(user_agent))
 
     @classmethod
+    def customer_of_request(cls, request, *, label: str) -> "Actor":
+        """The customer behind a public request (API or customer page), even when staff browse it."""
+        return cls.customer(
+            label=label[:254],
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+
+    @classmethod
     def staff(cls, user, *, role: str = "", ip_address: str | None = None, user_agent: str = "") -> "Actor":
         return cls(
             type="user",

@@ -77,12 +77,6 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
-def customer_actor(request: Request, *, label: str) -> Actor:
-    return Actor.customer(
-        label=label[:254], ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
-    )
-
-
 def manage_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) -> Response:
     return Response(
         BookingManageOutputSerializer(booking_manage_view(booking=booking)).data, status=status_code
@@ -164,7 +158,7 @@ class BookingCreateApi(APIView):
                 special_requests=data["special_requests"],
                 source=Booking.Source.WEBSITE,
             ),
-            actor=customer_actor(request, label=data["customer"]["email"]),
+            actor=Actor.customer_of_request(request, label=data["customer"]["email"]),
             idempotency_key=key or None,
         )
         output = BookingCreatedWithPaymentOutputSerializer(
@@ -245,7 +239,7 @@ class BookingManageCancelApi(_ManageTokenApi):
         payload.is_valid(raise_exception=True)
         booking = booking_cancel(
             booking=booking,
-            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
             reason=payload.validated_data["reason"],
             by_customer=True,
         )
@@ -280,7 +274,7 @@ class BookingManageRescheduleApi(_ManageTokenApi):
             booking=booking,
             date=payload.validated_data["date"],
             slot=payload.validated_data["slot"],
-            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
             by_customer=True,
         )
         return manage_response(booking)
@@ -321,7 +315,7 @@ class BookingManagePartyChangeApi(_ManageTokenApi):
             party_kids=data["party_kids"],
             party_toddlers=data["party_toddlers"],
             items=[{"code": item["code"], "quantity": item["quantity"]} for item in data["items"]],
-            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
             by_customer=True,
         )
         return manage_response(booking)
@@ -355,7 +349,7 @@ class BookingManageAddressChangeApi(_ManageTokenApi):
         booking = booking_change_address(
             booking=booking,
             address=payload.validated_data["address"],
-            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
             by_customer=True,
         )
         return manage_response(booking)
@@ -385,7 +379,7 @@ class BookingManageReviewCreateApi(_ManageTokenApi):
             booking=booking,
             rating=payload.validated_data["rating"],
             content=payload.validated_data["content"],
-            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
         )
         return Response(ReviewCreatedOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 
@@ -419,7 +413,7 @@ class CustomerContactUpdateApi(_ManageTokenApi):
         customer = customer_update_contact(
             customer=booking.customer,
             **payload.validated_data,
-            actor=customer_actor(request, label=f"customer of {booking.reference}"),
+            actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
             reason=f"through the manage link of {booking.reference}",
         )
         return Response(CustomerContactOutputSerializer(customer).data)

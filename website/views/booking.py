@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.actor import Actor
 from core.availability import station_today
 from core.models import Booking
 from core.services.bookings import SLOT_UNAVAILABLE, BookingRequest, booking_create
@@ -34,7 +35,7 @@ from pricing.selectors import PricingUnavailable, menu_read
 from website.calendar import MonthCalendar, month_calendar
 from website.forms import BOOKING_FIELD_MAP, ITEM_PREFIX, BookingForm, CalendarForm
 from website.throttle import throttled_response
-from website.views.common import customer_actor, field_errors
+from website.views.common import field_errors
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def _record_started_booking(request: HttpRequest, form: BookingForm, *, reason: 
                 "zip_code": form.data.get("zip_code", "")[:10],
                 "when": form.data.get("when", "")[:40],
             },
-            actor=customer_actor(request, label=email or phone),
+            actor=Actor.customer_of_request(request, label=email or phone),
         )
     except ServiceError as exc:  # a name or contact the lead rules refuse: the form still answers
         logger.info("Started booking not recorded: %s", exc.message)
@@ -207,7 +208,7 @@ def _create(request: HttpRequest, form: BookingForm) -> Booking:
     )
     return booking_create(
         request=booking_request,
-        actor=customer_actor(request, label=data["email"]),
+        actor=Actor.customer_of_request(request, label=data["email"]),
         # One key per rendered form, namespaced so that it never meets an API client's key.
         idempotency_key=f"site:{data['idempotency_key']}",
     )

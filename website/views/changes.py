@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from audit.actor import Actor
 from core.services.bookings import booking_change_party
 from core.services.customers import customer_update_contact
 from kernel.errors import ConflictError, ServiceError
 from pricing.selectors import PricingUnavailable, menu_read
 from website.forms import ContactDetailsForm, PartyForm
 from website.throttle import throttled_response
-from website.views.common import booking_for_token, customer_actor, field_errors, render_for_booking
+from website.views.common import booking_for_token, field_errors, render_for_booking
 from website.views.manage import _back, manage_context
 
 PARTY_FIELD_MAP = {
@@ -51,7 +52,7 @@ def change_party(request: HttpRequest, token: str) -> HttpResponse:
         try:
             booking_change_party(
                 booking=booking,
-                actor=customer_actor(request, label=f"customer of {booking.reference}"),
+                actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
                 by_customer=True,
                 **form.party(),
             )
@@ -85,7 +86,7 @@ def update_details(request: HttpRequest, token: str) -> HttpResponse:
                 # The boxes show what is stored: unticking one withdraws that consent.
                 sms_consent=data["sms_consent"] is True,
                 email_consent=data["email_consent"] is True,
-                actor=customer_actor(request, label=f"customer of {booking.reference}"),
+                actor=Actor.customer_of_request(request, label=f"customer of {booking.reference}"),
                 reason="Changed by the customer through their manage link",
             )
         except ServiceError as exc:

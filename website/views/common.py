@@ -8,18 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from audit.actor import Actor
 from core.models import Booking
 from core.tokens import booking_from_manage_token
 from kernel.client_ip import client_ip
 from kernel.errors import NotFoundError, ServiceError
-
-
-def customer_actor(request: HttpRequest, *, label: str) -> Actor:
-    """Always the customer: a staff member browsing the site acts as a customer here."""
-    return Actor.customer(
-        label=label[:254], ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
-    )
 
 
 def booking_for_token(request: HttpRequest, token: str) -> Booking:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.actor import Actor
 from core.models import Booking
 from core.receipts.selectors import receipts_of_booking
 from core.selectors import (
@@ -47,7 +48,7 @@ from website.forms import (
 )
 from website.throttle import throttled_response
 from website.views.booking import calendar_for
-from website.views.common import booking_for_token, customer_actor, field_errors, render_for_booking
+from website.views.common import booking_for_token, field_errors, render_for_booking
 from website.views.pay import BALANCE, DEPOSIT, _what_is_due
 
 # Lazy: translated when a page shows them, in the language of that request.
@@ -65,7 +66,7 @@ DONE_NOTICES = {
 
 
 def _actor(request: HttpRequest, booking: Booking):
-    return customer_actor(request, label=f"customer of {booking.reference}")
+    return Actor.customer_of_request(request, label=f"customer of {booking.reference}")
 
 
 def _menu() -> dict | None:

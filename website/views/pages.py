@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ai.models import Knowledge
+from audit.actor import Actor
 from core.selectors import reviews_public
 from crm.models import Lead
 from kernel.contact import normalize_phone
@@ -19,7 +20,7 @@ from leads.services import lead_capture
 from pricing.selectors import PricingUnavailable, menu_read, stations_active
 from website.forms import ContactForm
 from website.throttle import throttled_response
-from website.views.common import customer_actor, field_errors
+from website.views.common import field_errors
 
 HOME_REVIEWS = 3
 REVIEWS_PER_PAGE = 10
@@ -80,7 +81,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                     zip_code=data["zip_code"],
                     message=data["message"],
                     payload={"channel": "website_contact_page"},
-                    actor=customer_actor(request, label=data["email"] or phone),
+                    actor=Actor.customer_of_request(request, label=data["email"] or phone),
                 )
             except ServiceError as exc:
                 for name, message in field_errors(exc, CONTACT_FIELD_MAP).items():
