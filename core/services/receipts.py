@@ -7,7 +7,7 @@ import uuid
 from django.db import connection
 
 from core.models import Booking, Notification, Payment, Receipt
-from core.services.messaging.outbound import notification_claim
+from core.services.messaging.claims import notification_claim
 
 
 def receipt_issue(*, payment: Payment, booking: Booking | None = None) -> Receipt:

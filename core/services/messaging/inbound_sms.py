@@ -13,13 +13,13 @@ from django.db.models import F, Max
 from audit.actor import Actor
 from core.hooks import InboundSms, SmsFromUnknownNumber, inbound_sms_received, sms_from_unknown_number
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, Customer, Message, MessageThread, Notification
+from core.services.messaging.claims import notification_claim
 from core.services.messaging.consent import (
     booking_contact_sms_consent_revoke,
     customer_sms_consent_grant,
     customer_sms_consent_revoke,
 )
 from core.services.messaging.inbox import thread_flag_for_staff
-from core.services.messaging.outbound import notification_claim
 from core.services.messaging.threads import thread_for_customer
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError

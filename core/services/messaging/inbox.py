@@ -17,7 +17,7 @@ from django.db import transaction
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Message, MessageThread, Notification
-from core.services.messaging.outbound import notification_claim
+from core.services.messaging.claims import notification_claim
 from kernel.errors import ServiceError
 
 Kind = Notification.Kind

@@ -5,7 +5,8 @@
     deliver_provided           the delivery of a notification whose words come from a
                                registered content provider (core/notifications/content.py)
 
-outbound.py claims and delivers core's own notifications and calls deliver_provided for these.
+claims.py and delivery.py claim and deliver core's own notifications; delivery calls
+deliver_provided for these.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def deliver_provided(
     Inside the caller's transaction, the row locked. Not kept in the customer's thread: the
     upper layer keeps its own record (a campaign delivery) through `delivered`. A retryable
     provider failure leaves it pending (returned, for the caller to raise DeliveryDeferred
-    after commit) until `max_attempts`. `send(channel, composed)` is outbound's provider call.
+    after commit) until `max_attempts`. `send(channel, composed)` is
+    the provider call (`sending.send_composed`).
     """
     composed = provider.compose(notification)
     if composed.skip_reason or not composed.to:

@@ -72,7 +72,7 @@ def test_a_provider_failure_is_retried_and_given_up_after_the_last_attempt(
     texting_booking, monkeypatch, sms_outbox
 ):
     gateway = FailingGateway(retryable=True)
-    monkeypatch.setattr(messaging.outbound, "sms_gateway", lambda: gateway)
+    monkeypatch.setattr(messaging.sending, "sms_gateway", lambda: gateway)
     notification = _claim(texting_booking)
 
     for _attempt in range(MAX_ATTEMPTS - 1):
@@ -90,7 +90,7 @@ def test_a_provider_failure_is_retried_and_given_up_after_the_last_attempt(
 
 
 def test_a_permanent_provider_refusal_fails_at_once(texting_booking, monkeypatch):
-    monkeypatch.setattr(messaging.outbound, "sms_gateway", lambda: FailingGateway(retryable=False))
+    monkeypatch.setattr(messaging.sending, "sms_gateway", lambda: FailingGateway(retryable=False))
     notification = _claim(texting_booking)
 
     assert notification_deliver(notification_id=notification.pk) == Notification.Status.FAILED
@@ -103,7 +103,7 @@ def test_an_email_backend_failure_is_deferred(station, monkeypatch):
     def refuse(**kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr(messaging.outbound, "email_send", refuse)
+    monkeypatch.setattr(messaging.sending, "email_send", refuse)
     with pytest.raises(DeliveryDeferred):
         notification_deliver(notification_id=notification.pk)
 
