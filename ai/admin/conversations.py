@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest
 from django.urls import path, reverse
 from django.utils.text import Truncator
-from django.views.decorators.http import require_POST
 
+from ai.admin.actions import HANDLE, PAGE_OPERATIONS, ConversationActions, StaffReplyForm
 from ai.models import Conversation, Message
 from ai.selectors import INBOX_ORDER
-from ai.services import (
-    conversation_hand_back,
-    conversation_mark_handled,
-    conversation_staff_reply,
-    conversation_take_over,
-)
-from ai.services.staff import MAX_REPLY_LENGTH
-from identity.staff_panel.actions import run_for_each, staff_may
-from identity.staff_panel.audit_trail import admin_actor
+from identity.staff_panel.actions import object_action_view, staff_may
 from identity.staff_panel.readonly import ReadOnlyMixin
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
-from kernel.errors import ServiceError
 
 
 class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
@@ -35,24 +24,8 @@ class MessageInline(ReadOnlyMixin, StationScopedInline, admin.TabularInline):
     classes = ("collapse",)
 
 
-class StaffReplyForm(forms.Form):
-    content = forms.CharField(
-        label="Reply to the customer",
-        max_length=MAX_REPLY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-    )
-
-
-# The staff operations of a conversation's page: URL name -> (service, done message).
-OPERATIONS = {
-    "take_over": (conversation_take_over, "You answer this conversation now; the assistant is silent."),
-    "hand_back": (conversation_hand_back, "Handed back: the assistant answers again."),
-    "mark_handled": (conversation_mark_handled, "Marked handled and closed."),
-}
-
-
 @admin.register(Conversation)
-class ConversationAdmin(StationScopedAdmin):
+class ConversationAdmin(ConversationActions, StationScopedAdmin):
     station_path = ("station", "lead__station")
     # The inbox: escalated first, then active, then closed (ai.selectors.conversations_inbox).
     ordering = INBOX_ORDER
@@ -105,41 +78,9 @@ class ConversationAdmin(StationScopedAdmin):
         "created_at",
         "updated_at",
     )
-    actions = ("take_over", "hand_back", "mark_handled")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_message_count=Count("messages"))
-
-    def has_conversation_handle_permission(self, request) -> bool:
-        return staff_may(request, "conversation.handle")
-
-    # --- list actions ---------------------------------------------------------------------
-
-    def _run(self, request, queryset, operation: str, done: str) -> None:
-        actor = admin_actor(request)
-        service = OPERATIONS[operation][0]
-        run_for_each(
-            self,
-            request,
-            queryset,
-            permission="conversation.handle",
-            station_of=lambda conversation: conversation.station_id,
-            label_of=lambda conversation: f"conversation {str(conversation.pk)[:8]}",
-            operation=lambda conversation: service(conversation=conversation, actor=actor),
-            done=done,
-        )
-
-    @admin.action(description="Take over (staff answer)", permissions=["conversation_handle"])
-    def take_over(self, request, queryset):
-        self._run(request, queryset, "take_over", "Took over {objects}.")
-
-    @admin.action(description="Hand back to the assistant", permissions=["conversation_handle"])
-    def hand_back(self, request, queryset):
-        self._run(request, queryset, "hand_back", "Handed {objects} back to the assistant.")
-
-    @admin.action(description="Mark handled (close)", permissions=["conversation_handle"])
-    def mark_handled(self, request, queryset):
-        self._run(request, queryset, "mark_handled", "Marked {objects} handled.")
 
     # --- columns --------------------------------------------------------------------------
 
@@ -172,52 +113,14 @@ class ConversationAdmin(StationScopedAdmin):
             *super().get_urls(),
         ]
 
-    def _handled_object(self, request: HttpRequest, object_id: str) -> Conversation:
-        conversation = self.get_object(request, object_id)
-        if conversation is None:
-            raise PermissionDenied
-        if not staff_may(request, "conversation.handle", station_id=conversation.station_id):
-            raise PermissionDenied
-        return conversation
-
-    def _back(self, conversation: Conversation) -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("admin:ai_conversation_change", args=[conversation.pk]))
-
+    # The reply box and the buttons run the declared actions (ai/admin/actions.py) on this one.
     def reply_view(self, request: HttpRequest, object_id: str):
-        return require_POST(self._reply)(request, object_id)
-
-    def _reply(self, request: HttpRequest, object_id: str):
-        conversation = self._handled_object(request, object_id)
-        form = StaffReplyForm(request.POST)
-        if not form.is_valid():
-            self.message_user(request, "Write a reply (at most 1600 characters).", messages.ERROR)
-            return self._back(conversation)
-        try:
-            conversation_staff_reply(
-                conversation=conversation, content=form.cleaned_data["content"], actor=admin_actor(request)
-            )
-        except ServiceError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            where = "by text" if conversation.channel == Conversation.Channel.SMS else "in the chat"
-            self.message_user(request, f"Reply sent; the customer sees it {where}.", messages.SUCCESS)
-        return self._back(conversation)
+        return object_action_view(self, request, object_id, "reply")
 
     def operate_view(self, request: HttpRequest, object_id: str, operation: str):
-        return require_POST(self._operate)(request, object_id, operation)
-
-    def _operate(self, request: HttpRequest, object_id: str, operation: str):
-        if operation not in OPERATIONS:
-            raise PermissionDenied
-        conversation = self._handled_object(request, object_id)
-        service, done = OPERATIONS[operation]
-        try:
-            service(conversation=conversation, actor=admin_actor(request))
-        except ServiceError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(request, done, messages.SUCCESS)
-        return self._back(conversation)
+        if operation not in {spec.name for spec in PAGE_OPERATIONS}:
+            raise Http404(f"No operation {operation!r}.")
+        return object_action_view(self, request, object_id, operation)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         conversation = self.get_object(request, object_id)
@@ -239,18 +142,11 @@ class ConversationAdmin(StationScopedAdmin):
             ],
             "last_quote": last_quote,
             "reply_form": StaffReplyForm(),
-            "may_handle": staff_may(request, "conversation.handle", station_id=conversation.station_id),
+            "may_handle": staff_may(request, HANDLE, station_id=conversation.station_id),
             "lead_url": reverse("admin:crm_lead_change", args=[conversation.lead_id])
             if conversation.lead_id
             else "",
-            "operations": [
-                (name, label)
-                for name, label in (
-                    ("take_over", "Take over"),
-                    ("hand_back", "Hand back to the assistant"),
-                    ("mark_handled", "Mark handled"),
-                )
-            ],
+            "operations": [(spec.name, spec.description) for spec in PAGE_OPERATIONS],
         }
 
 

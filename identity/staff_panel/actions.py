@@ -11,6 +11,9 @@ checked twice: for the action to be offered at all (the `has_<code>_permission` 
 `@staff_actions` writes for Django's `@admin.action(permissions=...)`), and for each object at
 the object's station, since a user may hold different roles at different stations.
 
+An action declared here may also be offered on an object's own page (a button, a form on
+its change form): `object_action_view` runs the same declaration on that one object.
+
 How to add one: docs/architecture.md "Adding a staff-panel action".
 """
 
@@ -25,9 +28,12 @@ from uuid import UUID
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from audit.actor import Actor
 from identity import scoping
@@ -68,9 +74,12 @@ class DollarsField(forms.DecimalField):
         return None if amount is None else dollars_to_cents(amount)
 
 
-def submitted_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
-    """The action's form: bound to the POST once its own button was pressed, else blank."""
-    data = request.POST if APPLY in request.POST else None
+def submitted_form(
+    request: HttpRequest, form_class: type[forms.Form], *, submitted: bool = False, **kwargs: Any
+) -> forms.Form:
+    """The action's form: bound to the POST once its own button was pressed (or `submitted`:
+    posted from the object's own page), else blank."""
+    data = request.POST if submitted or APPLY in request.POST else None
     return form_class(data, **kwargs)
 
 
@@ -201,8 +210,13 @@ def run_action(
     queryset: QuerySet,
     spec: StaffAction,
     target: ActionTarget,
+    *,
+    submitted: bool = False,
 ):
-    """The one body of every declared action: select, ask, check, run the service on each, report."""
+    """The one body of every declared action: select, ask, check, run the service on each, report.
+
+    `submitted`: the POST is the form itself (from an object's page), not the changelist's.
+    """
     queryset = target.prepare(queryset)
     if spec.one_at_a_time:
         obj = exactly_one(modeladmin, request, queryset, target.what)
@@ -214,7 +228,7 @@ def run_action(
     data: Data = {}
     if spec.form is not None:
         kwargs = spec.form_kwargs(request, objects) if spec.form_kwargs else {}
-        form = submitted_form(request, spec.form, **kwargs)
+        form = submitted_form(request, spec.form, submitted=submitted, **kwargs)
         if spec.unavailable and (reason := spec.unavailable(objects, form)):
             modeladmin.message_user(request, reason, level=messages.WARNING)
             return None
@@ -291,6 +305,35 @@ def staff_actions(*specs: StaffAction, target: ActionTarget):
             method = _permission_method(code)
             setattr(cls, method.__name__, method)
         cls.actions = (*(spec.name for spec in specs), *handwritten)
+        cls.declared_actions = {spec.name: spec for spec in specs}
+        cls.action_target = target
         return cls
 
     return decorate
+
+
+def object_action_view(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, object_id: str, name: str
+) -> HttpResponse:
+    """Run the declared action `name` on one object from the object's own page.
+
+    The same declaration as from the list (permission, form, service, messages), on this one
+    object: POST only; 403 unless the user holds the permission at the object's station (or the
+    object is outside their stations); then back to the object's page, or the action's form
+    again with its errors (posted back here). For a ModelAdmin built with `@staff_actions`.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    spec = modeladmin.declared_actions.get(name)
+    if spec is None:
+        raise Http404(f"No action {name!r}.")
+    target = modeladmin.action_target
+    obj = modeladmin.get_object(request, unquote(object_id))
+    if obj is None or not staff_may(request, spec.permission, station_id=target.station_of(obj)):
+        raise PermissionDenied
+    one = modeladmin.get_queryset(request).filter(pk=obj.pk)
+    response = run_action(modeladmin, request, one, spec, target, submitted=True)
+    if response is not None:
+        return response
+    opts = modeladmin.model._meta
+    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
