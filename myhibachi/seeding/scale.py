@@ -4,6 +4,8 @@ One unit is the volume the scale targets of issue 15 are stated in (N = 200: 50,
 20,000 customers, 20,000 leads, 240,000 audit rows): 250 bookings, 100 customers, 100 leads
 (each with an email contact) and 1,200 audit rows. Rows go in through bulk inserts, never the
 services: a service call costs tens of queries, 50,000 of them would take most of an hour.
+Nor a BookingRequest per booking as the demo builds (bookings.py): the rows are built in
+memory from one quote per party shape, which is what keeps a unit to a few bulk statements.
 
 Deterministic and additive: row i is always the same row (its key holds i), and a run inserts
 only the rows it does not find, so `--scale 5` after `--scale 2` adds three units and a second

@@ -482,3 +482,42 @@ def test_demo_payments_add_up_as_the_payment_services_count_them():
     refunded = Booking.objects.get(reference="MH-DEMO10")
     assert booking_net_paid_cents(refunded) == 0
     assert refunded.payments.get(kind="deposit").status == "refunded"
+
+
+@pytest.mark.django_db
+def test_every_upcoming_demo_booking_is_a_request_that_booking_create_accepts_as_the_demo_shows_it():
+    """One input for a booking (issue 10): the demo builds the BookingRequest the API and the
+    admin build. Its upcoming bookings, asked for through booking_create today, are accepted
+    and come out as the demo shows them (the seeding-only path builds the same row)."""
+    from audit.actor import Actor
+    from core.services.bookings import booking_create
+    from myhibachi.seeding.demo import bookings as demo_bookings
+    from myhibachi.seeding.demo import people
+    from myhibachi.seeding.demo.context import DemoContext
+    from myhibachi.seeding.reference import seed_reference
+    from myhibachi.seeding.rows import SeedReport
+
+    report = SeedReport()
+    ctx = DemoContext(
+        report=report, reference=seed_reference(report), now=timezone.now(), today=timezone.localdate()
+    )
+    people.seed_stations(ctx)
+    people.seed_staff(ctx)
+    people.seed_chefs(ctx)
+    people.seed_customers(ctx)
+    upcoming = [spec for spec in demo_bookings.BOOKINGS if spec.day >= 3]  # past the 48-hour notice
+    assert len(upcoming) >= 15
+
+    for spec in upcoming:
+        shown = demo_bookings._booking(ctx, spec)
+        booked = booking_create(request=demo_bookings.request_of(ctx, spec), actor=Actor.customer())
+
+        fields = (
+            "station_id", "date", "slot", "address", "zone", "party_adults", "party_kids",
+            "party_toddlers", "items", "quote", "total_due_cents", "deposit_due_cents", "source",
+            "special_requests", "contact_first_name", "contact_last_name", "contact_phone",
+            "contact_sms_consent", "customer_id",
+        )  # fmt: skip
+        assert {name: getattr(booked, name) for name in fields} == {
+            name: getattr(shown, name) for name in fields
+        }, spec.reference

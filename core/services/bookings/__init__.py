@@ -9,6 +9,8 @@
     proteins.py     booking_set_proteins: the guests' protein choices for the chef
     audit_trail.py  what a booking's audit rows snapshot, and writing them
     errors.py       the error codes the API and the admin rely on
+    seeding.py      seeding only: the row booking_create would build from a BookingRequest, for a
+                    demo booking with a past (not re-exported: never on a request path)
 
 What other code may use is re-exported here; the underscored helpers are the package's own.
 """

@@ -3,10 +3,12 @@
 Rows are written directly, not through the services (history.py then writes the audit rows
 and security events the services would have written, dated when each step happened): the demo
 sets up histories (completed parties, refunds, escalations) that would otherwise take weeks of
-calls and Stripe webhooks, and it must be fast. It keeps the invariants the services keep:
-quotes computed by the pricing engine, lead scores by the lead scoring, one active booking per
-chef and slot, customer counters equal to their bookings and payments. Idempotent like the reference seed (see
-myhibachi/seeding/__init__.py).
+calls and Stripe webhooks, and it must be fast. A booking still starts as the one input every
+caller builds, a BookingRequest (bookings.py), turned into its row by the seeding-only
+core.services.bookings.seeding.booking_build_for_seed (booking_create's checks and pricing).
+It keeps the invariants the services keep: quotes computed by the pricing engine, lead scores
+by the lead scoring, one active booking per chef and slot, customer counters equal to their
+bookings and payments. Idempotent like the reference seed (see myhibachi/seeding/__init__.py).
 
 Emails use example.com and the staff domain myhibachi.test, phones the fictional 555-01xx
 range, so nothing reaches a real person. Days are offsets from today.

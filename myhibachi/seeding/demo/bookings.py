@@ -1,15 +1,23 @@
-"""The demo's bookings, one or more in every status at both stations, and their reviews."""
+"""The demo's bookings, one or more in every status at both stations, and their reviews.
+
+Each booking is asked for with a `BookingRequest`, the one input the API, the admin and the
+seed build (`request_of`). The demo's bookings have a past (paid, cancelled, completed, each
+step dated in history.py), which booking_create cannot make now; the row is built from the
+request by the seeding-only `booking_build_for_seed` (same checks, quote, address and day-of
+contact as booking_create), then given what happened since. tests/myhibachi/test_seed.py
+books every upcoming demo request through booking_create, so the two cannot drift apart.
+"""
 
 import datetime
 from typing import NamedTuple
 
 from core.availability import slot_starts_at
 from core.models import Booking, Review
+from core.services.bookings import BookingRequest
+from core.services.bookings.seeding import booking_build_for_seed
 from myhibachi.seeding.demo.context import FREMONT, SACRAMENTO, DemoContext
 from myhibachi.seeding.rows import ensure_rows
 from ops.policy import DEFAULT_BOOKING_RULES, duration_words
-from ops.slots import parse_slot
-from pricing.quote import Quote, quote_compute
 
 EVENT_HOURS = 3  # how long a party lasts, for completed_at
 REFUND_NOTICE = duration_words(DEFAULT_BOOKING_RULES.refund_notice)
@@ -154,34 +162,49 @@ def seed_bookings(ctx: DemoContext) -> None:
     ctx.bookings = Booking.objects.defer("address").in_bulk(references, field_name="reference")
 
 
-def _booking(ctx: DemoContext, spec: BookingSpec) -> Booking:
-    station = ctx.stations[spec.station]
-    quote = _quote(spec, ctx.today)
-    date = ctx.days_from_today(spec.day)
-    slot = parse_slot(spec.slot)
-    booking = Booking(
-        reference=spec.reference,
-        customer=ctx.customers[spec.customer],
-        chef=ctx.chefs[spec.chef] if spec.chef else None,
-        station=station,
-        date=date,
-        slot=slot,
-        address=f"{spec.street}, {spec.city}, CA {spec.zip_code}",
-        zone=spec.zip_code,
+def request_of(ctx: DemoContext, spec: BookingSpec) -> BookingRequest:
+    """What the customer (or staff, for them) asked for: the request booking_create takes."""
+    customer = ctx.customers[spec.customer]
+    return BookingRequest(
+        customer={
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "sms_consent": customer.sms_consent,
+            "email_consent": customer.email_consent,
+        },
+        date=ctx.days_from_today(spec.day),
+        slot=spec.slot,
+        address={"line1": spec.street, "city": spec.city, "state": "CA", "zip_code": spec.zip_code},
         party_adults=spec.adults,
         party_kids=spec.kids,
         party_toddlers=spec.toddlers,
-        items=[{"code": code, "quantity": quantity} for code, quantity in spec.items],
-        quote=quote.as_dict(),
-        deposit_due_cents=quote.deposit_cents,
-        total_due_cents=quote.total_cents,
-        status=spec.status,
+        items=tuple({"code": code, "quantity": quantity} for code, quantity in spec.items),
+        special_requests=PAYMENT_HOLDS.get(spec.reference, ""),
         source=spec.source,
     )
+
+
+def _booking(ctx: DemoContext, spec: BookingSpec) -> Booking:
+    customer = ctx.customers[spec.customer]
+    booking = booking_build_for_seed(
+        request=request_of(ctx, spec),
+        customer=customer,
+        reference=spec.reference,
+        status=spec.status,
+        chef=ctx.chefs[spec.chef] if spec.chef else None,
+        quoted_on=ctx.today,
+        contact_consent_at=customer.sms_consent_at,
+    )
+    if booking.station.code != spec.station:
+        raise ValueError(
+            f"Demo booking {spec.reference}: ZIP {spec.zip_code} is served by {booking.station.code}, "
+            f"not {spec.station}; is a demo station inactive?"
+        )
     if spec.status == Booking.Status.DEPOSIT_PENDING:
         booking.deposit_due_at = ctx.now + datetime.timedelta(hours=DEPOSIT_DUE_IN_HOURS[spec.reference])
         booking.payment_hold = spec.reference in PAYMENT_HOLDS
-        booking.special_requests = PAYMENT_HOLDS.get(spec.reference, "")
     elif spec.status == Booking.Status.CANCELLATION_REQUESTED:
         booking.previous_status = Booking.Status.CONFIRMED
         booking.cancellation_reason = spec.note
@@ -191,32 +214,14 @@ def _booking(ctx: DemoContext, spec: BookingSpec) -> Booking:
         booking.previous_status, days_ago = CANCELLED[spec.reference]
         booking.cancellation_reason = spec.note
         booking.cancelled_at = ctx.days_ago(days_ago)
-        booking.refund_due_cents = quote.deposit_cents if spec.reference in REFUND_DUE else 0
+        booking.refund_due_cents = booking.deposit_due_cents if spec.reference in REFUND_DUE else 0
     elif spec.status == Booking.Status.COMPLETED:
-        start = slot_starts_at(station=station, date=date, slot=slot)
+        start = slot_starts_at(station=booking.station, date=booking.date, slot=booking.slot)
         booking.completed_at = start + datetime.timedelta(hours=EVENT_HOURS)
     if spec.chef is None:
         booking.flagged_for_staff = True
         booking.flag_reason = spec.note
     return booking
-
-
-def _quote(spec: BookingSpec, today: datetime.date) -> Quote:
-    """The pricing engine's quote for the party, as the booking service stores it."""
-    quote = quote_compute(
-        zip_code=spec.zip_code,
-        party_adults=spec.adults,
-        party_kids=spec.kids,
-        party_toddlers=spec.toddlers,
-        items=[{"code": code, "quantity": quantity} for code, quantity in spec.items],
-        on_date=today,
-    )
-    if quote.station.code != spec.station:
-        raise ValueError(
-            f"Demo booking {spec.reference}: ZIP {spec.zip_code} is served by {quote.station.code}, "
-            f"not {spec.station}; is a demo station inactive?"
-        )
-    return quote
 
 
 def seed_reviews(ctx: DemoContext) -> None:

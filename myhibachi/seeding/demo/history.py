@@ -2,7 +2,8 @@
 
 The demo's bookings, payments and leads are written directly (bookings.py, payments.py,
 leads.py: a history of weeks cannot go through today's services, which refuse a party in the
-past). Their audit rows are written here as the services write them — the same actions,
+past; a booking's row is built from its BookingRequest by booking_build_for_seed).
+Their audit rows are written here as the services write them — the same actions,
 actors, roles and before/after snapshots (core.services.bookings.audit_trail, the payment
 rows' PAYMENT_AUDIT_FIELDS, the lead services) — dated when each step happened, so that the
 audit log, a booking's audit trail and the security events read like the real thing.
