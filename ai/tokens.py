@@ -10,6 +10,7 @@ from django.core import signing
 from ai.models import Conversation
 from audit.models import SecurityEvent
 from audit.services import security_event_record
+from kernel.error_codes import CommonErrors
 from kernel.errors import NotFoundError
 
 # A namespace, not a secret: the secret is SECRET_KEY.
@@ -56,7 +57,7 @@ def _refuse(token: str, ip_address: str | None) -> None:
         ip_address=_valid_ip(ip_address),
         details={"kind": "assistant_conversation", "token_prefix": (token or "")[:12]},
     )
-    raise NotFoundError("This conversation does not exist.", code="not_found")
+    raise NotFoundError("This conversation does not exist.", code=CommonErrors.NOT_FOUND)
 
 
 def _valid_ip(value: str | None) -> str | None:

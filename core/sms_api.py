@@ -23,6 +23,7 @@ from core.notifications.sms import twilio_signature_valid
 from core.services.messaging import sms_inbound_receive
 from kernel.api import error_response
 from kernel.client_ip import client_ip
+from kernel.error_codes import MessagingErrors
 from kernel.openapi import documented_error
 
 # Replies are sent through the SMS gateway (and stored in the thread), not in the response.
@@ -104,7 +105,7 @@ class SmsInboundReceiveApi(APIView):
                 },
             )
             return error_response(
-                "signature_invalid",
+                MessagingErrors.SMS_SIGNATURE_INVALID,
                 "The request is not signed by the SMS provider.",
                 status_code=status.HTTP_403_FORBIDDEN,
             )

@@ -18,13 +18,15 @@ class CommonErrors:
     THROTTLED = "throttled"
     BUSY = "busy"  # a contended resource; try again
     SERVICE_UNAVAILABLE = "service_unavailable"  # the database is down; 503 with Retry-After
+    # An action the row's current state does not allow (409): a booking's, a campaign's.
+    INVALID_TRANSITION = "invalid_transition"
 
 
 class BookingErrors:
     SLOT_UNAVAILABLE = "slot_unavailable"
     DUPLICATE_BOOKING = "duplicate_booking"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
-    INVALID_TRANSITION = "invalid_transition"
+    INVALID_TRANSITION = CommonErrors.INVALID_TRANSITION
     OUTSIDE_BOOKING_WINDOW = "outside_booking_window"
     RESCHEDULE_WINDOW_CLOSED = "reschedule_window_closed"
     EVENT_STARTED = "event_started"
@@ -51,6 +53,8 @@ class PaymentErrors:
     PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
     WEBHOOK_NOT_CONFIGURED = "webhook_not_configured"
     WEBHOOK_SIGNATURE_INVALID = "webhook_signature_invalid"
+    # A verified Stripe event whose processing failed (500: Stripe retries it).
+    WEBHOOK_PROCESSING_FAILED = "webhook_processing_failed"
     MALFORMED_EVENT = "malformed_event"
     # A PaymentIntent voided (its booking was cancelled, or a new balance superseded it).
     PAYMENT_INTENT_CANCELED = "payment_intent_canceled"
@@ -73,6 +77,16 @@ class PricingErrors:
 class LeadErrors:
     NAME_REQUIRED = "name_required"
     EMAIL_REQUIRED = "email_required"
+
+
+class MessagingErrors:
+    # An inbound SMS webhook not signed by the SMS provider (403).
+    SMS_SIGNATURE_INVALID = "signature_invalid"
+
+
+class AssistantErrors:
+    # A staff or customer message, or a take over, on a conversation that was closed (409).
+    CONVERSATION_CLOSED = "conversation_closed"
 
 
 class StaffErrors:

@@ -28,6 +28,7 @@ from core.hooks import ContactGiven, contact_given
 from core.models import Customer, Notification
 from core.services.messaging import notification_claim
 from identity.models import Station
+from kernel.error_codes import AssistantErrors, CommonErrors
 from kernel.errors import ConflictError, NotFoundError, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -148,9 +149,11 @@ def conversation_message_receive(
         .first()
     )
     if conversation is None:  # a token we signed, for a conversation since deleted
-        raise NotFoundError("This conversation does not exist.", code="not_found")
+        raise NotFoundError("This conversation does not exist.", code=CommonErrors.NOT_FOUND)
     if conversation.status == Conversation.Status.CLOSED:
-        raise ConflictError("This conversation is closed. Start a new one.", code="conversation_closed")
+        raise ConflictError(
+            "This conversation is closed. Start a new one.", code=AssistantErrors.CONVERSATION_CLOSED
+        )
     user_message = Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)
     if conversation.status == Conversation.Status.ESCALATED or conversation.taken_over_at:
         conversation.save(update_fields=["updated_at"])

@@ -12,6 +12,7 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer, Notification
 from core.services.messaging import notification_claim
+from kernel.error_codes import AssistantErrors
 from kernel.errors import ConflictError, ServiceError
 
 STATE_FIELDS = ["status", "escalation_reason", "taken_over_at", "handled_at"]
@@ -63,7 +64,7 @@ def conversation_take_over(*, conversation: Conversation, actor: Actor) -> Conve
     """Staff answer from now on; the assistant stays silent until handed back. Idempotent."""
     conversation = _locked(conversation)
     if conversation.status == Conversation.Status.CLOSED:
-        raise ConflictError("This conversation is closed.", code="conversation_closed")
+        raise ConflictError("This conversation is closed.", code=AssistantErrors.CONVERSATION_CLOSED)
     if conversation.taken_over_at is not None:
         return conversation
     before = snapshot(conversation, fields=STATE_FIELDS)
@@ -78,7 +79,7 @@ def conversation_hand_back(*, conversation: Conversation, actor: Actor) -> Conve
     """The assistant answers again: active, no escalation, not taken over. Idempotent."""
     conversation = _locked(conversation)
     if conversation.status == Conversation.Status.CLOSED:
-        raise ConflictError("This conversation is closed.", code="conversation_closed")
+        raise ConflictError("This conversation is closed.", code=AssistantErrors.CONVERSATION_CLOSED)
     if conversation.status == Conversation.Status.ACTIVE and conversation.taken_over_at is None:
         return conversation
     before = snapshot(conversation, fields=STATE_FIELDS)
@@ -100,7 +101,7 @@ def conversation_staff_reply(*, conversation: Conversation, content: str, actor:
         raise ServiceError(f"At most {MAX_REPLY_LENGTH} characters.", field="content")
     conversation = _locked(conversation)
     if conversation.status == Conversation.Status.CLOSED:
-        raise ConflictError("This conversation is closed.", code="conversation_closed")
+        raise ConflictError("This conversation is closed.", code=AssistantErrors.CONVERSATION_CLOSED)
     message = Message.objects.create(
         conversation=conversation,
         role=Message.Role.STAFF,

@@ -66,7 +66,9 @@ class DepositIntentCreateApi(APIView):
         booking = booking_from_manage_token(token, ip_address=client_ip(request))
         intent = payment_deposit_intent(booking=booking)
         if intent is None:
-            return error_response("deposit_not_due", "This booking has no deposit to pay.", status_code=409)
+            return error_response(
+                PaymentErrors.DEPOSIT_NOT_DUE, "This booking has no deposit to pay.", status_code=409
+            )
         return Response(PaymentIntentOutputSerializer(intent).data)
 
 
@@ -209,7 +211,7 @@ def _process(payload: dict | None = None, *, payment_intent_id: str = "") -> Res
 
 def _processing_failed() -> Response:
     return error_response(
-        "webhook_processing_failed",
+        PaymentErrors.WEBHOOK_PROCESSING_FAILED,
         "The event could not be processed; it will be retried.",
         status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )

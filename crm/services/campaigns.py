@@ -23,6 +23,7 @@ from crm.content import campaign_content_check
 from crm.models import Campaign, CustomerSegment
 from identity.models import Station
 from kernel.contact import normalize_phone
+from kernel.error_codes import CommonErrors
 from kernel.errors import ConflictError, ServiceError
 from kernel.queue import enqueue_on_commit
 
@@ -64,7 +65,7 @@ def _refuse_unless_allowed(campaign: Campaign, action: str) -> None:
         raise ConflictError(
             f"A {campaign.get_status_display().lower()} campaign cannot be {ACTION_WORDS[action]}.",
             field="status",
-            code="invalid_transition",
+            code=CommonErrors.INVALID_TRANSITION,
         )
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from audit.actor import Actor
 from core.models import Booking
 from core.services.bookings.audit_trail import _audit, _snapshot
+from core.services.bookings.errors import INVALID_TRANSITION
 from kernel.errors import ConflictError, ServiceError
 from kernel.money import format_cents
 
@@ -79,7 +80,7 @@ def booking_adjust_price(*, booking: Booking, amount_cents: int, reason: str, ac
     if booking.status not in ADJUSTABLE_STATUSES:
         raise ConflictError(
             f"Booking {booking.reference} is {booking.get_status_display().lower()}: its price is final.",
-            code="invalid_transition",
+            code=INVALID_TRANSITION,
         )
     reason = checked_adjustment(
         amount_cents=amount_cents,

@@ -8,6 +8,7 @@ from audit.actor import Actor
 from core.models import Booking
 from core.notifications.dispatch import notify_manage_link_requested
 from core.services.bookings.audit_trail import _audit, _snapshot
+from core.services.bookings.errors import INVALID_TRANSITION
 from kernel.errors import ConflictError
 
 
@@ -21,7 +22,7 @@ def booking_manage_link_send(*, booking: Booking, actor: Actor) -> Booking:
     if booking.status not in Booking.ACTIVE_STATUSES:
         raise ConflictError(
             f"Booking {booking.reference} is {booking.get_status_display().lower()}.",
-            code="invalid_transition",
+            code=INVALID_TRANSITION,
         )
     _audit(actor, "booking.manage_link_send", booking, _snapshot(booking), reason="sent by staff")
     notify_manage_link_requested(booking)
