@@ -251,7 +251,7 @@ def booking_change_deadline(booking: Booking) -> datetime.datetime:
 
 
 def booking_proteins_open(*, booking: Booking, now: datetime.datetime | None = None) -> bool:
-    """Whether the customer may still choose proteins: an upcoming party, before the 72-hour cutoff."""
+    """Whether the customer may still choose proteins: an upcoming party, before the change cutoff."""
     return booking_action_allowed(booking.status, BookingAction.RESCHEDULE) and (
         now or timezone.now()
     ) <= booking_change_deadline(booking)

@@ -56,12 +56,14 @@ def lead_follow_up_alerts_send(*, now: datetime.datetime | None = None) -> int:
             )
         )
     )
-    return _claim_alerts(not_contacted, kind=Kind.STAFF_LEAD_NOT_CONTACTED) + _claim_alerts(
-        quote_not_booked, kind=Kind.STAFF_QUOTE_NOT_BOOKED
+    return _claim_alerts(
+        not_contacted, kind=Kind.STAFF_LEAD_NOT_CONTACTED, overdue_after=NOT_CONTACTED_AFTER
+    ) + _claim_alerts(
+        quote_not_booked, kind=Kind.STAFF_QUOTE_NOT_BOOKED, overdue_after=QUOTE_NOT_BOOKED_AFTER
     )
 
 
-def _claim_alerts(due: QuerySet[Lead], *, kind: str) -> int:
+def _claim_alerts(due: QuerySet[Lead], *, kind: str, overdue_after: datetime.timedelta) -> int:
     with transaction.atomic():
         already = Notification.objects.filter(kind=kind, lead_id=OuterRef("pk"))
         leads = list(
@@ -75,14 +77,18 @@ def _claim_alerts(due: QuerySet[Lead], *, kind: str) -> int:
                 kind=kind,
                 channel=Notification.Channel.EMAIL,
                 lead_id=lead.pk,
-                context=_alert_context(lead),
+                context=_alert_context(lead, overdue_after=overdue_after),
             ):
                 claimed += 1
     return claimed
 
 
-def _alert_context(lead: Lead) -> dict[str, Any]:
-    """What the alert shows staff, as it is now (JSON: stored with the notification)."""
+def _alert_context(lead: Lead, *, overdue_after: datetime.timedelta) -> dict[str, Any]:
+    """What the alert shows staff, as it is now (JSON: stored with the notification).
+
+    `overdue_hours`: the threshold that made it due, for the wording ("after 24 h"); the
+    templates never write it themselves.
+    """
     contacts = dict(
         LeadContact.objects.filter(lead=lead)
         .order_by("-created_at")
@@ -100,6 +106,7 @@ def _alert_context(lead: Lead) -> dict[str, Any]:
     total_cents = (quote or {}).get("total_cents")
     return {
         "station_id": str(lead.station_id) if lead.station_id else None,
+        "overdue_hours": int(overdue_after.total_seconds() // 3600),
         "lead": {
             "name": f"{lead.first_name} {lead.last_name}".strip() or "Unnamed lead",
             "source": lead.get_source_display(),

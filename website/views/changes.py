@@ -1,7 +1,7 @@
 """The manage page's "change guests and menu" and "update your details" forms.
 
 Guests and menu go through booking_change_party (repriced from the catalogue, what was paid
-kept, the 72-hour rule for customers); the customer's stored name, phone and consents through
+kept, the change cutoff for customers); the customer's stored name, phone and consents through
 customer_update_contact, the verified path: only the holder of the signed link gets here (an
 unverified public form never overwrites a stored customer).
 """

@@ -131,7 +131,7 @@ def booking_change_party(
 
     The arguments are those of booking_create: `items` is [{"code", "quantity"}] and replaces
     the booking's items. Allowed while the booking is deposit_pending or confirmed; by the
-    customer up to 72 hours before the event (ConflictError change_window_closed), by staff at
+    customer until the station's change cutoff (ConflictError change_window_closed), by staff at
     any time. ServiceError (field at fault) for an invalid party or item (too_many_upgrades,
     unknown_item) and when the event's ZIP is no longer served by the booking's station. Keeps
     every payment: the deposit paid still counts, the balance becomes the new total minus what
@@ -184,7 +184,7 @@ def booking_change_address(
 ) -> Booking:
     """Move the event to another address ({line1, line2, city, state, zip_code}), re-quoted for its ZIP.
 
-    Same rules as booking_change_party: active bookings, customers up to 72 hours before. A ZIP
+    Same rules as booking_change_party: active bookings, customers until the change cutoff. A ZIP
     outside the service area, or served by another station, is refused (field address.zip_code);
     a new ZIP changes the travel fee and so the total. No-op when the address is the same.
     """

@@ -171,7 +171,9 @@ def booking_cancellation_approve(
 def booking_cancellation_reject(*, booking: Booking, actor: Actor, reason: str = "") -> Booking:
     """cancellation_requested → the status before the request; a no-op when none is pending."""
     booking = _locked(booking)
-    if booking.status in (Booking.Status.DEPOSIT_PENDING, Booking.Status.CONFIRMED):
+    # Back in a status a cancellation is requested from: already rejected (the transition table's).
+    requestable_from, _target = Booking.TRANSITIONS[BookingAction.REQUEST_CANCELLATION]
+    if booking.status in requestable_from:
         return booking
     _refuse_unless_allowed(booking, BookingAction.REJECT_CANCELLATION)
     before = _snapshot(booking)

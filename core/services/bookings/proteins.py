@@ -23,7 +23,7 @@ def booking_set_proteins(
     """Record the servings of each base protein; the counts add up to the party's protein choices.
 
     Two per adult and kid, less one per upgrade serving (an upgrade replaces a protein).
-    Customers may change them until the reschedule cutoff (72 hours before the event) while
+    Customers may change them until the change cutoff (booking_rules(station)) while
     the booking is pending or confirmed; staff any time the booking is active. Audited with
     before and after; setting the same counts again writes nothing.
     """

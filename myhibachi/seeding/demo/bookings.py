@@ -20,7 +20,9 @@ from myhibachi.seeding.rows import ensure_rows
 from ops.policy import DEFAULT_BOOKING_RULES, duration_words
 
 EVENT_HOURS = 3  # how long a party lasts, for completed_at
+# The demo's wording of the rules, from their one home (ops/policy.py), never written here.
 REFUND_NOTICE = duration_words(DEFAULT_BOOKING_RULES.refund_notice)
+DEPOSIT_DEADLINE = duration_words(DEFAULT_BOOKING_RULES.deposit_deadline)
 
 
 class BookingSpec(NamedTuple):
@@ -73,16 +75,16 @@ BOOKINGS: tuple[BookingSpec, ...] = (
                 "no_show", "4120 Stevenson Blvd", "Fremont", "94538"),
     BookingSpec("MH-DEMO09", "jason.wong@example.com", SACRAMENTO, T, -9, "15:00", 8, 2, 0, (),
                 "no_show", "1010 Galleria Blvd", "Roseville", "95661", "phone"),
-    # Cancelled: 4+ days ahead with the deposit refunded; unpaid; approved inside 4 days.
+    # Cancelled: the refund notice ahead with the deposit refunded; unpaid; approved inside it.
     BookingSpec("MH-DEMO10", "sofia.ramirez@example.com", FREMONT, D, 16, "18:00", 12, 0, 0, (),
                 "cancelled", "36020 Cedar Blvd", "Newark", "94560", "website",
-                "Cancelled by the customer through the manage link, 4+ days ahead: deposit refunded."),
+                f"Cancelled through the manage link, {REFUND_NOTICE}+ ahead: deposit refunded."),
     BookingSpec("MH-DEMO11", "hannah.schmidt@example.com", FREMONT, K, 20, "18:00", 9, 0, 0, (),
                 "cancelled", "40210 Fremont Blvd", "Fremont", "94538", "website",
-                "Deposit not paid within 24 hours: cancelled automatically."),
+                f"Deposit not paid within {DEPOSIT_DEADLINE}: cancelled automatically."),
     BookingSpec("MH-DEMO12", "tyler.anderson@example.com", SACRAMENTO, L, -3, "12:00", 10, 0, 0, (),
                 "cancelled", "9120 Elk Grove Blvd", "Elk Grove", "95758", "website",
-                "Cancellation requested inside 4 days; approved without refund."),
+                f"Cancellation requested inside {REFUND_NOTICE}; approved without refund."),
     # Confirmed, coming up (two Fremont chefs work the same evening: capacity is per chef).
     BookingSpec("MH-DEMO13", "emily.chen@example.com", FREMONT, K, 6, "18:00", 10, 4, 0, (),
                 "confirmed", "2450 Mission Blvd", "Fremont", "94539"),
@@ -111,7 +113,7 @@ BOOKINGS: tuple[BookingSpec, ...] = (
                 "deposit_pending", "410 Beach St", "Santa Cruz", "95060", "phone"),
     BookingSpec("MH-DEMO23", "meilin.huang@example.com", SACRAMENTO, T, 18, "18:00", 9, 0, 0, (),
                 "deposit_pending", "110 S School St", "Lodi", "95240"),
-    # Cancellation requested inside the 4-day window.
+    # Cancellation requested inside the refund notice.
     BookingSpec("MH-DEMO24", "samuel.okafor@example.com", FREMONT, K, 3, "18:00", 11, 0, 0, (),
                 "cancellation_requested", "38800 Fremont Blvd", "Fremont", "94536", "website",
                 "Family emergency; asked to cancel 3 days before the party."),

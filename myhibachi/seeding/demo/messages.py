@@ -7,6 +7,7 @@ from typing import NamedTuple
 from ai.models import Conversation
 from ai.models import Message as ConversationMessage
 from core.models import Message, MessageThread, Notification
+from myhibachi.seeding.demo.bookings import REFUND_NOTICE
 from myhibachi.seeding.demo.context import FREMONT, DemoContext
 from myhibachi.seeding.rows import by_id, demo_id, ensure_rows
 
@@ -100,10 +101,10 @@ CONVERSATIONS: tuple[ConversationSpec, ...] = (
         ("user", "The 18th, in the evening. anjali.gupta@example.com", None),
     )),
     ConversationSpec("samuel-refund", "sms", "escalated", FREMONT, "samuel.okafor@example.com", None,
-                     "Refund request inside the 4-day window", (
+                     f"Refund request inside the {REFUND_NOTICE} window", (
         ("user", "I need to cancel my party on Friday, family emergency. Can I get my deposit back?", None),
         ("assistant",
-         "I'm sorry to hear that. Your party is less than 4 days away, so I've passed your "
+         f"I'm sorry to hear that. Your party is less than {REFUND_NOTICE} away, so I've passed your "
          "cancellation and refund request to our team; someone will reply shortly.", "0.710"),
         ("system", "Escalated to staff: refund request.", None),
     )),

@@ -144,3 +144,19 @@ def test_a_quote_not_booked_after_24_hours_alerts_staff_once_and_a_converted_one
     ]
     assert "$725.00" in mailoutbox[0].body
     assert Notification.objects.get().lead_id == asked.pk
+
+
+def test_a_follow_up_alert_states_the_threshold_the_sweep_used_never_its_own(
+    station, fremont_staff, run, mailoutbox, monkeypatch
+):
+    # One home for the follow-up delay (leads/tasks.py): the email says what the sweep checked.
+    import leads.tasks
+
+    monkeypatch.setattr(leads.tasks, "QUOTE_NOT_BOOKED_AFTER", 48 * HOUR)
+    asked = LeadFactory(first_name="Omar", last_name="Haddad", station=station, status=Lead.Status.CONTACTED)
+    LeadEventFactory(lead=asked, event_type=LeadEvent.Type.QUOTE_REQUESTED, occurred_at=NOW - 49 * HOUR)
+
+    assert run(lead_follow_up_alerts_send, NOW) == 1
+
+    assert mailoutbox[0].subject.startswith("[My Hibachi] Quote not booked after 48 h:")
+    assert "more than 48 hours ago" in mailoutbox[0].body
