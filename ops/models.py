@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kernel.models import UUIDModel
-from ops.slots import DEFAULT_SLOT_TIMES, SLOT_CHOICES
+from ops.slots import DEFAULT_SLOT_TIMES, validate_slot_times
 
 
 class Chef(UUIDModel):
@@ -72,7 +72,10 @@ class ChefAvailability(UUIDModel):
 
     chef = models.ForeignKey(Chef, on_delete=models.CASCADE, related_name="availability")
     date = models.DateField()
-    slot = models.TimeField(choices=SLOT_CHOICES, null=True, blank=True, help_text="Empty: the whole day.")
+    # Any time: the station's policy says which slots exist (ops/admin.py checks the entry).
+    slot = models.TimeField(
+        null=True, blank=True, help_text="Empty: the whole day; else one of the station's slots."
+    )
     is_available = models.BooleanField(default=False)
     note = models.CharField(max_length=255, blank=True)
 
@@ -122,9 +125,10 @@ class BookingPolicy(UUIDModel):
         default=24, help_text="An unpaid booking is cancelled this many hours after it was made."
     )
     slot_times = ArrayField(
-        models.TimeField(choices=SLOT_CHOICES),
+        models.TimeField(),
         default=_default_slot_times,
-        help_text="The slots the station offers (of " + ", ".join(label for _, label in SLOT_CHOICES) + ").",
+        validators=[validate_slot_times],
+        help_text="The times the station's parties start, in its local time (rules: ops/slots.py).",
     )
     staff_party_size = models.PositiveSmallIntegerField(
         default=30, help_text="A party of this many guests or more is handed to staff."
