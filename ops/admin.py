@@ -1,4 +1,4 @@
-"""Staff panel: chefs, their time off, and the stations' booking policies."""
+"""Staff panel: chefs, their time off, the stations' booking policies and the chefs' pay rates."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +8,8 @@ from django.utils import timezone
 from identity.scoping import user_has_permission
 from identity.staff_panel.audit_trail import admin_actor
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
-from ops.models import BookingPolicy, Chef, ChefAvailability
+from kernel.money import format_cents
+from ops.models import BookingPolicy, Chef, ChefAvailability, PayRate
 from ops.policy import booking_rules, booking_rules_forget
 from ops.services import chef_rating_override
 from ops.slots import EARLIEST_SLOT, LATEST_SLOT, MIN_SLOT_GAP_MINUTES, parse_slot_times, slot_label
@@ -318,3 +319,28 @@ class BookingPolicyAdmin(StationScopedAdmin):
         super().save_model(request, obj, form, change)
         station_id = obj.station_id
         transaction.on_commit(lambda: booking_rules_forget(station_id))
+
+
+@admin.register(PayRate)
+class PayRateAdmin(StationScopedAdmin):
+    """What each pay tier earns per party and per guest: the payouts report computes pay from it.
+    Admins change it (`payrate.update`, audited by the mixin); managers read it."""
+
+    station_path = None  # one set of rates for every station
+    list_display = ("pay_tier", "per_party", "per_guest", "updated_at")
+    list_filter = ("pay_tier",)
+    search_fields = ("pay_tier",)
+    fields = ("pay_tier", "per_party_cents", "per_guest_cents", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(description="Per party", ordering="per_party_cents")
+    def per_party(self, obj: PayRate) -> str:
+        return format_cents(obj.per_party_cents)
+
+    @admin.display(description="Per guest", ordering="per_guest_cents")
+    def per_guest(self, obj: PayRate) -> str:
+        return format_cents(obj.per_guest_cents)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "pay_tier") if obj is not None else fields

@@ -156,3 +156,26 @@ class BookingPolicy(UUIDModel):
 
     def __str__(self) -> str:
         return f"Booking policy of {self.station}"
+
+
+class PayRate(UUIDModel):
+    """What a chef of one pay tier earns for a completed party (ops/pay.py computes it).
+
+    A business setting, one row per tier, for every station; edited in the admin (audited).
+    """
+
+    pay_tier = models.CharField(max_length=20, choices=Chef.PayTier.choices, unique=True)
+    per_party_cents = models.PositiveIntegerField(
+        help_text="Paid for each completed party, in cents (10000 = $100.00)."
+    )
+    per_guest_cents = models.PositiveIntegerField(
+        help_text="Paid for each guest served at a completed party (adults, kids and toddlers), "
+        "in cents (400 = $4.00)."
+    )
+
+    class Meta:
+        db_table = 'ops"."pay_rates'
+        ordering = ["per_party_cents", "pay_tier"]
+
+    def __str__(self) -> str:
+        return f"Pay rate of the {self.get_pay_tier_display()} tier"
