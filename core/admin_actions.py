@@ -8,7 +8,6 @@ shows the form, and reports every object's outcome.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django import forms
@@ -45,7 +44,8 @@ from identity.staff_panel.actions import (
 )
 from kernel.money import format_cents
 from ops.models import Chef
-from ops.slots import SLOTS, slot_label
+from ops.policy import booking_rules
+from ops.slots import parse_slot, slot_label
 
 # --- Forms ----------------------------------------------------------------------------------
 
@@ -81,10 +81,13 @@ class AssignChefForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    slot = forms.TypedChoiceField(
-        choices=[(slot_label(slot), slot_label(slot)) for slot in SLOTS],
-        coerce=lambda value: datetime.time.fromisoformat(value),
-    )
+    slot = forms.TypedChoiceField(choices=(), coerce=parse_slot)
+
+    def __init__(self, *args, booking: Booking, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The slots the booking's station offers now (its policy), and the booking's own time.
+        offered = set(booking_rules(booking.station).slot_times) | {booking.slot}
+        self.fields["slot"].choices = [(slot_label(slot), slot_label(slot)) for slot in sorted(offered)]
 
 
 class RefundFieldMixin(forms.Form):
@@ -223,7 +226,8 @@ BOOKING = ActionTarget(
         permission="booking.reschedule",
         form=RescheduleForm,
         form_kwargs=lambda request, bookings: {
-            "initial": {"date": bookings[0].date, "slot": slot_label(bookings[0].slot)}
+            "initial": {"date": bookings[0].date, "slot": slot_label(bookings[0].slot)},
+            "booking": bookings[0],
         },
         one_at_a_time=True,
         title="Reschedule",

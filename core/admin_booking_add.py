@@ -31,7 +31,7 @@ from identity.staff_panel.audit_trail import admin_actor
 from kernel.errors import ConflictError, ServiceError
 from kernel.money import dollars_to_cents
 from ops.models import Chef
-from ops.slots import SLOTS, parse_slot, slot_label
+from ops.slots import parse_slot, slot_label
 from pricing.distance import serving_station_for_zip
 from pricing.models import AddonItem
 from pricing.quote import quote_compute
@@ -58,6 +58,28 @@ FORM_FIELDS = {
 }
 
 
+class SlotField(forms.CharField):
+    """A time as HH:MM: the station's slots are the picker's columns; the service refuses others."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time")
+        kwargs.setdefault("help_text", "Pick it in the chefs-free table below, or type the time (HH:MM).")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "18:00", "size": 6}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.time | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        slot = parse_slot(text)
+        if slot is None:
+            raise forms.ValidationError("Enter a time as HH:MM, e.g. 18:00.")
+        return slot
+
+    def prepare_value(self, value: Any) -> Any:
+        return slot_label(value) if isinstance(value, datetime.time) else value
+
+
 class PhoneBookingForm(forms.Form):
     email = forms.EmailField(help_text="A returning customer is found by email; a new one is created.")
     first_name = forms.CharField(max_length=100)
@@ -69,7 +91,7 @@ class PhoneBookingForm(forms.Form):
     state = forms.CharField(max_length=2, initial="CA")
     zip_code = forms.CharField(label="ZIP code", max_length=5)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    slot = forms.TypedChoiceField(choices=[(slot_label(s), slot_label(s)) for s in SLOTS], coerce=parse_slot)
+    slot = SlotField()
     party_adults = forms.IntegerField(label="Adults (13+)", min_value=1, initial=10)
     party_kids = forms.IntegerField(label="Kids (6-12)", min_value=0, initial=0)
     party_toddlers = forms.IntegerField(label="Toddlers (5 and under)", min_value=0, initial=0)

@@ -92,7 +92,7 @@ class AvailabilityListApi(APIView):
         summary="Free slots for an event location",
         description=(
             "For the station serving the ZIP code, each date from start to end (at most 92 days) "
-            "with its four slots (station local time), whether each can be booked, and how many "
+            "with the station's slots (its local time), whether each can be booked, and how many "
             f"chefs are still free. Slots less than {_RULES['booking_min_lead']} or more than "
             f"{_RULES['booking_max_ahead']} ahead are not available. 400 (field zip_code) for an "
             "unknown ZIP or one outside the service area."

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from core.models import Booking
 from identity.models import Station
+from kernel.error_codes import BookingErrors
+from kernel.errors import ServiceError
 from ops.models import Chef, ChefAvailability
 from ops.policy import booking_rules, duration_words
 from ops.slots import slot_label
@@ -76,12 +78,17 @@ def booking_window_error(
     slot: datetime.time,
     now: datetime.datetime | None = None,
 ) -> str | None:
-    """Why the slot cannot be booked now (a sentence for the customer), or None when it can."""
+    """Why the slot cannot be booked now (a sentence for the customer), or None when it can.
+
+    Raises ServiceError (field "slot", slot_not_offered) for a time the station does not offer.
+    """
     now = now or timezone.now()
     rules = booking_rules(station)
     if slot not in rules.slot_times:
+        # Not a window that closes: a time the station does not offer is a wrong input (400 on slot).
         offered = ", ".join(slot_label(time) for time in rules.slot_times)
-        return f"{station.name} offers these slots: {offered}."
+        message = f"{station.name} offers these slots: {offered}."
+        raise ServiceError(message, field="slot", code=BookingErrors.SLOT_NOT_OFFERED)
     if date > station_today(station, now=now) + datetime.timedelta(days=rules.booking_max_ahead.days):
         return f"Bookings open at most {duration_words(rules.booking_max_ahead)} ahead."
     if slot_starts_at(station=station, date=date, slot=slot) < now + rules.booking_min_lead:

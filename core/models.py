@@ -7,7 +7,6 @@ from django.db.models.functions import Lower
 from django_cryptography.fields import encrypt
 
 from kernel.models import UUIDModel
-from ops.slots import SLOT_CHOICES
 
 
 class Customer(UUIDModel):
@@ -137,7 +136,7 @@ class Booking(UUIDModel):
     )
     station = models.ForeignKey("identity.Station", on_delete=models.PROTECT, related_name="bookings")
     date = models.DateField()
-    slot = models.TimeField(choices=SLOT_CHOICES)
+    slot = models.TimeField()  # one of the station's slot times when booked (ops.policy)
     # The event address, encrypted at rest (the column holds ciphertext, never the text).
     address = encrypt(models.TextField())
     zone = models.CharField(max_length=5, help_text="The 5-digit ZIP code of the event.")

@@ -13,10 +13,9 @@ from rest_framework import serializers
 from kernel.contact import normalize_phone
 from kernel.errors import ServiceError
 from ops.policy import booking_rules
-from ops.slots import SLOTS, slot_label
+from ops.slots import parse_slot, slot_label
 from pricing.serializers import QuoteOutputSerializer
 
-SLOT_LABELS = [slot_label(slot) for slot in SLOTS]
 # The default booking policy in words, for the OpenAPI help texts (per station at run time).
 _RULES = booking_rules().as_context()
 MAX_AVAILABILITY_DAYS = 92
@@ -48,15 +47,21 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid")
 
 
-class SlotField(serializers.ChoiceField):
-    """One of the four slots as "HH:MM"; the time itself inside."""
+class SlotField(serializers.CharField):
+    """A slot as "HH:MM"; the time itself inside. Which times a station offers is its policy's
+    (the availability lists them); the booking service refuses any other, on this field."""
+
+    default_error_messages = {"invalid": "Enter a time as HH:MM, e.g. 18:00."}
 
     def __init__(self, **kwargs):
-        super().__init__(choices=SLOT_LABELS, **kwargs)
+        kwargs.setdefault("help_text", "Local time of the station, HH:MM: one of its slots.")
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        label = super().to_internal_value(data)
-        return SLOTS[SLOT_LABELS.index(label)]
+        slot = parse_slot(super().to_internal_value(data))
+        if slot is None:
+            self.fail("invalid")
+        return slot
 
     def to_representation(self, value):
         return slot_label(value) if isinstance(value, datetime.time) else value

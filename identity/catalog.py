@@ -114,6 +114,10 @@ RESOURCE_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("read", "See the booking policy of stations"),
         ("update", "Change the booking policy of stations (refund and change windows, slots)"),
     ),
+    "payrate": (
+        ("read", "See the chefs' pay rates per pay tier"),
+        ("update", "Change the chefs' pay rates"),
+    ),
     "audit": (("read", "See the audit log"),),
     "security": (("read", "See security events"),),
     "user": (
@@ -194,6 +198,7 @@ ROLE_PERMISSIONS: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             "audit.read",
             "user.read",
             "policy.read",
+            "payrate.read",
         ),
         # No finance: support sees whether a deposit was paid (payment.read) but never
         # records, refunds or reports money.
@@ -300,6 +305,8 @@ ADMIN_MODEL_PERMISSIONS: MappingProxyType[str, tuple[str | None, str | None, str
             "ops.chefavailability": _crud("availability"),
             # A station's policy is made by the seed (and for a new station by an admin), never deleted.
             "ops.bookingpolicy": ("policy.read", "policy.update", "policy.update", None),
+            # One rate per pay tier (`manage.py seed` makes them), never deleted.
+            "ops.payrate": ("payrate.read", "payrate.update", "payrate.update", None),
             "pricing.pricingpolicy": _crud("pricing"),
             "pricing.menuitem": _crud("pricing"),
             "pricing.addonitem": _crud("pricing"),

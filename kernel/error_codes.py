@@ -28,6 +28,8 @@ class BookingErrors:
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     INVALID_TRANSITION = CommonErrors.INVALID_TRANSITION
     OUTSIDE_BOOKING_WINDOW = "outside_booking_window"
+    # A time that is not one of the station's slots (its booking policy) (400, slot).
+    SLOT_NOT_OFFERED = "slot_not_offered"
     RESCHEDULE_WINDOW_CLOSED = "reschedule_window_closed"
     EVENT_STARTED = "event_started"
     EVENT_NOT_STARTED = "event_not_started"

@@ -1,4 +1,4 @@
-"""Staff panel: chefs, their time off, and the stations' booking policies."""
+"""Staff panel: chefs, their time off, the stations' booking policies and the chefs' pay rates."""
 
 from django import forms
 from django.contrib import admin
@@ -8,10 +8,11 @@ from django.utils import timezone
 from identity.scoping import user_has_permission
 from identity.staff_panel.audit_trail import admin_actor
 from identity.staff_panel.scoped import StationScopedAdmin, StationScopedInline
-from ops.models import BookingPolicy, Chef, ChefAvailability
-from ops.policy import booking_rules_forget
+from kernel.money import format_cents
+from ops.models import BookingPolicy, Chef, ChefAvailability, PayRate
+from ops.policy import booking_rules, booking_rules_forget
 from ops.services import chef_rating_override
-from ops.slots import SLOTS, parse_slot, slot_label
+from ops.slots import EARLIEST_SLOT, LATEST_SLOT, MIN_SLOT_GAP_MINUTES, parse_slot_times, slot_label
 from ops.time_off import booked_references, time_off_clear
 
 BOOKED_HINT = "Reassign the booking first"
@@ -21,6 +22,19 @@ def _booked_error(entry: ChefAvailability, references: list[str], *, can_unassig
     when = f"at {slot_label(entry.slot)}" if entry.slot else "that day"
     fix = "tick “Unassign the chef” to take them off it" if can_unassign else "ask a manager to unassign them"
     return f"{entry.chef.name} is booked {when}: {', '.join(references)}. {BOOKED_HINT}, or {fix}."
+
+
+def _slot_not_offered(chef: Chef, slot) -> str | None:
+    """Time off is for a whole day or one of the chef's station's slots (its booking policy)."""
+    if slot is None or chef.station_id is None:
+        return None
+    offered = booking_rules(chef.station).slot_times
+    if slot in offered:
+        return None
+    times = ", ".join(slot_label(time) for time in offered)
+    return (
+        f"{chef.station.name} offers these slots: {times}. Choose one, or leave it empty for the whole day."
+    )
 
 
 class TimeOffForm(forms.ModelForm):
@@ -43,6 +57,12 @@ class TimeOffForm(forms.ModelForm):
         for name in ("chef", "date", "slot", "is_available", "note"):
             if name in cleaned:
                 setattr(entry, name, cleaned[name])
+        if (
+            entry.chef_id
+            and "slot" in self.changed_data
+            and (error := _slot_not_offered(entry.chef, entry.slot))
+        ):
+            self.add_error("slot", error)
         if self.errors or entry.is_available or not entry.chef_id or not entry.date:
             return cleaned
         references = booked_references(chef=entry.chef, date=entry.date, slot=entry.slot)
@@ -73,6 +93,11 @@ class UpcomingAvailabilityInline(StationScopedInline, admin.TabularInline):
                 for form in self.forms:
                     data = getattr(form, "cleaned_data", None) or {}
                     if not data or data.get("DELETE") or data.get("is_available") or not data.get("date"):
+                        continue
+                    if "slot" in form.changed_data and (
+                        error := _slot_not_offered(self.instance, data.get("slot"))
+                    ):
+                        form.add_error("slot", error)
                         continue
                     entry = ChefAvailability(chef=self.instance, date=data["date"], slot=data.get("slot"))
                     references = booked_references(chef=self.instance, date=entry.date, slot=entry.slot)
@@ -214,12 +239,28 @@ class ChefAvailabilityAdmin(StationScopedAdmin):
         return obj.slot.strftime("%H:%M") if obj.slot else "All day"
 
 
+class SlotTimesField(forms.CharField):
+    """The times a station offers, typed as "11:30, 14:30, 17:30, 20:30" (rules: ops/slots.py)."""
+
+    def to_python(self, value):
+        return parse_slot_times(super().to_python(value))
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(slot_label(slot) for slot in sorted(value))
+        return value
+
+
 class BookingPolicyForm(forms.ModelForm):
-    slot_times = forms.TypedMultipleChoiceField(
-        choices=[(slot_label(slot), slot_label(slot)) for slot in SLOTS],
-        coerce=parse_slot,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="The slots the station offers. Existing bookings keep their slot.",
+    slot_times = SlotTimesField(
+        label="Slot times",
+        widget=forms.TextInput(attrs={"size": 40, "placeholder": "12:00, 15:00, 18:00, 21:00"}),
+        help_text=(
+            "The times parties start, in the station's local time, separated by commas: on a quarter hour, "
+            f"between {slot_label(EARLIEST_SLOT)} and {slot_label(LATEST_SLOT)}, at least "
+            f"{MIN_SLOT_GAP_MINUTES // 60} h {MIN_SLOT_GAP_MINUTES % 60:02d} min apart. "
+            "Bookings already made at a time no longer offered keep it."
+        ),
     )
 
     class Meta:
@@ -234,14 +275,6 @@ class BookingPolicyForm(forms.ModelForm):
             "slot_times",
             "staff_party_size",
         )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.slot_times:
-            self.initial["slot_times"] = [slot_label(slot) for slot in self.instance.slot_times]
-
-    def clean_slot_times(self) -> list:
-        return sorted(set(self.cleaned_data["slot_times"]))
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -286,3 +319,28 @@ class BookingPolicyAdmin(StationScopedAdmin):
         super().save_model(request, obj, form, change)
         station_id = obj.station_id
         transaction.on_commit(lambda: booking_rules_forget(station_id))
+
+
+@admin.register(PayRate)
+class PayRateAdmin(StationScopedAdmin):
+    """What each pay tier earns per party and per guest: the payouts report computes pay from it.
+    Admins change it (`payrate.update`, audited by the mixin); managers read it."""
+
+    station_path = None  # one set of rates for every station
+    list_display = ("pay_tier", "per_party", "per_guest", "updated_at")
+    list_filter = ("pay_tier",)
+    search_fields = ("pay_tier",)
+    fields = ("pay_tier", "per_party_cents", "per_guest_cents", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(description="Per party", ordering="per_party_cents")
+    def per_party(self, obj: PayRate) -> str:
+        return format_cents(obj.per_party_cents)
+
+    @admin.display(description="Per guest", ordering="per_guest_cents")
+    def per_guest(self, obj: PayRate) -> str:
+        return format_cents(obj.per_guest_cents)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "pay_tier") if obj is not None else fields

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kernel.models import UUIDModel
-from ops.slots import DEFAULT_SLOT_TIMES, SLOT_CHOICES
+from ops.slots import DEFAULT_SLOT_TIMES, validate_slot_times
 
 
 class Chef(UUIDModel):
@@ -72,7 +72,10 @@ class ChefAvailability(UUIDModel):
 
     chef = models.ForeignKey(Chef, on_delete=models.CASCADE, related_name="availability")
     date = models.DateField()
-    slot = models.TimeField(choices=SLOT_CHOICES, null=True, blank=True, help_text="Empty: the whole day.")
+    # Any time: the station's policy says which slots exist (ops/admin.py checks the entry).
+    slot = models.TimeField(
+        null=True, blank=True, help_text="Empty: the whole day; else one of the station's slots."
+    )
     is_available = models.BooleanField(default=False)
     note = models.CharField(max_length=255, blank=True)
 
@@ -122,9 +125,10 @@ class BookingPolicy(UUIDModel):
         default=24, help_text="An unpaid booking is cancelled this many hours after it was made."
     )
     slot_times = ArrayField(
-        models.TimeField(choices=SLOT_CHOICES),
+        models.TimeField(),
         default=_default_slot_times,
-        help_text="The slots the station offers (of " + ", ".join(label for _, label in SLOT_CHOICES) + ").",
+        validators=[validate_slot_times],
+        help_text="The times the station's parties start, in its local time (rules: ops/slots.py).",
     )
     staff_party_size = models.PositiveSmallIntegerField(
         default=30, help_text="A party of this many guests or more is handed to staff."
@@ -152,3 +156,26 @@ class BookingPolicy(UUIDModel):
 
     def __str__(self) -> str:
         return f"Booking policy of {self.station}"
+
+
+class PayRate(UUIDModel):
+    """What a chef of one pay tier earns for a completed party (ops/pay.py computes it).
+
+    A business setting, one row per tier, for every station; edited in the admin (audited).
+    """
+
+    pay_tier = models.CharField(max_length=20, choices=Chef.PayTier.choices, unique=True)
+    per_party_cents = models.PositiveIntegerField(
+        help_text="Paid for each completed party, in cents (10000 = $100.00)."
+    )
+    per_guest_cents = models.PositiveIntegerField(
+        help_text="Paid for each guest served at a completed party (adults, kids and toddlers), "
+        "in cents (400 = $4.00)."
+    )
+
+    class Meta:
+        db_table = 'ops"."pay_rates'
+        ordering = ["per_party_cents", "pay_tier"]
+
+    def __str__(self) -> str:
+        return f"Pay rate of the {self.get_pay_tier_display()} tier"

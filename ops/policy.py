@@ -81,6 +81,12 @@ def booking_rules(station: Station | None = None) -> BookingRules:
     kept = getattr(station, _INSTANCE_ATTR, None)
     if kept is not None:
         return kept
+    if type(station).booking_policy.is_cached(station):
+        # Fetched with select_related("booking_policy") (a page listing stations): no query.
+        policy = getattr(station, "booking_policy", None)
+        rules = DEFAULT_BOOKING_RULES if policy is None else rules_of(policy)
+        setattr(station, _INSTANCE_ATTR, rules)
+        return rules
     key = _CACHE_KEY.format(station_id=station.pk)
     rules = cache.get(key)
     if not isinstance(rules, BookingRules):

@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kernel.money import dollars_to_cents, format_cents
-from ops.slots import SLOTS, slot_label
+from ops.slots import parse_slot, slot_label
 
 MAX_PARTY = 100
 MAX_ITEM_QUANTITY = 500
@@ -175,7 +175,8 @@ class BookingForm(PartyForm):
             date = datetime.date.fromisoformat(day)
         except ValueError:
             raise forms.ValidationError(_("Choose a date and time in the calendar.")) from None
-        slot = next((slot for slot in SLOTS if slot_label(slot) == time), None)
+        # Any time of day parses; the booking service refuses one the station does not offer.
+        slot = parse_slot(time)
         if slot is None:
             raise forms.ValidationError(_("Choose a date and time in the calendar."))
         return date, slot

@@ -25,6 +25,7 @@ urlpatterns = [
     path("manage/<str:token>/booking.ics", manage.calendar_file, name="calendar-file"),
     path("manage/<str:token>/paid/", pay.paid, name="paid"),
     path("manage/<str:token>/receipts/<str:number>/", receipts.receipt, name="receipt"),
+    path("manage/<str:token>/receipts/<str:number>/pdf/", receipts.receipt_pdf, name="receipt-pdf"),
     path("pay/<str:token>/", pay.pay, name="pay"),
     path("robots.txt", pages.robots_txt, name="robots"),
     path("sitemap.xml", pages.sitemap_xml, name="sitemap"),

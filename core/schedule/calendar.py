@@ -18,6 +18,7 @@ from core.models import Booking
 from identity import scoping
 from identity.models import Station
 from ops.models import Chef, ChefAvailability
+from ops.policy import booking_rules
 from ops.slots import slot_label
 
 WEEK = "week"
@@ -83,6 +84,7 @@ class Calendar:
     previous_start: datetime.date
     next_start: datetime.date
     chef_only: bool
+    slot_times: tuple[str, ...] = ()  # the station's slots now (its policy); bookings keep theirs
 
 
 def period_bounds(period: str, anchor: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -108,7 +110,9 @@ def calendar_stations(user) -> QuerySet[Station]:
     stations = scoping.scope_queryset_for_permission(
         user, Station.objects.filter(is_active=True), "pk", "booking.read"
     )
-    return stations.order_by("name") if stations is not None else Station.objects.none()
+    if stations is None:
+        return Station.objects.none()
+    return stations.select_related("booking_policy").order_by("name")
 
 
 def calendar_for(
@@ -124,7 +128,9 @@ def calendar_for(
     chef_only = access.chef_only
     if chef_only:
         # A chef's calendar is their own station's, showing only their own row.
-        stations = tuple(Station.objects.filter(chefs__user=user).order_by("name"))
+        stations = tuple(
+            Station.objects.filter(chefs__user=user).select_related("booking_policy").order_by("name")
+        )
     else:
         stations = tuple(calendar_stations(user))
     station = next((s for s in stations if str(s.pk) == str(station_id)), stations[0] if stations else None)
@@ -198,6 +204,18 @@ def calendar_for(
     rows = [Row(label=chef.name, chef_id=chef.pk, cells=cells(chef.pk)) for chef in chefs]
     if not chef_only:
         rows.append(Row(label="Unassigned", chef_id=None, cells=cells(None)))
+    slot_times = tuple(slot_label(slot) for slot in booking_rules(station).slot_times)
     return Calendar(
-        station, stations, period, start, end, days, today, tuple(rows), previous_start, next_start, chef_only
+        station,
+        stations,
+        period,
+        start,
+        end,
+        days,
+        today,
+        tuple(rows),
+        previous_start,
+        next_start,
+        chef_only,
+        slot_times,
     )

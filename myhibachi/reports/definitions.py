@@ -8,11 +8,9 @@ Dates are the business's local dates (settings.TIME_ZONE); money is integer cent
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
@@ -23,43 +21,12 @@ from core.models import Booking, Payment
 from core.selectors import RECEIVED_STATUSES
 from crm.models import Lead
 from identity.scoping import scope_queryset_for_permission
-from kernel.money import format_cents
-from myhibachi.reports.chart import Chart, bar_chart
-from ops.models import Chef
+from myhibachi.reports.chart import bar_chart
+from myhibachi.reports.payouts import chef_payouts
+from myhibachi.reports.result import Column, ReportResult, ReportScope, money_chart, report_days, sum_of
 
 PAID_KINDS = (Payment.Kind.DEPOSIT, Payment.Kind.BALANCE)
 REFUND_SUCCEEDED = Q(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
-
-
-@dataclass(frozen=True)
-class ReportScope:
-    user: Any
-    start: datetime.date
-    end: datetime.date  # inclusive
-    station_id: uuid.UUID | None = None  # None: every station the user may read it at
-
-    def local_bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        zone = timezone.get_current_timezone()
-        return (
-            datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone),
-            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone),
-        )
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    money: bool = False
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    columns: tuple[Column, ...]
-    rows: list[dict[str, Any]]
-    chart: Chart | None
-    totals: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,14 +50,6 @@ def report_rows(spec: ReportSpec, scope: ReportScope) -> ReportResult | None:
     if scope.station_id is not None:
         queryset = queryset.filter(**{f"{spec.station_path}_id": scope.station_id})
     return spec.build(queryset, scope)
-
-
-def _money_chart(points: list[tuple[str, int]], caption: str) -> Chart:
-    return bar_chart(points, caption=caption, value_text=lambda cents: format_cents(cents).split(".")[0])
-
-
-def _days(scope: ReportScope) -> list[datetime.date]:
-    return [scope.start + datetime.timedelta(days=n) for n in range((scope.end - scope.start).days + 1)]
 
 
 # --- Payments and refunds by day and method ---------------------------------------------------
@@ -132,10 +91,10 @@ def _payments(payments: QuerySet[Payment], scope: ReportScope) -> ReportResult:
             Column("tips_cents", "Of which tips (to the chef)", money=True),
         ),
         rows=rows,
-        chart=_money_chart(
-            [(f"{day:%b %d}", net_by_day.get(day, 0)) for day in _days(scope)], "Net received by day"
+        chart=money_chart(
+            [(f"{day:%b %d}", net_by_day.get(day, 0)) for day in report_days(scope)], "Net received by day"
         ),
-        totals=_sum(rows, "payments", "received_cents", "refunded_cents", "net_cents", "tips_cents"),
+        totals=sum_of(rows, "payments", "received_cents", "refunded_cents", "net_cents", "tips_cents"),
     )
 
 
@@ -167,10 +126,10 @@ def _tax(bookings: QuerySet[Booking], scope: ReportScope) -> ReportResult:
             Column("tax_cents", "Tax", money=True),
         ),
         rows=rows,
-        chart=_money_chart(
-            [(f"{day:%b %d}", by_day.get(day, 0)) for day in _days(scope)], "Tax by party date"
+        chart=money_chart(
+            [(f"{day:%b %d}", by_day.get(day, 0)) for day in report_days(scope)], "Tax by party date"
         ),
-        totals=_sum(rows, "parties", "total_cents", "tax_cents"),
+        totals=sum_of(rows, "parties", "total_cents", "tax_cents"),
         note="Tax of the parties held (completed) in the range, as quoted at booking time.",
     )
 
@@ -207,55 +166,12 @@ def _deposits_outstanding(bookings: QuerySet[Booking], scope: ReportScope) -> Re
             Column("payment_hold", "Hold"),
         ),
         rows=rows,
-        chart=_money_chart(
-            [(f"{day:%b %d}", by_day.get(day, 0)) for day in _days(scope)], "Deposits awaited by party date"
+        chart=money_chart(
+            [(f"{day:%b %d}", by_day.get(day, 0)) for day in report_days(scope)],
+            "Deposits awaited by party date",
         ),
-        totals=_sum(rows, "deposit_due_cents"),
+        totals=sum_of(rows, "deposit_due_cents"),
         note="Unpaid deposits of the parties in the range, as of now.",
-    )
-
-
-# --- Chef payouts by pay tier -----------------------------------------------------------------
-
-
-def _chef_payouts(bookings: QuerySet[Booking], scope: ReportScope) -> ReportResult:
-    rows = list(
-        bookings.filter(
-            status=Booking.Status.COMPLETED, date__range=(scope.start, scope.end), chef__isnull=False
-        )
-        .order_by()
-        .values("chef__pay_tier", "chef__name", "station__name")
-        .annotate(
-            parties=Count("pk"),
-            guests=Sum(F("party_adults") + F("party_kids") + F("party_toddlers"), default=0),
-            food_cents=Sum(Cast(KT("quote__food_cents"), BigIntegerField()), default=0),
-        )
-        .order_by("chef__pay_tier", "chef__name")
-    )
-    tier_order = {tier: index for index, tier in enumerate(Chef.PayTier.values)}
-    rows.sort(key=lambda row: (tier_order.get(row["chef__pay_tier"], 99), row["chef__name"]))
-    parties_by_tier: dict[str, int] = defaultdict(int)
-    for row in rows:
-        row["tier"] = Chef.PayTier(row.pop("chef__pay_tier")).label
-        row["chef"] = row.pop("chef__name")
-        row["station"] = row.pop("station__name")
-        parties_by_tier[row["tier"]] += row["parties"]
-    return ReportResult(
-        columns=(
-            Column("tier", "Pay tier"),
-            Column("chef", "Chef"),
-            Column("station", "Station"),
-            Column("parties", "Parties"),
-            Column("guests", "Guests served"),
-            Column("food_cents", "Food sold", money=True),
-        ),
-        rows=rows,
-        chart=bar_chart(
-            [(label, parties_by_tier.get(label, 0)) for label in Chef.PayTier.labels],
-            caption="Parties by pay tier",
-        ),
-        totals=_sum(rows, "parties", "guests", "food_cents"),
-        note="Completed parties in the range, per chef and pay tier: what payroll pays each tier by.",
     )
 
 
@@ -288,7 +204,7 @@ def _bookings_by_source(bookings: QuerySet[Booking], scope: ReportScope) -> Repo
         chart=bar_chart(
             [(row["source"], row["bookings"]) for row in rows], caption="Bookings made by source"
         ),
-        totals=_sum(rows, "bookings", "cancelled", "guests"),
+        totals=sum_of(rows, "bookings", "cancelled", "guests"),
     )
 
 
@@ -318,13 +234,9 @@ def _lead_conversion(leads: QuerySet[Lead], scope: ReportScope) -> ReportResult:
         chart=bar_chart(
             [(row["source"], row["converted"]) for row in rows], caption="Leads that booked, by source"
         ),
-        totals=_sum(rows, "leads", "converted"),
+        totals=sum_of(rows, "leads", "converted"),
         note="Leads created in the range, and how many of them have booked since.",
     )
-
-
-def _sum(rows: list[dict[str, Any]], *keys: str) -> dict[str, int]:
-    return {key: sum(row[key] for row in rows) for key in keys}
 
 
 REPORTS: tuple[ReportSpec, ...] = (
@@ -350,11 +262,11 @@ REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec(
         "chef-payouts",
         "Chef payouts by pay tier",
-        "Parties, guests and food per chef.",
+        "Parties, guests, pay and tips per chef.",
         "payment.report",
         "station",
         Booking,
-        _chef_payouts,
+        chef_payouts,
     ),
     ReportSpec(
         "bookings-by-source",

@@ -16,7 +16,8 @@ from identity import catalog
 from identity.models import Permission, Role, RolePermission, Station
 from myhibachi.seeding.knowledge import KNOWLEDGE
 from myhibachi.seeding.rows import SeedReport, ensure_row, ensure_rows
-from ops.models import BookingPolicy
+from ops.models import BookingPolicy, PayRate
+from ops.pay import DEFAULT_PAY_RATES
 from pricing.models import AddonItem, MenuItem, PricingPolicy
 
 FREMONT_CODE = "CA-FREMONT-001"
@@ -130,6 +131,15 @@ def seed_reference(report: SeedReport) -> Reference:
         Knowledge,
         [Knowledge(title=title, category=category, body=body) for title, category, body in KNOWLEDGE],
         key=("title",),
+        report=report,
+    )
+    ensure_rows(
+        PayRate,
+        [
+            PayRate(pay_tier=tier, per_party_cents=per_party, per_guest_cents=per_guest)
+            for tier, (per_party, per_guest) in DEFAULT_PAY_RATES.items()
+        ],
+        key=("pay_tier",),
         report=report,
     )
     return Reference(

@@ -39,7 +39,7 @@ from leads.scoring import lead_quality
 from myhibachi.seeding.demo.bookings import EVENT_HOURS
 from myhibachi.seeding.rows import demo_id
 from ops.models import Chef
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES as SLOTS
 from pricing.quote import quote_compute
 
 BOOKINGS_PER_UNIT = 250

@@ -9,14 +9,14 @@ from audit.actor import Actor
 from core.services.bookings import BookingRequest
 from identity.models import Station
 from ops.models import Chef
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from tests.identity.factories import StationFactory
 from tests.identity.staff import demo, login  # noqa: F401 - fixtures of the staff panel tests
 from tests.ops.factories import ChefFactory
 from tests.pricing.factories import PricingPolicyFactory, create_menu
 
 LA = ZoneInfo("America/Los_Angeles")
-SIX_PM = SLOTS[2]
+SIX_PM = DEFAULT_SLOT_TIMES[2]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from core.models import Booking, Customer, Message, MessageThread, Payment, Review
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from tests.identity.factories import StationFactory
 from tests.ops.factories import ChefFactory
 
@@ -28,7 +28,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
     station = factory.SubFactory(StationFactory)
     chef = factory.SubFactory(ChefFactory, station=factory.SelfAttribute("..station"))
     date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
-    slot = SLOTS[2]
+    slot = DEFAULT_SLOT_TIMES[2]
     address = "123 Main St, Fremont, CA 94539"
     zone = "94539"
     party_adults = 10

@@ -11,7 +11,7 @@ import time_machine
 from core.availability import free_chefs, station_availability
 from core.models import Booking
 from ops.policy import booking_rules
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from tests.core.factories import BookingFactory
 from tests.identity.factories import SacramentoStationFactory, StationFactory
 from tests.ops.factories import ChefAvailabilityFactory, ChefFactory
@@ -19,7 +19,7 @@ from tests.ops.factories import ChefAvailabilityFactory, ChefFactory
 pytestmark = pytest.mark.django_db
 
 LA = ZoneInfo("America/Los_Angeles")
-NOON, THREE, SIX, NINE = SLOTS
+NOON, THREE, SIX, NINE = DEFAULT_SLOT_TIMES
 # A Monday morning in Fremont; every test that needs a fixed clock travels here.
 NOW = datetime.datetime(2026, 6, 1, 12, 30, tzinfo=LA)
 TODAY = NOW.date()
@@ -47,7 +47,7 @@ def test_every_day_of_the_range_has_the_four_slots_in_order(station, clock):
     days = station_availability(station=station, start=TODAY, end=TODAY + datetime.timedelta(days=6))
 
     assert [day.date for day in days] == [TODAY + datetime.timedelta(days=n) for n in range(7)]
-    assert all([s.slot for s in day.slots] == list(SLOTS) for day in days)
+    assert all([s.slot for s in day.slots] == list(DEFAULT_SLOT_TIMES) for day in days)
 
 
 def test_slots_starting_within_48_hours_are_not_bookable(station, clock):

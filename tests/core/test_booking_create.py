@@ -16,7 +16,7 @@ from core.services.customers import EMAIL_CONSENT_TEXT, SMS_CONSENT_TEXT
 from crm.models import Lead
 from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadEvent
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from tests.core.conftest import LA, SIX_PM, booking_request, event_date
 from tests.core.factories import BookingFactory, CustomerFactory
 from tests.leads.factories import LeadContactFactory
@@ -71,7 +71,7 @@ def test_the_chef_with_fewest_bookings_that_week_gets_the_booking_then_the_best_
     # Given a top-rated chef already booked that week, and two idle chefs rated 4.2 and 4.7
     date = event_date(14)
     busy = ChefFactory(station=station, rating=Decimal("5.0"))
-    BookingFactory(station=station, chef=busy, date=date, slot=SLOTS[0])
+    BookingFactory(station=station, chef=busy, date=date, slot=DEFAULT_SLOT_TIMES[0])
     ChefFactory(station=station, rating=Decimal("4.2"))
     rated_higher = ChefFactory(station=station, rating=Decimal("4.7"))
 
@@ -156,7 +156,8 @@ def test_an_unticked_box_never_revokes_consent_given_earlier(station, customer_a
     booking_create(request=booking_request(customer={"sms_consent": True}), actor=customer_actor)
 
     customer = booking_create(
-        request=booking_request(customer={"sms_consent": False}, slot=SLOTS[0]), actor=customer_actor
+        request=booking_request(customer={"sms_consent": False}, slot=DEFAULT_SLOT_TIMES[0]),
+        actor=customer_actor,
     ).customer
 
     customer.refresh_from_db()
@@ -167,7 +168,8 @@ def test_a_booking_less_than_48_hours_ahead_is_refused(station, chef, customer_a
     now = datetime.datetime(2026, 6, 1, 12, 30, tzinfo=LA)
     with time_machine.travel(now, tick=False), pytest.raises(ServiceError) as error:
         booking_create(
-            request=booking_request(date=datetime.date(2026, 6, 3), slot=SLOTS[0]), actor=customer_actor
+            request=booking_request(date=datetime.date(2026, 6, 3), slot=DEFAULT_SLOT_TIMES[0]),
+            actor=customer_actor,
         )
 
     assert error.value.field == "date"
@@ -178,7 +180,8 @@ def test_a_booking_48_hours_ahead_is_accepted(station, chef, customer_actor):
     now = datetime.datetime(2026, 6, 1, 12, 30, tzinfo=LA)
     with time_machine.travel(now, tick=False):
         booking = booking_create(
-            request=booking_request(date=datetime.date(2026, 6, 3), slot=SLOTS[1]), actor=customer_actor
+            request=booking_request(date=datetime.date(2026, 6, 3), slot=DEFAULT_SLOT_TIMES[1]),
+            actor=customer_actor,
         )
 
     assert booking.status == Booking.Status.DEPOSIT_PENDING
@@ -308,7 +311,8 @@ def test_the_same_idempotency_key_with_another_request_is_refused(station, custo
 def test_references_are_unique(station, customer_actor):
     ChefFactory.create_batch(4, station=station)
     references = {
-        booking_create(request=booking_request(slot=slot), actor=customer_actor).reference for slot in SLOTS
+        booking_create(request=booking_request(slot=slot), actor=customer_actor).reference
+        for slot in DEFAULT_SLOT_TIMES
     }
     assert len(references) == 4
 

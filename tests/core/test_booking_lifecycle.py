@@ -21,7 +21,7 @@ from core.services.bookings import (
     booking_reschedule,
 )
 from kernel.errors import ConflictError, ServiceError
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from tests.core.conftest import LA, event_date
 from tests.core.factories import BookingFactory, PaymentFactory
 from tests.identity.factories import SacramentoStationFactory
@@ -30,7 +30,7 @@ from tests.ops.factories import ChefAvailabilityFactory, ChefFactory
 pytestmark = pytest.mark.django_db
 
 S = Booking.Status
-NOON, THREE, SIX, NINE = SLOTS
+NOON, THREE, SIX, NINE = DEFAULT_SLOT_TIMES
 
 
 def starts_at(booking: Booking) -> datetime.datetime:

@@ -176,7 +176,7 @@ def test_the_csv_download_is_formula_safe_and_audited(ten_times_the_demo):
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Pay tier", "Chef", "Station", "Parties", "Guests served", "Food sold"]
+    assert rows[0] == ["Pay tier", "Chef", "Station", "Parties", "Guests served", "Pay", "Tips", "Total"]
     names = [row[1] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil.test")' in names
     assert all(not name.startswith("=") for name in names)

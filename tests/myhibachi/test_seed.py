@@ -19,7 +19,7 @@ from identity import catalog
 from identity.models import Permission, Role, RolePermission, Station, User, UserRole
 from leads.services.scores import rescore
 from ops.models import Chef
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from pricing.models import AddonItem, MenuItem, PricingPolicy
 from pricing.quote import quote_compute
 
@@ -327,7 +327,7 @@ def test_demo_bookings_are_priced_from_the_reference_pricing():
         assert booking.total_due_cents == booking.quote["total_cents"]
         assert booking.quote["station"]["code"] == booking.station.code
         assert booking.zone == booking.address[-5:]
-        assert booking.slot in SLOTS
+        assert booking.slot in DEFAULT_SLOT_TIMES
         assert booking.reference.startswith("MH-DEMO")
 
 

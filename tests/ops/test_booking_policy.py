@@ -14,6 +14,7 @@ from core.availability import booking_window_error
 from core.services.bookings import booking_confirm, booking_create
 from core.tokens import manage_token_for
 from identity.models import Role, Station, UserRole
+from kernel.errors import ServiceError
 from myhibachi.seeding.reference import sync_catalog
 from myhibachi.seeding.rows import SeedReport
 from ops.models import BookingPolicy
@@ -126,9 +127,11 @@ def test_a_policy_that_opens_bookings_after_the_window_closes_is_refused(fremont
 def test_a_slot_the_station_no_longer_offers_cannot_be_booked(fremont):
     BookingPolicy.objects.filter(station=fremont).update(slot_times=[datetime.time(12), datetime.time(15)])
 
-    error = booking_window_error(station=Station.objects.get(pk=fremont.pk), date=event_date(20), slot=SIX_PM)
+    with pytest.raises(ServiceError) as refused:
+        booking_window_error(station=Station.objects.get(pk=fremont.pk), date=event_date(20), slot=SIX_PM)
 
-    assert error == "Fremont offers these slots: 12:00, 15:00."
+    assert refused.value.message == "Fremont offers these slots: 12:00, 15:00."
+    assert refused.value.field == "slot" and refused.value.code == "slot_not_offered"
 
 
 def test_a_seven_day_refund_notice_is_applied_by_the_api_and_stated_by_the_manage_link_and_emails(
@@ -170,3 +173,61 @@ def test_a_longer_deposit_deadline_and_booking_window_apply_to_new_bookings(frem
         datetime.timedelta(hours=48), abs=datetime.timedelta(seconds=5)
     )
     assert too_far == "Bookings open at most 30 days ahead."
+
+
+def test_an_admin_types_the_stations_own_slot_times_audited_and_every_reader_sees_them_at_once(
+    fremont, client, django_capture_on_commit_callbacks
+):
+    policy = fremont.booking_policy
+    booking_rules(Station.objects.get(pk=fremont.pk))  # cached
+    admin = staff_client(client, Role.Name.ADMIN, fremont)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            change_url(policy), policy_form(policy, slot_times="17:30, 11:30, 14:30, 20:30")
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    offered = booking_rules(Station.objects.get(pk=fremont.pk)).slot_times
+    assert offered == tuple(datetime.time.fromisoformat(t) for t in ("11:30", "14:30", "17:30", "20:30"))
+    row = AuditLog.objects.get(resource_type="ops.bookingpolicy", resource_id=str(policy.pk))
+    assert row.before["slot_times"] != row.after["slot_times"]
+    assert "11:30" in str(row.after["slot_times"])
+
+
+def test_the_policy_form_shows_the_slot_times_as_text_to_edit(fremont, client):
+    admin = staff_client(client, Role.Name.ADMIN, fremont)
+
+    response = admin.get(change_url(fremont.booking_policy))
+
+    assert 'value="12:00, 15:00, 18:00, 21:00"' in response.content.decode()
+
+
+def test_slot_times_that_break_a_rule_are_refused_with_the_reason_and_nothing_changes(fremont, client):
+    policy = fremont.booking_policy
+    admin = staff_client(client, Role.Name.ADMIN, fremont)
+
+    response = admin.post(change_url(policy), policy_form(policy, slot_times="12:00, 13:00"))
+
+    assert response.status_code == 200
+    assert "at least 2 h 30 min apart" in response.content.decode()
+    policy.refresh_from_db()
+    assert policy.slot_times == [datetime.time(12), datetime.time(15), datetime.time(18), datetime.time(21)]
+
+
+def test_time_off_is_for_the_whole_day_or_one_of_the_stations_slots(fremont, client):
+    BookingPolicy.objects.filter(station=fremont).update(
+        slot_times=[datetime.time(11, 30), datetime.time(17, 30)]
+    )
+    chef = fremont.chefs.first()
+    admin = staff_client(client, Role.Name.ADMIN, fremont)
+    add = reverse("admin:ops_chefavailability_add")
+    entry = {"chef": str(chef.pk), "date": event_date(20).isoformat(), "note": "Dentist"}
+
+    refused = admin.post(add, {**entry, "slot": "18:00"})
+    accepted = admin.post(add, {**entry, "slot": "17:30"})
+
+    assert refused.status_code == 200
+    assert "Fremont offers these slots: 11:30, 17:30." in refused.content.decode()
+    assert accepted.status_code == 302, accepted.content.decode()[:2000]
+    assert list(chef.availability.values_list("slot", flat=True)) == [datetime.time(17, 30)]

@@ -14,7 +14,7 @@ from core.models import Booking
 from core.selectors import booking_paid_cents
 from kernel.contact import normalize_email
 from kernel.errors import ServiceError
-from ops.slots import SLOTS, parse_slot, slot_label
+from ops.slots import parse_slot
 
 SPECIAL_REQUESTS_MAX_LENGTH = 2000
 MAX_ITEMS = 20
@@ -25,10 +25,11 @@ ADDRESS_LIMITS = {"line1": 200, "line2": 200, "city": 100}
 
 
 def _checked_slot(slot: datetime.time | str) -> datetime.time:
+    """A time of day; whether the station offers it is checked with the booking window
+    (core.availability.booking_window_error), once the station is known."""
     parsed = parse_slot(slot) if isinstance(slot, str) else slot
-    if parsed not in SLOTS:
-        choices = ", ".join(slot_label(s) for s in SLOTS)
-        raise ServiceError(f"Choose one of the time slots: {choices}.", field="slot")
+    if isinstance(parsed, datetime.datetime) or not isinstance(parsed, datetime.time):
+        raise ServiceError("Enter a time as HH:MM, e.g. 18:00.", field="slot")
     return parsed
 
 

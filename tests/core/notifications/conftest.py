@@ -8,12 +8,12 @@ import time_machine
 from core.models import Booking
 from core.notifications import sms
 from identity.models import Station
-from ops.slots import SLOTS
+from ops.slots import DEFAULT_SLOT_TIMES
 from tests.core.factories import BookingFactory, CustomerFactory
 from tests.identity.factories import StationFactory
 
 LA = ZoneInfo("America/Los_Angeles")
-SIX_PM = SLOTS[2]
+SIX_PM = DEFAULT_SLOT_TIMES[2]
 
 
 @pytest.fixture(autouse=True)
