@@ -15,6 +15,8 @@ from typing import Any
 import dateparser
 import phonenumbers
 
+from ops.slots import EARLIEST_SLOT, LATEST_SLOT
+
 FACT_KEYS = (
     "party_adults",
     "party_kids",
@@ -164,29 +166,40 @@ def _party(text: str, found: dict[str, Any]) -> None:
 
 
 def _slot(text: str) -> str | None:
+    """The time of day the customer asked for, as HH:MM ("6pm" -> 18:00, "5:30 pm" -> 17:30).
+
+    The time as said, not snapped to a slot: which slots a station offers is its policy's, and
+    the availability answer matches the asked time to the station's nearest slot
+    (ai/engine/rules.py). A bare "at 7" or "19" means the evening; a time outside any service
+    day ("3am") is no slot at all.
+    """
     match = re.search(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", text)
     if match:
         hour = int(match.group(1)) % 12 + (12 if match.group(3).startswith("p") else 0)
-        return _nearest_slot(hour)
+        return _time_of_day(hour, int(match.group(2) or 0))
     match = re.search(r"\b([01]?\d|2[0-3]):([0-5]\d)\b", text)
     if match:
         hour = int(match.group(1))
-        return _nearest_slot(hour + 12 if hour < 10 else hour)
+        return _time_of_day(hour + 12 if hour < 10 else hour, int(match.group(2)))
     match = re.search(
         r"\b(?:at|around|about|by|after)\s+(\d{1,2})\b(?!\s*(?:adults|kids|people|guests|/|:|ppl))", text
     )
     if match and 1 <= int(match.group(1)) <= 11:
-        return _nearest_slot(int(match.group(1)) + 12)
+        return _time_of_day(int(match.group(1)) + 12, 0)
     for words in sorted(SLOT_WORDS, key=len, reverse=True):
         if re.search(rf"\b{words}\b", text):
             return SLOT_WORDS[words]
     return None
 
 
-def _nearest_slot(hour: int) -> str | None:
-    slots = (12, 15, 18, 21)
-    best = min(slots, key=lambda slot: abs(slot - hour))
-    return f"{best:02d}:00" if abs(best - hour) <= 1 else None
+def _time_of_day(hour: int, minute: int) -> str | None:
+    """HH:MM of a time within an hour of the service day (ops.slots), else None."""
+    if hour > 23 or minute > 59:
+        return None
+    asked = hour * 60 + minute
+    earliest = EARLIEST_SLOT.hour * 60 + EARLIEST_SLOT.minute - 60
+    latest = LATEST_SLOT.hour * 60 + LATEST_SLOT.minute + 60
+    return f"{hour:02d}:{minute:02d}" if earliest <= asked <= latest else None
 
 
 def _date(text: str, *, today: datetime.date, zone: str) -> tuple[datetime.date | None, bool]:

@@ -88,6 +88,23 @@ def date_words(value: datetime.date) -> str:
     return f"{value:%A, %B} {value.day}, {value.year}"
 
 
+# How far from a station's slot an asked time still means that slot ("7pm" is the 18:00 party).
+SLOT_MATCH_MINUTES = 60
+
+
+def nearest_slot(asked: str, slots: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The station's slot (of the availability answer) nearest the asked HH:MM, within SLOT_MATCH_MINUTES."""
+
+    def minutes(value: str) -> int:
+        hour, minute = (int(part) for part in value.split(":"))
+        return hour * 60 + minute
+
+    best = min(slots, key=lambda slot: abs(minutes(slot["slot"]) - minutes(asked)), default=None)
+    if best is None or abs(minutes(best["slot"]) - minutes(asked)) > SLOT_MATCH_MINUTES:
+        return None
+    return best
+
+
 def slot_words(slot: str) -> str:
     hour, minute = (int(part) for part in slot.split(":"))
     return f"{hour % 12 or 12}:{minute:02d} {'PM' if hour >= 12 else 'AM'}"
@@ -284,19 +301,28 @@ class RulesEngine:
         date = datetime.date.fromisoformat(facts["date"])
         slots = tools.availability(date)
         free = [slot for slot in slots if slot["remaining"] > 0]
-        wanted = facts.get("slot")
+        asked = facts.get("slot")
         when = date_words(date)
-        if wanted:
-            match = next((slot for slot in slots if slot["slot"] == wanted), None)
-            if match and match["remaining"] > 0:
+        match = nearest_slot(asked, slots) if asked else None
+        if match:
+            wanted = match["slot"]
+            # The station's own start time nearest the one asked for ("7pm" -> 18:00).
+            at = slot_words(wanted) if wanted == asked else f"{slot_words(wanted)} (our nearest start time)"
+            if match["remaining"] > 0:
                 return (
-                    f"Good news: {when} at {slot_words(wanted)} is available. "
-                    f"You can book it here: {tools.booking_link(facts)}",
+                    f"Good news: {when} at {at} is available. "
+                    f"You can book it here: {tools.booking_link({**facts, 'slot': wanted})}",
                     slots,
                 )
             if free:
                 others = ", ".join(slot_words(slot["slot"]) for slot in free)
-                return f"{when} at {slot_words(wanted)} is taken, but we still have {others} that day.", slots
+                return f"{when} at {at} is taken, but we still have {others} that day.", slots
+        elif asked and free:
+            listing = ", ".join(slot_words(slot["slot"]) for slot in free)
+            return (
+                f"We don't start a party at {slot_words(asked)}; on {when} we have a chef free at {listing}.",
+                slots,
+            )
         if free:
             listing = ", ".join(slot_words(slot["slot"]) for slot in free)
             return f"On {when} we have a chef free at {listing}.", slots
