@@ -71,6 +71,18 @@ def station_today(station: Station, *, now: datetime.datetime | None = None) -> 
     return (now or timezone.now()).astimezone(station_zone(station)).date()
 
 
+def slot_check_offered(*, station: Station, slot: datetime.time) -> None:
+    """Refuse a time the station's policy does not offer (ServiceError on "slot", slot_not_offered).
+
+    Not a window that closes: a time the station does not offer is a wrong input (400 on slot).
+    """
+    slot_times = booking_rules(station).slot_times
+    if slot not in slot_times:
+        offered = ", ".join(slot_label(time) for time in slot_times)
+        message = f"{station.name} offers these slots: {offered}."
+        raise ServiceError(message, field="slot", code=BookingErrors.SLOT_NOT_OFFERED)
+
+
 def booking_window_error(
     *,
     station: Station,
@@ -84,11 +96,7 @@ def booking_window_error(
     """
     now = now or timezone.now()
     rules = booking_rules(station)
-    if slot not in rules.slot_times:
-        # Not a window that closes: a time the station does not offer is a wrong input (400 on slot).
-        offered = ", ".join(slot_label(time) for time in rules.slot_times)
-        message = f"{station.name} offers these slots: {offered}."
-        raise ServiceError(message, field="slot", code=BookingErrors.SLOT_NOT_OFFERED)
+    slot_check_offered(station=station, slot=slot)
     if date > station_today(station, now=now) + datetime.timedelta(days=rules.booking_max_ahead.days):
         return f"Bookings open at most {duration_words(rules.booking_max_ahead)} ahead."
     if slot_starts_at(station=station, date=date, slot=slot) < now + rules.booking_min_lead:

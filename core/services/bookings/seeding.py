@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 
+from core.availability import slot_check_offered
 from core.models import Booking, Customer
 from core.services.bookings.create import BookingRequest, _address_text
 from core.services.bookings.validation import (
@@ -75,6 +76,7 @@ def booking_build_for_seed(
         items=items,
         on_date=quoted_on,
     )
+    slot_check_offered(station=quote.station, slot=slot)
     day_of_phone = normalize_phone(contact["phone"], field="customer.phone") if contact["phone"] else ""
     texts_allowed = bool(day_of_phone and contact["sms_consent"])
     return Booking(
