@@ -209,8 +209,10 @@ class Booking(UUIDModel):
             # The staff list's order and a chef's calendar, flat at 50,000 bookings (issue 15).
             models.Index(fields=["date", "slot", "id"], name="ix_bookings_date_slot_id"),
             models.Index(fields=["chef", "date"], name="ix_bookings_chef_date"),
-            # A manager's customers: those with a booking at their stations (identity.scoping).
-            models.Index(fields=["station", "customer"], name="ix_bookings_station_customer"),
+            # A manager's customers (those with a booking at their stations, identity.scoping)
+            # and the ids of their stations' bookings (payments, reviews and money joined to
+            # them), read from the index alone.
+            models.Index(fields=["station", "customer"], include=["id"], name="ix_bookings_station_customer"),
             # A customer's bookings without reading them (a search by the customer's name).
             models.Index(fields=["customer"], include=["id"], name="ix_bookings_customer_incl_id"),
             # The staff search box (identity/staff_panel/search.py).
@@ -303,7 +305,12 @@ class Payment(UUIDModel):
         db_table = 'core"."payments'
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["succeeded_at"], name="ix_payments_succeeded_at"),  # money reports
+            # Money by week or day (the dashboard, the reports), read from the index alone.
+            models.Index(
+                fields=["succeeded_at"],
+                include=["booking", "amount_cents", "kind", "status"],
+                name="ix_payments_succeeded_at",
+            ),
             # The staff list, newest first (Django adds the primary key to the order).
             models.Index(fields=["created_at", "id"], name="ix_payments_created_id"),
         ]

@@ -17,9 +17,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name='payment',
+            name='ix_payments_succeeded_at',
+        ),
+        migrations.AddIndex(
+            model_name='payment',
+            index=models.Index(fields=['succeeded_at'], include=('booking', 'amount_cents', 'kind', 'status'), name='ix_payments_succeeded_at'),
+        ),
         migrations.AddIndex(
             model_name='booking',
-            index=models.Index(fields=['station', 'customer'], name='ix_bookings_station_customer'),
+            index=models.Index(fields=['station', 'customer'], include=['id'], name='ix_bookings_station_customer'),
         ),
         migrations.AddIndex(
             model_name='booking',
