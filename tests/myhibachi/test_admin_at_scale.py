@@ -175,6 +175,8 @@ def test_a_list_past_the_counting_cap_says_more_than(scaled_data, db, monkeypatc
 
     assert response.context["cl"].paginator.capped
     assert "more than 50 audit log" in " ".join(response.text.split())
+    bookings = client_for(SUPER_ADMIN).get(reverse("admin:core_booking_changelist"))
+    assert "Select all (more than 50) bookings" in " ".join(bookings.text.split())  # not "all 50"
     assert not small.context["cl"].paginator.capped  # under the cap: the exact count
 
 
