@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Value
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -67,8 +67,30 @@ class SplitOrderPaginator(CappedCountPaginator):
 
 
 def _slice_parts(parts: Sequence[QuerySet], bottom: int, top: int) -> list:
-    """Rows bottom..top of the parts read one after the other; a part's size is counted only
-    when a page starts beyond it (a short slice of a part tells its size otherwise)."""
+    """Rows bottom..top of the parts read one after the other.
+
+    One query when the page starts in the first part (the first pages, the usual case): the
+    first part's slice and the head of each later part, in one UNION ALL, each branch an index
+    range scan with its LIMIT. A page that starts further on counts the parts before it.
+    """
+    wanted = top - bottom
+    branches = [
+        part.annotate(_part=Value(index, output_field=IntegerField()))[bottom:top]
+        if index == 0
+        # A page that starts in the first part takes the later parts from their beginning.
+        else part.annotate(_part=Value(index, output_field=IntegerField()))[:wanted]
+        for index, part in enumerate(parts)
+    ]
+    found = list(branches[0].union(*branches[1:], all=True)) if len(branches) > 1 else list(branches[0])
+    found.sort(key=lambda row: row._part)  # stable: each branch keeps its own order
+    first = [row for row in found if row._part == 0]
+    if first or bottom == 0:
+        return found[:wanted]
+    return _slice_parts_counted(parts, bottom, top)
+
+
+def _slice_parts_counted(parts: Sequence[QuerySet], bottom: int, top: int) -> list:
+    """A page that starts beyond the first part: each part before it is counted to place it."""
     rows: list = []
     offset = 0  # rows of the parts before this one
     for part in parts:
