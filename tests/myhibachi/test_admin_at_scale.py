@@ -254,3 +254,19 @@ def test_the_audit_log_search_finds_a_term_in_any_field_and_an_ip_address(scaled
     assert row in list(by_action_and_type.context["cl"].queryset)
     expected = AuditLog.objects.filter(actor_label__icontains=row.actor_label[1:6]).count()
     assert by_label.context["cl"].result_count == min(expected, CappedCountPaginator.cap)
+
+
+def test_the_bounded_date_drill_down_opens_a_years_months_and_a_months_days(scaled_data, db):
+    client = client_for(SUPER_ADMIN)
+    url = reverse("admin:core_booking_changelist")
+    first = Booking.objects.order_by("date").first().date
+
+    year = client.get(url, {"date__year": first.year})
+    month = client.get(url, {"date__year": first.year, "date__month": first.month})
+
+    assert f"date__month={first.month}" in year.text.replace("&amp;", "&")
+    days = {
+        b.day
+        for b in Booking.objects.filter(date__year=first.year, date__month=first.month).dates("date", "day")
+    }
+    assert {str(day) for day in days} <= set(re.findall(r"date__day=(\d+)", month.text))
