@@ -10,10 +10,12 @@ seed it first at the size to measure (nothing is written, every request is a GET
 
 For each model registered in the staff panel: the list, a search on it (when it has search
 fields), and the change page of the first row the user may see; then the dashboard (the panel's
-front page) and any --path given. Prints the median milliseconds of --repeat runs (after one
-warm-up), the database's share of it (db) and the queries of the page, per user. A page that
-does not answer 200 prints its status instead. Timings on a busy machine are noisy: compare
-runs made side by side.
+front page), the schedule pages (calendar, run sheet, feeds), the reports (index and each
+report) and any --path given. The planner's statistics are refreshed first (ANALYZE, as
+autovacuum does after a bulk load; a freshly seeded database has none). Prints the median
+milliseconds of --repeat runs (after one warm-up), the database's share of it (db) and the
+queries of the page, per user. A page that does not answer 200 prints its status instead.
+Timings on a busy machine are noisy: compare runs made side by side.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SUPER_ADMIN = "super_admin@myhibachi.test"
 STATION_MANAGER = "manager.fremont@myhibachi.test"
 SEARCH_TERM = "chen"  # a name in the demo (and in the scale seed's surnames)
+SCHEDULE_PAGES = ("staff-calendar", "staff-run-sheet", "staff-calendar-feeds")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,12 @@ def _pages(only: str | None, extra: list[str]) -> list[Page]:
         if model_admin.search_fields:
             pages.append(Page(f"{label} search", f"{changelist}?q={SEARCH_TERM}"))
         pages.append(Page(f"{label} change", f"change:{label}"))
+    if not only:
+        pages += [Page(name, reverse(name)) for name in SCHEDULE_PAGES]
+        from myhibachi.reports.definitions import REPORTS
+
+        pages.append(Page("staff-reports", reverse("staff-reports")))
+        pages += [Page(f"report {spec.slug}", reverse("staff-report", args=[spec.slug])) for spec in REPORTS]
     pages.extend(Page(path, path) for path in extra)
     return pages
 
@@ -139,6 +148,10 @@ def main() -> None:
         client.force_login(user)
         users[email] = (user, client)
 
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(f"bookings in the database: {Booking.objects.count()}; median of {args.repeat} runs")
     print(f"{'page':<44} {'super_admin ms':>15} {'db':>7} {'q':>4}  {'manager ms':>15} {'db':>7} {'q':>4}")
     for page in _pages(args.only, args.path):

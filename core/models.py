@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django_cryptography.fields import encrypt
 
+from kernel.db.trigram import trigram_index
 from kernel.models import UUIDModel
 
 
@@ -28,7 +29,15 @@ class Customer(UUIDModel):
         db_table = 'core"."customers'
         ordering = ["last_name", "first_name"]
         constraints = [models.UniqueConstraint(Lower("email"), name="uq_customers_email")]
-        indexes = [models.Index(fields=["phone"], name="ix_customers_phone")]
+        indexes = [
+            models.Index(fields=["phone"], name="ix_customers_phone"),
+            # The staff list's order, and its search box (identity/staff_panel/search.py).
+            models.Index(fields=["last_name", "first_name", "id"], name="ix_customers_name_id"),
+            trigram_index("first_name", "ix_customers_first_name_trgm"),
+            trigram_index("last_name", "ix_customers_last_name_trgm"),
+            trigram_index("email", "ix_customers_email_trgm"),
+            trigram_index("phone", "ix_customers_phone_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} <{self.email}>"
@@ -199,6 +208,15 @@ class Booking(UUIDModel):
             # The staff list's order and a chef's calendar, flat at 50,000 bookings (issue 15).
             models.Index(fields=["date", "slot", "id"], name="ix_bookings_date_slot_id"),
             models.Index(fields=["chef", "date"], name="ix_bookings_chef_date"),
+            # A manager's customers (those with a booking at their stations, identity.scoping)
+            # and the ids of their stations' bookings (payments, reviews and money joined to
+            # them), read from the index alone.
+            models.Index(fields=["station", "customer"], include=["id"], name="ix_bookings_station_customer"),
+            # A customer's bookings without reading them (a search by the customer's name).
+            models.Index(fields=["customer"], include=["id"], name="ix_bookings_customer_incl_id"),
+            # The staff search box (identity/staff_panel/search.py).
+            trigram_index("reference", "ix_bookings_reference_trgm"),
+            trigram_index("zone", "ix_bookings_zone_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -285,7 +303,16 @@ class Payment(UUIDModel):
     class Meta:
         db_table = 'core"."payments'
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["succeeded_at"], name="ix_payments_succeeded_at")]  # money reports
+        indexes = [
+            # Money by week or day (the dashboard, the reports), read from the index alone.
+            models.Index(
+                fields=["succeeded_at"],
+                include=["booking", "amount_cents", "kind", "status"],
+                name="ix_payments_succeeded_at",
+            ),
+            # The staff list, newest first (Django adds the primary key to the order).
+            models.Index(fields=["created_at", "id"], name="ix_payments_created_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="check_payment_amount_positive"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from kernel.db.trigram import trigram_index
 from kernel.models import UUIDModel
 
 
@@ -54,7 +55,16 @@ class Lead(UUIDModel):
     class Meta:
         db_table = 'crm"."leads'
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="ix_leads_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="ix_leads_status_created"),
+            # The staff list, newest first; a manager's customers (those with a lead at their
+            # stations, identity.scoping); the search box (identity/staff_panel/search.py).
+            models.Index(fields=["created_at", "id"], name="ix_leads_created_id"),
+            models.Index(fields=["station", "customer"], name="ix_leads_station_customer"),
+            trigram_index("first_name", "ix_leads_first_name_trgm"),
+            trigram_index("last_name", "ix_leads_last_name_trgm"),
+            trigram_index("notes", "ix_leads_notes_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(score__gte=0) & models.Q(score__lte=100), name="check_lead_score_range"

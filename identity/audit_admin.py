@@ -7,11 +7,15 @@ The audit log is append-only (the database refuses UPDATE and DELETE on audit.au
 so the admin offers no add, change or delete, not even to superusers.
 """
 
+import contextlib
+import ipaddress
+
 from django.apps import apps
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.text import smart_split, unescape_string_literal
 
-from audit.models import AuditLog, SecurityEvent
+from audit.models import AuditLog, SecurityEvent, search_document
 from identity import catalog
 from identity.models import Station
 from identity.scoping import security_events_visible
@@ -78,6 +82,7 @@ class AuditLogAdmin(ReadOnlyAdmin):
     )
     # Fixed choices only (no DISTINCT over the log); an action is found by the search box.
     list_filter = ("actor_type", ResourceTypeFilter, RoleFilter)
+    # Read through one trigram index on all of them at once (get_search_results).
     search_fields = ("action", "resource_type", "resource_id", "actor_label", "reason", "=ip_address")
     # No date_hierarchy: its year links are a DISTINCT over every row; the list is newest first.
     fieldsets = (
@@ -106,6 +111,19 @@ class AuditLogAdmin(ReadOnlyAdmin):
         # The log keeps no foreign keys; the station is named by a subquery, not a query per row.
         station_code = Station.objects.filter(pk=OuterRef("station_id")).values("code")[:1]
         return super().get_queryset(request).annotate(_station_code=Subquery(station_code))
+
+    def get_search_results(self, request, queryset, search_term):
+        # Each term is found in any of the text fields through the one trigram index of
+        # audit.models.search_document (not five ORed scans of 240,000 rows); a term that is
+        # an IP address also finds the rows from that address (its own index).
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            condition = Q(_search__contains=bit.upper())
+            with contextlib.suppress(ValueError):  # not an IP address
+                condition |= Q(ip_address=str(ipaddress.ip_address(bit)))
+            queryset = queryset.alias(_search=search_document()).filter(condition)
+        return queryset, False
 
     @admin.display(description="Actor", ordering="actor_label")
     def actor(self, obj: AuditLog) -> str:

@@ -101,6 +101,8 @@ class LeadAdmin(LeadActions, StationScopedAdmin):
 @admin.register(LeadContact)
 class LeadContactAdmin(StationScopedAdmin):
     station_path = "lead__station"
+    # By channel, then address: the order of ix_lead_contacts_handle (read through it, not sorted).
+    ordering = ("channel", "handle_or_address", "pk")
     list_display = ("handle_or_address", "channel", "verified", "lead", "created_at")
     list_filter = ("channel", "verified")
     search_fields = ("handle_or_address", "lead__first_name", "lead__last_name")

@@ -1,5 +1,6 @@
 from django.db import models
 
+from kernel.db.trigram import trigram_index
 from kernel.models import UUIDModel
 
 
@@ -21,7 +22,10 @@ class LeadContact(UUIDModel):
         constraints = [
             models.UniqueConstraint(fields=["lead", "channel", "handle_or_address"], name="uq_lead_contact")
         ]
-        indexes = [models.Index(fields=["channel", "handle_or_address"], name="ix_lead_contacts_handle")]
+        indexes = [
+            models.Index(fields=["channel", "handle_or_address"], name="ix_lead_contacts_handle"),
+            trigram_index("handle_or_address", "ix_lead_contacts_handle_trgm"),  # the staff search box
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.handle_or_address}"

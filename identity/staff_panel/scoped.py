@@ -13,6 +13,7 @@ policy of identity/scoping.py:
   user does not hold is refused with a message.
 - permissions: the model-level answer comes from the roles (identity/backends.py); on an
   object, the role must grant it at the object's station.
+- search: through the tables' indexes, one branch per related table (search.py).
 - audit: every add, change and delete (inline rows and bulk deletes included) writes an
   audit row in the admin's transaction: actor, primary role, station, IP, user agent, before
   and after values (the changed fields; never an encrypted field's plaintext, nor a password):
@@ -45,6 +46,7 @@ from identity.staff_panel.audit_trail import (
     audit_snapshot,
     flag_permission_denied,
 )
+from identity.staff_panel.pagination import CappedCountPaginator
 from identity.staff_panel.scoped_forms import (
     ScopedChoicesMixin,
     _model_label,
@@ -52,9 +54,25 @@ from identity.staff_panel.scoped_forms import (
     _station_refusal,
     _without,
 )
+from identity.staff_panel.search import IndexedSearchMixin
 
 
-class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter by a related row (station, chef) offering the rows of it the user may see.
+
+    The related admin's scoped queryset (a manager's stations, their stations' chefs): a
+    small table read by its key, where Django's RelatedOnlyFieldListFilter reads the DISTINCT
+    values of every listed row (90 ms for a manager's 36,000 payments).
+    """
+
+    def field_choices(self, field, request, model_admin):
+        related_admin = model_admin.admin_site._registry[field.related_model]
+        visible = related_admin.get_queryset(request).order_by().values("pk")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={"pk__in": visible})
+
+
+class StationScopedAdmin(IndexedSearchMixin, ScopedChoicesMixin, admin.ModelAdmin):
     """A ModelAdmin scoped to the user's stations and audited (see the module docstring).
 
     station_path: how a row reaches its station ("station", "booking__station", a tuple of
@@ -69,6 +87,8 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     # A filtered list counts its own rows only: the unfiltered total is a second COUNT(*)
     # over the whole table on every page (hundreds of ms at 240,000 audit rows).
     show_full_result_count = False
+    # ... and counts at most 10,000 rows: past that, "more than 10,000" (pagination.py).
+    paginator = CappedCountPaginator
     # Parts of a change page shown only to who holds a permission (at the row's station), e.g.
     # {"audit_trail": "audit.read", "payments_table": "payment.read"}.
     field_permissions: dict[str, str] = {}
@@ -98,8 +118,8 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return obj
 
     def get_list_filter(self, request):
-        # A filter by station, chef, customer, ... lists only the values found in the user's
-        # rows (Sacramento is not offered to Fremont's manager), in one query.
+        # A filter by station, chef, customer, ... lists only the rows the user may see
+        # (Sacramento is not offered to Fremont's manager), in one query.
         filters = super().get_list_filter(request)
         if sees_every_station(request.user):
             return filters
@@ -117,7 +137,7 @@ class StationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         related_admin = self.admin_site._registry.get(last.related_model)
         if getattr(related_admin, "station_path", None) is None:
             return entry
-        return (entry, admin.RelatedOnlyFieldListFilter)
+        return (entry, ScopedRelatedFieldListFilter)
 
     def _exists_unscoped(self, object_id, from_field) -> bool:
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
