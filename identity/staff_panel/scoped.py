@@ -89,6 +89,9 @@ class StationScopedAdmin(IndexedSearchMixin, ScopedChoicesMixin, admin.ModelAdmi
     show_full_result_count = False
     # ... and counts at most 10,000 rows: past that, "more than 10,000" (pagination.py).
     paginator = CappedCountPaginator
+    # 50 rows a page: a screenful and a half to scan, and what a page costs is mostly rendering
+    # its rows (at 50,000 bookings the database part of a list stays under 10 ms).
+    list_per_page = 50
     # Parts of a change page shown only to who holds a permission (at the row's station), e.g.
     # {"audit_trail": "audit.read", "payments_table": "payment.read"}.
     field_permissions: dict[str, str] = {}

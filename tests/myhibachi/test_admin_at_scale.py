@@ -7,6 +7,7 @@ second COUNT(*) of the whole table, a DISTINCT over the whole table for a filter
 hierarchy, and a station scope that ORs across joins.
 """
 
+import datetime
 import io
 import re
 
@@ -26,6 +27,7 @@ from identity.models import User
 from identity.scoping import scope_queryset
 from identity.staff_panel.pagination import CappedCountPaginator
 from myhibachi import dashboard
+from ops.models import BookingPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,20 @@ def test_the_bounded_date_drill_down_opens_a_years_months_and_a_months_days(scal
         for b in Booking.objects.filter(date__year=first.year, date__month=first.month).dates("date", "day")
     }
     assert {str(day) for day in days} <= set(re.findall(r"date__day=(\d+)", month.text))
+
+
+def test_the_slot_filter_offers_the_times_the_managers_stations_offer(scaled_data, db):
+    """The bookings list's slot filter: the slot times of the manager's stations' policies."""
+    BookingPolicy.objects.filter(station__code="CA-FREMONT-001").update(
+        slot_times=[datetime.time(11, 30), datetime.time(17, 30)]
+    )
+    client = client_for(STATION_MANAGER)
+    url = reverse("admin:core_booking_changelist")
+
+    response = client.get(url)
+
+    slot_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "slot")
+    offered = [choice["display"] for choice in slot_filter.choices(response.context["cl"])]
+    assert offered == ["All", "11:30", "17:30"]
+    assert client.get(url, {"slot": "17:30"}).status_code == 200
+    assert client.get(url, {"slot": "nonsense"}).status_code == 200
