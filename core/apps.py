@@ -30,3 +30,28 @@ class CoreConfig(AppConfig):
         from ops.time_off import register_time_off_hooks
 
         register_time_off_hooks(booked_references=chef_booked_references, clearer=chef_time_off_clear)
+
+        # Cached availability (core/availability.py) is retired by every change to what it is
+        # made of, in the writing transaction and after its commit: a booking (its station's
+        # version), a chef or a time-off row (every station's). A cache invalidation, not a
+        # business write, so model signals: they see every save() and delete(), whichever
+        # service, admin or command makes it. Bulk writes of these rows (the seed) bump by hand.
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from core.availability import availability_changed
+        from core.models import Booking
+        from ops.models import Chef, ChefAvailability
+
+        def booking_changed(instance: Booking, **kwargs) -> None:
+            availability_changed(station_id=instance.station_id)
+
+        def roster_changed(**kwargs) -> None:
+            availability_changed()
+
+        for signal in (post_save, post_delete):
+            signal.connect(booking_changed, sender=Booking, dispatch_uid=f"availability-booking-{signal}")
+            for model in (Chef, ChefAvailability):
+                signal.connect(
+                    roster_changed, sender=model, dispatch_uid=f"availability-{model.__name__}-{signal}"
+                )
+        post_migrate.connect(roster_changed, dispatch_uid="availability-migrate")

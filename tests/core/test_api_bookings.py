@@ -301,10 +301,12 @@ def test_availability_takes_the_same_queries_for_a_week_or_a_quarter(
             },
         )
 
-    ask(1)  # the station's booking rules are read once, then served from the cache
-    with django_assert_num_queries(5) as week:
+    ask(1)  # the catalogue and the station's booking rules are read once, then kept
+    with django_assert_num_queries(2) as week:  # the chefs; their time off and bookings
         assert ask(7).status_code == 200
     with django_assert_num_queries(len(week.captured_queries)):
+        assert ask(92).status_code == 200
+    with django_assert_num_queries(0):  # asked again while nothing changed: the cached answer
         assert ask(92).status_code == 200
 
 
