@@ -180,7 +180,8 @@ class BookingManageDetailApi(_ManageTokenApi):
         responses={200: BookingManageOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, token: str) -> Response:
-        return manage_response(self.booking(request, token))
+        booking = booking_from_manage_token(token, ip_address=client_ip(request), with_customer=False)
+        return manage_response(booking)
 
 
 class BookingManageCancelApi(_ManageTokenApi):

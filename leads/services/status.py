@@ -44,11 +44,12 @@ LEAD_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lead_convert_on_booking(*, customer: Customer, booking: Booking) -> Lead | None:
     """Mark the open leads of the booking customer's email or phone converted; None when none.
 
-    Runs inside booking_create's transaction and never fails it for want of a lead.
+    Runs inside booking_create's transaction (without a savepoint: an error here fails the
+    booking either way, as the hook propagates it) and never fails it for want of a lead.
     """
     handles = contact_handles(email=customer.email or "", phone=customer.phone or "", strict=False)
     if handles:
