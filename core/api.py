@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from audit.actor import Actor
 from core.api_output import booking_created_body, booking_manage_body, station_summary
 from core.availability import availability_days
+from core.manage_cache import manage_body_keep, manage_body_kept
 from core.models import Booking
 from core.payments.serializers import BookingCreatedWithPaymentOutputSerializer
 from core.selectors import booking_manage_view, reviews_public
@@ -180,8 +181,14 @@ class BookingManageDetailApi(_ManageTokenApi):
         responses={200: BookingManageOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, token: str) -> Response:
-        booking = booking_from_manage_token(token, ip_address=client_ip(request), with_customer=False)
-        return manage_response(booking)
+        body, key = manage_body_kept(token)
+        if body is None:
+            booking = booking_from_manage_token(token, ip_address=client_ip(request), with_customer=False)
+            view = booking_manage_view(booking=booking)
+            body = booking_manage_body(view)
+            if key is not None:
+                manage_body_keep(key, view, body)
+        return Response(body)
 
 
 class BookingManageCancelApi(_ManageTokenApi):

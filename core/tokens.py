@@ -71,6 +71,20 @@ def booking_from_manage_token(
     return booking
 
 
+def booking_id_of_signed_token(token: str) -> uuid.UUID | None:
+    """The booking id a token is signed for (no query: its nonce is not checked here).
+
+    Raises signing.BadSignature for a token we did not sign; None for a malformed one.
+    """
+    if not isinstance(token, str) or len(token) > 200:
+        return None
+    booking_hex = _signer().unsign(token).partition(_SEPARATOR)[0]
+    try:
+        return uuid.UUID(hex=booking_hex)
+    except ValueError:
+        return None
+
+
 def _booking_for(token: str, *, with_customer: bool = True) -> tuple[Booking | None, bool]:
     """The booking of a valid token, and whether the token is an emailed one."""
     if not isinstance(token, str) or len(token) > 200:
