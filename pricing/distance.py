@@ -104,11 +104,21 @@ class ZipCentroidDistanceProvider:
         return self._road_factor
 
     def miles_between_zip_and_point(self, zip_code: str, latitude: Decimal, longitude: Decimal) -> Decimal:
-        centroid = zip_centroid(zip_code)
-        if centroid is None:
+        miles = _road_miles(zip_code, latitude, longitude, self.road_factor)
+        if miles is None:
             raise UnknownZipCode(zip_code)
-        miles = Decimal(repr(great_circle_miles(*centroid, latitude, longitude))) * self.road_factor
-        return miles.quantize(MILES_PRECISION, rounding=ROUND_HALF_UP)
+        return miles
+
+
+@lru_cache(maxsize=8192)
+def _road_miles(zip_code: str, latitude: Decimal, longitude: Decimal, road_factor: Decimal) -> Decimal | None:
+    """Road miles from a ZIP code's centroid to a point (None: a ZIP we cannot place); a pure
+    function of its arguments, so remembered: a quote measures every station on every request."""
+    centroid = zip_centroid(zip_code)
+    if centroid is None:
+        return None
+    miles = Decimal(repr(great_circle_miles(*centroid, latitude, longitude))) * road_factor
+    return miles.quantize(MILES_PRECISION, rounding=ROUND_HALF_UP)
 
 
 def get_distance_provider(
