@@ -111,6 +111,14 @@ class BookingWindow:
             return f"Bookings must start at least {duration_words(self.rules.booking_min_lead)} from now."
         return None
 
+    def state_key(self) -> str:
+        """What decides which slots are bookable, as text: two windows with the same key leave
+        the same slots of any range bookable (the earliest start's day, which of that day's
+        slots start late enough, and the last date)."""
+        day = self.earliest_start.date()
+        flags = "".join("1" if self._starts_late_enough(day, slot) else "0" for slot in self.slot_times)
+        return f"{day.isoformat()}.{flags}.{self.last_date.isoformat()}"
+
     def bookable(self, date: datetime.date, slot: datetime.time) -> bool:
         return slot in self.slot_times and date <= self.last_date and self._starts_late_enough(date, slot)
 
@@ -193,6 +201,41 @@ def _occupancy_from_database(
     return Occupancy(start=start, slot_times=slot_times, chef_ids=chef_ids, free=tuple(free))
 
 
+def _occupancy_key(
+    *, station: Station, start: datetime.date, end: datetime.date, slot_times: tuple[datetime.time, ...]
+) -> str | None:
+    """The cache key of the range's occupancy under the current versions (one round trip), or
+    None when the cache cannot keep versions (then nothing cached may be trusted)."""
+    bookings_version = STATION_BOOKINGS_VERSION.format(station_id=station.pk)
+    tokens = versions_read([bookings_version, ROSTER_VERSION])
+    if None in tokens.values():
+        return None
+    return _OCCUPANCY_KEY.format(
+        station_id=station.pk.hex,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        slots=",".join(slot.strftime("%H%M") for slot in slot_times),
+        bookings=tokens[bookings_version],
+        roster=tokens[ROSTER_VERSION],
+    )
+
+
+def _occupancy_under(
+    key: str | None,
+    *,
+    station: Station,
+    start: datetime.date,
+    end: datetime.date,
+    slot_times: tuple[datetime.time, ...],
+) -> Occupancy:
+    occupancy = cache.get(key) if key is not None else None
+    if not isinstance(occupancy, Occupancy):
+        occupancy = _occupancy_from_database(station=station, start=start, end=end, slot_times=slot_times)
+        if key is not None:
+            cache.set(key, occupancy, _OCCUPANCY_SECONDS)
+    return occupancy
+
+
 def station_occupancy(
     *, station: Station, start: datetime.date, end: datetime.date, slot_times: tuple[datetime.time, ...]
 ) -> Occupancy:
@@ -200,22 +243,8 @@ def station_occupancy(
 
     One round trip for the versions and one for the answer; on a miss, two queries.
     """
-    tokens = versions_read([STATION_BOOKINGS_VERSION.format(station_id=station.pk), ROSTER_VERSION])
-    if None in tokens.values():  # the cache cannot keep versions: never trust a cached answer
-        return _occupancy_from_database(station=station, start=start, end=end, slot_times=slot_times)
-    key = _OCCUPANCY_KEY.format(
-        station_id=station.pk.hex,
-        start=start.isoformat(),
-        end=end.isoformat(),
-        slots=",".join(slot.strftime("%H%M") for slot in slot_times),
-        bookings=tokens[STATION_BOOKINGS_VERSION.format(station_id=station.pk)],
-        roster=tokens[ROSTER_VERSION],
-    )
-    occupancy = cache.get(key)
-    if not isinstance(occupancy, Occupancy):
-        occupancy = _occupancy_from_database(station=station, start=start, end=end, slot_times=slot_times)
-        cache.set(key, occupancy, _OCCUPANCY_SECONDS)
-    return occupancy
+    key = _occupancy_key(station=station, start=start, end=end, slot_times=slot_times)
+    return _occupancy_under(key, station=station, start=start, end=end, slot_times=slot_times)
 
 
 def station_availability(
@@ -256,9 +285,18 @@ def station_availability(
 def availability_days(
     *, station: Station, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
 ) -> list[dict]:
-    """The availability API's days as plain data (AvailabilityDayOutputSerializer's shape)."""
+    """The availability API's days as plain data (AvailabilityDayOutputSerializer's shape).
+
+    Kept in the shared cache beside the occupancy it is built from, under the window's state
+    (which slots it leaves bookable): a repeated question costs the versions and one GET.
+    """
     window = booking_window(station=station, now=now)
-    occupancy = station_occupancy(station=station, start=start, end=end, slot_times=window.slot_times)
+    key = _occupancy_key(station=station, start=start, end=end, slot_times=window.slot_times)
+    days_key = f"{key}:days:{window.state_key()}" if key is not None else None
+    days = cache.get(days_key) if days_key is not None else None
+    if isinstance(days, list):
+        return days
+    occupancy = _occupancy_under(key, station=station, start=start, end=end, slot_times=window.slot_times)
     labels = [slot_label(slot) for slot in window.slot_times]
     days = []
     for day in range((end - start).days + 1):
@@ -268,6 +306,8 @@ def availability_days(
             remaining = occupancy.free_count(day, index) if window.bookable(date, slot) else 0
             slots.append({"slot": labels[index], "available": remaining > 0, "remaining": remaining})
         days.append({"date": date.isoformat(), "slots": slots})
+    if days_key is not None:
+        cache.set(days_key, days, _OCCUPANCY_SECONDS)
     return days
 
 

@@ -1,12 +1,15 @@
 """Cached availability is never stale after a commit: every booking, time-off and chef change retires it."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 
 from core.availability import availability_changed
 from ops.models import BookingPolicy
 from ops.policy import booking_rules_forget
-from tests.core.conftest import SIX_PM, event_date
+from tests.core.conftest import LA, SIX_PM, event_date
 from tests.core.test_api_bookings import body
 from tests.ops.factories import ChefAvailabilityFactory, ChefFactory
 
@@ -103,3 +106,23 @@ def test_new_slot_times_in_the_booking_policy_are_answered_at_once(api_client, s
         AVAILABILITY_URL, {"zip_code": "94539", "start": DAY.isoformat(), "end": DAY.isoformat()}
     )
     assert response.json()["days"][0]["slots"] == [{"slot": "18:00", "available": True, "remaining": 2}]
+
+
+def test_a_kept_answer_follows_the_clock_past_the_minimum_lead(api_client, station, two_chefs):
+    # Given a 6 pm slot 48 hours and 30 minutes ahead, asked once (the answer is now kept)
+    six_pm = datetime.datetime.combine(event_date(3), SIX_PM, tzinfo=LA)
+    asked = {"zip_code": "94539", "start": event_date(3).isoformat(), "end": event_date(3).isoformat()}
+
+    def six_pm_slot():
+        (slot,) = [
+            s
+            for s in api_client.get(AVAILABILITY_URL, asked).json()["days"][0]["slots"]
+            if s["slot"] == "18:00"
+        ]
+        return slot
+
+    with time_machine.travel(six_pm - datetime.timedelta(hours=48, minutes=30), tick=False):
+        assert six_pm_slot() == {"slot": "18:00", "available": True, "remaining": 2}
+    # When an hour passes with nothing written, then the slot is inside 48 hours: not bookable
+    with time_machine.travel(six_pm - datetime.timedelta(hours=47, minutes=30), tick=False):
+        assert six_pm_slot() == {"slot": "18:00", "available": False, "remaining": 0}
