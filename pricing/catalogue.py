@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -34,6 +35,7 @@ class TravelRules:
 @dataclass(frozen=True)
 class Catalogue:
     version: str | None
+    loaded_at: float  # time.monotonic() of the load
     policies: tuple[PricingPolicy, ...]  # active, newest effective_from first
     addons: dict[str, AddonItem]  # active, by code
     stations: tuple[Station, ...]  # active, by name
@@ -67,6 +69,10 @@ class Catalogue:
 
 _lock = threading.Lock()
 _current: Catalogue | None = None
+# Bounds how long a process keeps its copy even while the version says it is current: only a
+# cache that is not shared between processes (local memory, without REDIS_URL) needs it, since
+# there another process's bump never reaches this one.
+MAX_AGE_SECONDS = 5 * 60
 
 
 def _load(version: str | None) -> Catalogue:
@@ -75,6 +81,7 @@ def _load(version: str | None) -> Catalogue:
         configs.setdefault(config.station_id, []).append(config)
     return Catalogue(
         version=version,
+        loaded_at=time.monotonic(),
         policies=tuple(PricingPolicy.objects.filter(is_active=True).order_by("-effective_from")),
         addons={item.code: item for item in AddonItem.objects.filter(is_active=True)},
         stations=tuple(Station.objects.filter(is_active=True).order_by("name")),
@@ -92,7 +99,12 @@ def catalogue() -> Catalogue:
     global _current
     version = version_read(CATALOGUE)
     kept = _current
-    if version is not None and kept is not None and kept.version == version:
+    if (
+        version is not None
+        and kept is not None
+        and kept.version == version
+        and time.monotonic() - kept.loaded_at < MAX_AGE_SECONDS
+    ):
         return kept
     loaded = _load(version)
     with _lock:

@@ -1,14 +1,17 @@
 """The process's pricing catalogue: read once, retired by the shared version every write bumps."""
 
 import datetime
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import post_migrate
 
 from identity.models import Station
 from kernel.versions import CATALOGUE, version_bump, version_read
+from pricing import catalogue as catalogue_module
 from pricing.catalogue import catalogue
 from pricing.models import AddonItem, PricingPolicy
 from pricing.quote import quote_compute
@@ -101,3 +104,24 @@ def test_the_quote_station_is_a_copy_the_caller_may_change(priced):
     station.name = "Changed by a caller"
 
     assert catalogue().stations[0].name == "Fremont"
+
+
+def test_the_seed_bumps_the_version_and_its_prices_are_quoted(db):
+    before = version_read(CATALOGUE)
+
+    call_command("seed", stdout=io.StringIO())
+
+    assert version_read(CATALOGUE) != before
+    assert quote_compute(zip_code="94539", party_adults=20).lines[0].unit_cents == 5500
+
+
+def test_a_process_rereads_its_copy_after_its_longest_age_even_without_a_bump(priced, monkeypatch):
+    assert adult_price() == 5500
+    with connection.cursor() as cursor:
+        cursor.execute('UPDATE "pricing"."pricing_policy" SET adult_price_cents = 6200')
+    assert adult_price() == 5500
+
+    # A cache that is not shared between processes never carries another one's bump.
+    monkeypatch.setattr(catalogue_module, "MAX_AGE_SECONDS", 0)
+
+    assert adult_price() == 6200
