@@ -1,8 +1,11 @@
 """Writing the audit trail and security events. Everyone calls these; they call no one."""
 
+import contextlib
 import datetime
 import decimal
 import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
@@ -57,11 +60,14 @@ def audit_log_write(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditLog:
-    """Append one audit row; call it inside the transaction of the change it records."""
+    """Append one audit row; call it inside the transaction of the change it records.
+
+    Inside `audit_batch()` the row is inserted with the batch's others when the block ends.
+    """
     if instance is not None:
         resource_type = resource_type or instance._meta.label_lower
         resource_id = resource_id or str(instance.pk)
-    return AuditLog.objects.create(
+    row = AuditLog(
         actor_type=actor.type,
         actor_id=actor.id,
         actor_label=actor.label,
@@ -76,6 +82,39 @@ def audit_log_write(
         after=_json_safe(after) if after is not None else None,
         reason=reason,
     )
+    batch = _batch.get()
+    if batch is None:
+        row.save(force_insert=True)
+    else:
+        # created_at is stamped row by row as the batch is inserted: their order is kept.
+        batch.append(row)
+    return row
+
+
+# The audit rows of the innermost open audit_batch() of this thread (or task), or None.
+_batch: ContextVar[list[AuditLog] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextlib.contextmanager
+def audit_batch() -> Iterator[None]:
+    """Insert the audit rows written inside the block in one statement when it ends.
+
+    For a service that writes several rows in one transaction (a booking: its customer, the
+    booking, a converted lead): open it inside that transaction, so the rows commit or roll
+    back with the change. A block that raises inserts nothing: its transaction is rolled back.
+    Nested blocks join the outermost one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    rows: list[AuditLog] = []
+    token = _batch.set(rows)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if rows:
+        AuditLog.objects.bulk_create(rows)
 
 
 def security_event_record(

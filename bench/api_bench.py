@@ -4,10 +4,14 @@ Serves the app with gunicorn (2 sync workers) on the embedded PostgreSQL, in a d
 of its own (`myhibachi_bench`, recreated each run, demo data seeded), and measures in one
 run: quote, availability (31 days), booking create, a booking's manage view (GET by its
 token), and a trivial DRF JSON view on the same server (the ceiling), behind the same throttle
-class as the endpoints. Prints requests per second, p50/p95 latency and the ratio to
-the ceiling. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
+class as the endpoints. Every scenario is run --runs times (3); the ratio to the ceiling is
+taken within each run, and the medians are printed with the web workers' CPU per request.
+A last phase asks quote and availability from --burst-concurrency clients (32) and prints
+p50 and p95. With REDIS_URL set, caches and throttles are in Redis, as in production.
+Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
 
-    .venv/bin/python bench/api_bench.py [--requests 300] [--concurrency 4]
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/api_bench.py \\
+        [--requests 300] [--concurrency 4] [--runs 3] [--burst-concurrency 32]
 """
 
 import argparse
@@ -69,7 +73,7 @@ def _free_port() -> int:
 def _start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            str(Path(PYTHON).parent / "gunicorn"),
             "myhibachi.wsgi:application",
             "--workers",
             "2",
@@ -215,10 +219,36 @@ def _scenarios(run_id: str, manage_token: str) -> list[Scenario]:
     ]
 
 
+def _measure(
+    port: int,
+    server_pid: int,
+    scenario: Scenario,
+    *,
+    requests: int,
+    concurrency: int,
+    time_limit: float,
+    first: int,
+) -> dict:
+    """A warm-up (request numbers of its own, a booking per number), then the measured run."""
+    _run(port, scenario, requests=20, concurrency=concurrency, time_limit=10, first=first + requests)
+    cpu_before = _cpu_seconds(server_pid)
+    result = _run(port, scenario, requests, concurrency, time_limit, first=first)
+    # The web workers' CPU per request (the database's own CPU is not in it).
+    result["cpu_ms"] = (_cpu_seconds(server_pid) - cpu_before) * 1000 / max(result["requests"], 1)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=300, help="requests per scenario")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--requests", type=int, default=300, help="requests per scenario and run")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads of the ratio runs")
+    parser.add_argument("--runs", type=int, default=3, help="runs of every scenario; medians are printed")
+    parser.add_argument(
+        "--burst-concurrency",
+        type=int,
+        default=32,
+        help="client threads of the latency phase (quote and availability; 0 to skip it)",
+    )
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per scenario at most")
     args = parser.parse_args()
 
@@ -226,37 +256,83 @@ def main() -> None:
     manage_token = _prepare_database()
     port = _free_port()
     server = _start_server(port)
+    scenarios = _scenarios(run_id=str(int(time.time())), manage_token=manage_token)
+    runs: list[list[dict]] = []
+    burst: list[dict] = []
     try:
-        results = []
-        for scenario in _scenarios(run_id=str(int(time.time())), manage_token=manage_token):
-            # Warm-up, with request numbers of its own (a booking per number).
-            _run(
-                port, scenario, requests=20, concurrency=args.concurrency, time_limit=10, first=args.requests
+        for run in range(args.runs):
+            print(f"run {run + 1} of {args.runs}...", flush=True)
+            # Each run books under request numbers of its own: capacity, not a rerun, decides 201/409.
+            first = run * (args.requests + 20)
+            runs.append(
+                [
+                    _measure(
+                        port,
+                        server.pid,
+                        scenario,
+                        requests=args.requests,
+                        concurrency=args.concurrency,
+                        time_limit=args.time_limit,
+                        first=first,
+                    )
+                    for scenario in scenarios
+                ]
             )
-            cpu_before = _cpu_seconds(server.pid)
-            result = _run(port, scenario, args.requests, args.concurrency, args.time_limit)
-            # The web workers' CPU per request (the database's own CPU is not in it).
-            result["cpu_ms"] = (_cpu_seconds(server.pid) - cpu_before) * 1000 / max(result["requests"], 1)
-            results.append(result)
+        if args.burst_concurrency:
+            print(f"latency at {args.burst_concurrency} concurrent clients...", flush=True)
+            for scenario in scenarios[:3]:  # the ceiling, quote, availability
+                burst.append(
+                    _measure(
+                        port,
+                        server.pid,
+                        scenario,
+                        requests=max(args.requests, 20 * args.burst_concurrency),
+                        concurrency=args.burst_concurrency,
+                        time_limit=args.time_limit,
+                        first=0,
+                    )
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    ceiling = results[0]["rps"]
+    cache = os.environ.get("REDIS_URL") or "local memory (no REDIS_URL: throttles and caches per process)"
     print(
-        f"\ngunicorn 2 sync workers, {args.concurrency} client threads, "
-        f"{os.cpu_count()} cores, embedded PostgreSQL"
+        f"\ngunicorn 2 sync workers, {args.concurrency} client threads, {os.cpu_count()} cores, "
+        f"embedded PostgreSQL, cache {cache}, load average {os.getloadavg()[0]:.2f} at the end"
     )
     print(
-        f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9} "
+        f"ratio = req/s of the endpoint / req/s of the ceiling in the same run; medians of {args.runs} runs"
+    )
+    print(
+        f"{'scenario':<30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'x ceiling':>9} {'(runs)':>16} "
         f"{'cpu ms/req':>10}  statuses"
     )
-    for result in results:
-        ratio = result["rps"] / ceiling if ceiling else 0.0
+    for index, scenario in enumerate(scenarios):
+        results = [run[index] for run in runs]
+        ratios = [run[index]["rps"] / run[0]["rps"] if run[0]["rps"] else 0.0 for run in runs]
+        statuses: dict[int, int] = {}
+        for result in results:
+            for code, count in result["statuses"].items():
+                statuses[code] = statuses.get(code, 0) + count
         print(
-            f"{result['name']:<30} {result['requests']:>5} {result['rps']:>8.1f} {result['p50_ms']:>8.1f} "
-            f"{result['p95_ms']:>8.1f} {ratio:>9.2f} {result['cpu_ms']:>10.2f}  {result['statuses']}"
+            f"{scenario.name:<30} {statistics.median(r['rps'] for r in results):>8.1f} "
+            f"{statistics.median(r['p50_ms'] for r in results):>8.1f} "
+            f"{statistics.median(r['p95_ms'] for r in results):>8.1f} "
+            f"{statistics.median(ratios):>9.2f} {' '.join(f'{ratio:.2f}' for ratio in ratios):>16} "
+            f"{statistics.median(r['cpu_ms'] for r in results):>10.2f}  {statuses}"
         )
+    if burst:
+        print(f"\nlatency at {args.burst_concurrency} concurrent clients (target: p95 <= 3 x p50)")
+        print(
+            f"{'scenario':<30} {'req':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p95/p50':>8}  statuses"
+        )
+        for result in burst:
+            spread = result["p95_ms"] / result["p50_ms"]
+            print(
+                f"{result['name']:<30} {result['requests']:>5} {result['rps']:>8.1f} "
+                f"{result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f} {spread:>8.2f}  {result['statuses']}"
+            )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,6 @@ through its manage token. Reads go through selectors, writes through services; e
 the one error shape of kernel.api.exception_handler.
 """
 
-import logging
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -16,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.actor import Actor
-from core.availability import station_availability
+from core.api_output import booking_created_body, booking_manage_body, station_summary
+from core.availability import availability_days
+from core.manage_cache import manage_body_keep, manage_body_kept
 from core.models import Booking
 from core.payments.serializers import BookingCreatedWithPaymentOutputSerializer
 from core.selectors import booking_manage_view, reviews_public
@@ -44,16 +44,14 @@ from core.services.bookings import (
     booking_reschedule,
 )
 from core.services.customers import customer_update_contact
-from core.services.payments import payment_deposit_intent
 from core.services.reviews import review_create
-from core.tokens import booking_from_manage_token, manage_token_for
+from core.tokens import booking_from_manage_token
 from kernel.client_ip import client_ip
 from kernel.errors import ServiceError
 from kernel.openapi import INVALID, NO_PRICING_POLICY, THROTTLED, TOO_LARGE, documented_error
 from ops.policy import booking_rules
 from pricing.distance import serving_station_for_zip
 
-logger = logging.getLogger(__name__)
 # The default booking policy in words, for the OpenAPI descriptions (per station at run time).
 _RULES = booking_rules().as_context()
 
@@ -78,9 +76,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 def manage_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) -> Response:
-    return Response(
-        BookingManageOutputSerializer(booking_manage_view(booking=booking)).data, status=status_code
-    )
+    return Response(booking_manage_body(booking_manage_view(booking=booking)), status=status_code)
 
 
 class AvailabilityListApi(APIView):
@@ -105,8 +101,8 @@ class AvailabilityListApi(APIView):
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]
         station = serving_station_for_zip(query.validated_data["zip_code"], on_date=start).station
-        days = station_availability(station=station, start=start, end=end)
-        return Response(AvailabilityOutputSerializer({"station": station, "days": days}).data)
+        days = availability_days(station=station, start=start, end=end)
+        return Response({"station": station_summary(station), "days": days})
 
 
 class BookingCreateApi(APIView):
@@ -161,32 +157,7 @@ class BookingCreateApi(APIView):
             actor=Actor.customer_of_request(request, label=data["customer"]["email"]),
             idempotency_key=key or None,
         )
-        output = BookingCreatedWithPaymentOutputSerializer(
-            {
-                "reference": booking.reference,
-                "status": booking.status,
-                "date": booking.date,
-                "slot": booking.slot,
-                "station": booking.station,
-                "quote": booking.quote,
-                "total_due_cents": booking.total_due_cents,
-                "deposit_due_cents": booking.deposit_due_cents,
-                "deposit_due_at": booking.deposit_due_at,
-                "manage_token": manage_token_for(booking),
-                "payment": _deposit_payment(booking),
-            }
-        )
-        return Response(output.data, status=status.HTTP_201_CREATED)
-
-
-def _deposit_payment(booking: Booking) -> dict | None:
-    # After the booking's commit: a slow or unreachable Stripe never holds its locks, and never
-    # fails the booking (the deposit endpoint of the manage link returns the intent later).
-    try:
-        return payment_deposit_intent(booking=booking)
-    except ServiceError:
-        logger.warning("No deposit PaymentIntent for booking %s yet", booking.reference, exc_info=True)
-        return None
+        return Response(booking_created_body(booking), status=status.HTTP_201_CREATED)
 
 
 class _ManageTokenApi(APIView):
@@ -210,7 +181,14 @@ class BookingManageDetailApi(_ManageTokenApi):
         responses={200: BookingManageOutputSerializer, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, token: str) -> Response:
-        return manage_response(self.booking(request, token))
+        body, key = manage_body_kept(token)
+        if body is None:
+            booking = booking_from_manage_token(token, ip_address=client_ip(request), with_customer=False)
+            view = booking_manage_view(booking=booking)
+            body = booking_manage_body(view)
+            if key is not None:
+                manage_body_keep(key, view, body)
+        return Response(body)
 
 
 class BookingManageCancelApi(_ManageTokenApi):

@@ -46,14 +46,15 @@ def manage_token_for(booking: Booking, *, emailed: bool = False) -> str:
 
 
 def booking_from_manage_token(
-    token: str, *, ip_address: str | None = None, require_emailed: bool = False
+    token: str, *, ip_address: str | None = None, require_emailed: bool = False, with_customer: bool = True
 ) -> Booking:
     """The booking the token was issued for; NotFoundError, and a security event, for any other token.
 
     require_emailed: only a token from a message to the customer's email is accepted (403
-    emailed_link_required for the one the booking form was answered with).
+    emailed_link_required for the one the booking form was answered with). with_customer=False
+    for a read that shows nothing of the customer (the manage view): the booking and its station only.
     """
-    booking, emailed = _booking_for(token)
+    booking, emailed = _booking_for(token, with_customer=with_customer)
     if booking is not None and require_emailed and not emailed:
         raise EmailedLinkRequiredError(
             "Open the link in the email we sent you to change your contact details.",
@@ -70,7 +71,21 @@ def booking_from_manage_token(
     return booking
 
 
-def _booking_for(token: str) -> tuple[Booking | None, bool]:
+def booking_id_of_signed_token(token: str) -> uuid.UUID | None:
+    """The booking id a token is signed for (no query: its nonce is not checked here).
+
+    Raises signing.BadSignature for a token we did not sign; None for a malformed one.
+    """
+    if not isinstance(token, str) or len(token) > 200:
+        return None
+    booking_hex = _signer().unsign(token).partition(_SEPARATOR)[0]
+    try:
+        return uuid.UUID(hex=booking_hex)
+    except ValueError:
+        return None
+
+
+def _booking_for(token: str, *, with_customer: bool = True) -> tuple[Booking | None, bool]:
     """The booking of a valid token, and whether the token is an emailed one."""
     if not isinstance(token, str) or len(token) > 200:
         return None, False
@@ -86,8 +101,11 @@ def _booking_for(token: str) -> tuple[Booking | None, bool]:
         booking_id = uuid.UUID(hex=booking_hex)
     except ValueError:
         return None, False
-    booking = Booking.objects.select_related("station", "customer").filter(pk=booking_id).first()
-    if booking is None:
+    try:
+        # get(), not first(): no ORDER BY to build and run for a primary-key lookup.
+        related = ("station", "customer") if with_customer else ("station",)
+        booking = Booking.objects.select_related(*related).get(pk=booking_id)
+    except Booking.DoesNotExist:
         return None, False
     # Compare the nonce in constant time: it is part of the secret.
     if not nonce or not signing.constant_time_compare(nonce, booking.manage_nonce):

@@ -9,10 +9,19 @@ from django.utils import timezone
 
 from kernel.contact import normalize_email
 from kernel.models import UUIDModel
+from kernel.versions import CATALOGUE, VersionBumpingQuerySet
+
+
+class StationQuerySet(VersionBumpingQuerySet):
+    """Bulk writes to stations retire every process's copy of the pricing catalogue."""
+
+    version_name = CATALOGUE
 
 
 class Station(UUIDModel):
     """A service location; chefs are based here and it serves the area within its radius."""
+
+    objects = StationQuerySet.as_manager()
 
     name = models.CharField(max_length=100)
     code = models.CharField(max_length=40, unique=True, help_text="e.g. CA-FREMONT-001")

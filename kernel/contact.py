@@ -1,5 +1,6 @@
 """Normalising how people are reached: emails in one normal form (NFKC, case-folded), phones in E.164."""
 
+import functools
 import unicodedata
 
 import phonenumbers
@@ -23,10 +24,20 @@ def normalize_email(email: str) -> str:
 
 def normalize_phone(phone: str, *, field: str = "phone", region: str = "US") -> str:
     """'(510) 555-1234' -> '+15105551234'; a clear error for anything that is not a phone number."""
-    try:
-        parsed = phonenumbers.parse(phone.strip(), region)
-    except phonenumbers.NumberParseException as exc:
-        raise ServiceError("Enter a valid phone number.", field=field) from exc
-    if not phonenumbers.is_valid_number(parsed):
+    e164 = _e164(phone.strip(), region)
+    if e164 is None:
         raise ServiceError("Enter a valid phone number.", field=field)
+    return e164
+
+
+@functools.lru_cache(maxsize=1024)
+def _e164(phone: str, region: str) -> str | None:
+    # Parsed once per process and number: one request normalises the same phone in several
+    # services (the booking's contact, its customer, the lead it converts).
+    try:
+        parsed = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -24,7 +24,7 @@ from leads.serializers import (
 )
 from leads.services import lead_capture, lead_funnel_event_record
 from pricing.quote import quote_compute
-from pricing.serializers import QuoteOutputSerializer
+from pricing.serializers import QuoteOutputSerializer, quote_output
 
 UNAVAILABLE = NO_PRICING_POLICY
 
@@ -74,7 +74,7 @@ class QuoteComputeApi(APIView):
             items=items,
             on_date=data["date"],
         )
-        body = QuoteOutputSerializer(quote.as_dict()).data
+        body = quote_output(quote.as_dict())
 
         contact = data["contact"] or {}
         if contact.get("email") or contact.get("phone"):

@@ -6,6 +6,7 @@ the driving distance. A provider that calls a routing API can replace it through
 settings.DISTANCE_PROVIDER (a dotted path to a class built without arguments).
 """
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -16,12 +17,14 @@ from typing import Protocol
 
 import zipcodes
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from identity.models import Station
 from kernel.error_codes import PricingErrors
 from kernel.errors import ServiceError
-from pricing.selectors import pricing_policy_in_effect, stations_active
+from pricing.catalogue import Catalogue, catalogue
+from pricing.selectors import pricing_policy_in_effect
 
 DEFAULT_ROAD_FACTOR = Decimal("1.25")
 EARTH_RADIUS_MILES = 3958.8
@@ -101,11 +104,21 @@ class ZipCentroidDistanceProvider:
         return self._road_factor
 
     def miles_between_zip_and_point(self, zip_code: str, latitude: Decimal, longitude: Decimal) -> Decimal:
-        centroid = zip_centroid(zip_code)
-        if centroid is None:
+        miles = _road_miles(zip_code, latitude, longitude, self.road_factor)
+        if miles is None:
             raise UnknownZipCode(zip_code)
-        miles = Decimal(repr(great_circle_miles(*centroid, latitude, longitude))) * self.road_factor
-        return miles.quantize(MILES_PRECISION, rounding=ROUND_HALF_UP)
+        return miles
+
+
+@lru_cache(maxsize=8192)
+def _road_miles(zip_code: str, latitude: Decimal, longitude: Decimal, road_factor: Decimal) -> Decimal | None:
+    """Road miles from a ZIP code's centroid to a point (None: a ZIP we cannot place); a pure
+    function of its arguments, so remembered: a quote measures every station on every request."""
+    centroid = zip_centroid(zip_code)
+    if centroid is None:
+        return None
+    miles = Decimal(repr(great_circle_miles(*centroid, latitude, longitude))) * road_factor
+    return miles.quantize(MILES_PRECISION, rounding=ROUND_HALF_UP)
 
 
 def get_distance_provider(
@@ -144,36 +157,46 @@ def serving_station_for_zip(
     on_date: date | None = None,
     road_factor: Decimal | None = None,
     provider: DistanceProvider | None = None,
+    rows: Catalogue | None = None,
 ) -> ServingStation:
     """The nearest active station whose maximum distance covers the ZIP code, with its travel rules.
 
     Travel rules are the station's, overridden by its TravelFeeConfig in effect on the date
     (today). Raises InvalidZipCode, UnknownZipCode or OutsideServiceArea (field "zip_code").
-    One query for the stations (plus one for the road factor when neither it nor a provider
-    is given).
+    From the process's catalogue (`rows`, else read now): no query while it is current. The
+    station returned is a copy the caller may keep.
     """
     zip_code = normalize_zip(zip_code)
-    provider = provider or get_distance_provider(road_factor=road_factor, on_date=on_date)
+    on_date = on_date or timezone.localdate()
+    rows = rows or catalogue()
+    if provider is None:
+        if road_factor is None:
+            policy = rows.policy_on(on_date)
+            road_factor = policy.road_factor if policy else DEFAULT_ROAD_FACTOR
+        provider = get_distance_provider(road_factor=road_factor, on_date=on_date)
 
-    candidates = [
-        ServingStation(
-            station=station,
-            distance_miles=provider.miles_between_zip_and_point(
-                zip_code, station.latitude, station.longitude
-            ),
-            free_miles=station.effective_free_miles,
-            price_per_mile_cents=station.effective_price_per_mile_cents,
-            max_distance_miles=station.effective_max_distance_miles,
+    candidates = []
+    for station in rows.stations:
+        travel = rows.travel_rules(station, on_date)
+        candidates.append(
+            ServingStation(
+                station=station,
+                distance_miles=provider.miles_between_zip_and_point(
+                    zip_code, station.latitude, station.longitude
+                ),
+                free_miles=travel.free_miles,
+                price_per_mile_cents=travel.price_per_mile_cents,
+                max_distance_miles=travel.max_distance_miles,
+            )
         )
-        for station in stations_active(on_date=on_date)
-    ]
     if not candidates:
         raise OutsideServiceArea(f"{zip_code} is outside our service area.")
 
     # Ties go to the station code, so that the same ZIP always lands at the same station.
     covering = [c for c in candidates if c.distance_miles <= c.max_distance_miles]
     if covering:
-        return min(covering, key=lambda c: (c.distance_miles, c.station.code))
+        best = min(covering, key=lambda c: (c.distance_miles, c.station.code))
+        return dataclasses.replace(best, station=rows.station_copy(best.station))
     nearest = min(candidates, key=lambda c: (c.distance_miles, c.station.code))
     raise OutsideServiceArea(
         f"{zip_code} is outside our service area ({nearest.distance_miles} miles from our nearest "

@@ -3,10 +3,19 @@ from decimal import Decimal
 from django.db import models
 
 from kernel.models import UUIDModel
+from kernel.versions import CATALOGUE, VersionBumpingQuerySet
+
+
+class CatalogueQuerySet(VersionBumpingQuerySet):
+    """Bulk writes to the catalogue's rows retire every process's copy (pricing/catalogue.py)."""
+
+    version_name = CATALOGUE
 
 
 class PricingPolicy(UUIDModel):
     """The business's prices and rules; the newest active policy in effect applies."""
+
+    objects = CatalogueQuerySet.as_manager()
 
     name = models.CharField(max_length=100, default="Standard")
     effective_from = models.DateField()
@@ -35,6 +44,8 @@ class PricingPolicy(UUIDModel):
 class MenuItem(UUIDModel):
     """What every meal can include: the base proteins and the included sides."""
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Category(models.TextChoices):
         PROTEIN = "protein", "Base protein"
         INCLUDED = "included", "Included with every meal"
@@ -58,6 +69,8 @@ class MenuItem(UUIDModel):
 class AddonItem(UUIDModel):
     """A priced extra, per serving: an upgrade replaces a protein, an add-on is on top."""
 
+    objects = CatalogueQuerySet.as_manager()
+
     class Kind(models.TextChoices):
         UPGRADE = "upgrade", "Protein upgrade"
         ADDON = "addon", "Add-on"
@@ -80,6 +93,8 @@ class AddonItem(UUIDModel):
 
 class TravelFeeConfig(UUIDModel):
     """Overrides a station's travel defaults from an effective date on."""
+
+    objects = CatalogueQuerySet.as_manager()
 
     station = models.ForeignKey(
         "identity.Station", on_delete=models.CASCADE, related_name="travel_fee_configs"

@@ -15,6 +15,7 @@ from identity.models import Station
 from kernel.error_codes import PricingErrors
 from kernel.errors import ServiceError
 from kernel.money import format_cents, round_cents
+from pricing.catalogue import catalogue
 from pricing.distance import normalize_zip, serving_station_for_zip
 from pricing.models import AddonItem
 from pricing.selectors import PricingUnavailable, current_policy
@@ -117,11 +118,13 @@ def _requested_items(items: Sequence[Mapping]) -> dict[str, int]:
     return quantities
 
 
-def _item_lines(quantities: dict[str, int], *, guests_choosing_proteins: int) -> list[QuoteLine]:
-    """One line per requested upgrade or add-on, priced per serving from the database."""
+def _item_lines(
+    quantities: dict[str, int], *, guests_choosing_proteins: int, addons: Mapping[str, AddonItem]
+) -> list[QuoteLine]:
+    """One line per requested upgrade or add-on, priced per serving from the catalogue."""
     if not quantities:
         return []
-    found = {item.code: item for item in AddonItem.objects.filter(code__in=quantities, is_active=True)}
+    found = {code: addons[code] for code in quantities if code in addons}
     unknown = [code for code in quantities if code not in found]
     if unknown:
         raise ServiceError(
@@ -158,7 +161,8 @@ def quote_compute(
     """The price of a party at a ZIP code with the prices in effect on the date (today).
 
     Raises ServiceError (field at fault) for an invalid party or item, the distance errors for
-    the ZIP code, and PricingUnavailable when no policy is in effect. At most three queries.
+    the ZIP code, and PricingUnavailable when no policy is in effect. No query while the
+    process's catalogue is current (pricing/catalogue.py), four when it was just changed.
     """
     zip_code = normalize_zip(zip_code)
     # One date for the policy and the travel rules, even across midnight.
@@ -168,7 +172,10 @@ def quote_compute(
     _check_count(party_toddlers, field="party_toddlers", noun="toddlers", minimum=0)
     quantities = _requested_items(items)
 
-    policy = current_policy(on_date)
+    rows = catalogue()
+    policy = rows.policy_on(on_date)
+    if policy is None:
+        current_policy(on_date)  # raises PricingUnavailable, in the one wording
     lines = [
         QuoteLine.priced(
             code="adult", label="Adults (13+)", quantity=party_adults, unit_cents=policy.adult_price_cents
@@ -189,7 +196,7 @@ def quote_compute(
                 unit_cents=policy.toddler_price_cents,
             )
         )
-    lines += _item_lines(quantities, guests_choosing_proteins=party_adults + party_kids)
+    lines += _item_lines(quantities, guests_choosing_proteins=party_adults + party_kids, addons=rows.addons)
 
     food_cents = sum(line.total_cents for line in lines)
     minimum_applied = food_cents < policy.party_minimum_cents
@@ -205,7 +212,7 @@ def quote_compute(
         )
         food_cents = policy.party_minimum_cents
 
-    serving = serving_station_for_zip(zip_code, on_date=on_date, road_factor=policy.road_factor)
+    serving = serving_station_for_zip(zip_code, on_date=on_date, road_factor=policy.road_factor, rows=rows)
     billable_miles = max(Decimal(0), serving.distance_miles - serving.free_miles)
     travel_fee_cents = round_cents(billable_miles * serving.price_per_mile_cents)
     tax_cents = round_cents(Decimal(food_cents + travel_fee_cents) * serving.station.tax_rate_percent / 100)

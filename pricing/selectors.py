@@ -9,6 +9,7 @@ from django.utils import timezone
 from identity.models import Station
 from kernel.error_codes import PricingErrors
 from kernel.errors import ServiceError
+from pricing.catalogue import catalogue
 from pricing.models import AddonItem, MenuItem, PricingPolicy, TravelFeeConfig
 
 
@@ -20,13 +21,11 @@ class PricingUnavailable(ServiceError):
 
 
 def pricing_policy_in_effect(on_date: date | None = None) -> PricingPolicy | None:
-    """The active policy with the latest effective_from on or before the date (today), or None."""
-    on_date = on_date or timezone.localdate()
-    return (
-        PricingPolicy.objects.filter(is_active=True, effective_from__lte=on_date)
-        .order_by("-effective_from")
-        .first()
-    )
+    """The active policy with the latest effective_from on or before the date (today), or None.
+
+    From the process's catalogue (pricing/catalogue.py): shared, read it and never change it.
+    """
+    return catalogue().policy_on(on_date or timezone.localdate())
 
 
 def current_policy(on_date: date | None = None) -> PricingPolicy:
@@ -69,34 +68,27 @@ def stations_active(*, on_date: date | None = None) -> QuerySet[Station]:
     )
 
 
-def _menu_rows() -> list[tuple[str, str, str, str, int]]:
-    """Active menu and add-on items as (kind, code, name, description, price_cents), one query.
-
-    MenuItem.category (protein, included) and AddonItem.kind (upgrade, addon) never share a
-    value, so one UNION keeps them apart.
-    """
-    fields = ("code", "name", "description", "price_cents", "sort_order")
-    menu = MenuItem.objects.filter(is_active=True).values_list("category", *fields)
-    addons = AddonItem.objects.filter(is_active=True).values_list("kind", *fields)
-    return list(menu.union(addons, all=True).order_by("sort_order", "name", "code"))
-
-
 def menu_read(*, on_date: date | None = None) -> dict:
     """The menu as customers see it: prices, proteins, included items, upgrades, add-ons, rules.
 
-    Two queries: the policy in effect, and the active items.
+    From the process's catalogue: no query while it is current.
     """
     policy = current_policy(on_date)
+    rows = catalogue()
+    items = [(item.category, item) for item in rows.menu_items] + [
+        (item.kind, item) for item in rows.addons.values()
+    ]
+    items.sort(key=lambda pair: (pair[1].sort_order, pair[1].name, pair[1].code))
     groups: dict[str, list[dict]] = {
         MenuItem.Category.PROTEIN: [],
         MenuItem.Category.INCLUDED: [],
         AddonItem.Kind.UPGRADE: [],
         AddonItem.Kind.ADDON: [],
     }
-    for kind, code, name, description, price_cents, _sort_order in _menu_rows():
-        item = {"code": code, "name": name, "description": description}
+    for kind, row in items:
+        item = {"code": row.code, "name": row.name, "description": row.description}
         if kind in (AddonItem.Kind.UPGRADE, AddonItem.Kind.ADDON):
-            item["price_cents"] = price_cents
+            item["price_cents"] = row.price_cents
         groups[kind].append(item)
     return {
         "prices": {

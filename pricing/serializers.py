@@ -85,3 +85,33 @@ class QuoteOutputSerializer(serializers.Serializer):
         source="balance_cents", help_text="total_due_cents minus deposit_due_cents: paid on the day."
     )
     station = QuoteStationOutputSerializer()
+
+
+def quote_output(quote: dict) -> dict:
+    """QuoteOutputSerializer(quote).data as a plain dict, for the hot paths (the quote endpoint).
+
+    The serializer stays the documented shape (OpenAPI) and the reference: a test holds the two
+    equal. `quote` is Quote.as_dict() (or a booking's stored copy of it).
+    """
+    return {
+        "lines": [
+            {
+                "code": line["code"],
+                "label": line["label"],
+                "quantity": line["quantity"],
+                "unit_cents": line["unit_cents"],
+                "total_cents": line["total_cents"],
+            }
+            for line in quote["lines"]
+        ],
+        "food_cents": quote["food_cents"],
+        "minimum_applied": quote["minimum_applied"],
+        "party_minimum_cents": quote["party_minimum_cents"],
+        "travel_fee_cents": quote["travel_fee_cents"],
+        "distance_miles": str(quote["distance_miles"]),
+        "tax_cents": quote["tax_cents"],
+        "total_due_cents": quote["total_cents"],
+        "deposit_due_cents": quote["deposit_cents"],
+        "due_after_deposit_cents": quote["balance_cents"],
+        "station": {"code": quote["station"]["code"], "name": quote["station"]["name"]},
+    }

@@ -48,9 +48,9 @@ class DepositIntentCreateApi(APIView):
         tags=["payments"],
         summary="The deposit PaymentIntent of a booking",
         description=(
-            "For a booking awaiting its deposit, the PaymentIntent to pay it with Stripe.js. "
-            "Always the same intent for the same booking, never a second one: use it when the "
-            "booking's response carried `payment: null` (the provider was unreachable then)."
+            "For a booking awaiting its deposit, the PaymentIntent to pay it with Stripe.js: the "
+            "payment step (`payment.intent_url` of the booking's answer). Made on the first call "
+            "and the same intent on every later one, never a second."
         ),
         parameters=[TOKEN],
         request=None,

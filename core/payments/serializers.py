@@ -23,13 +23,21 @@ class StripeEventAckOutputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["received", "processed", "ignored", "failed"])
 
 
-class BookingCreatedWithPaymentOutputSerializer(BookingCreatedOutputSerializer):
-    """The booking-create answer (core.api) with the deposit PaymentIntent to pay it with."""
+class DepositStepOutputSerializer(serializers.Serializer):
+    """How to pay the deposit. Booking calls no payment provider: the PaymentIntent is made when
+    the customer reaches the payment step, by POSTing to `intent_url` (the same intent every time)."""
 
-    payment = PaymentIntentOutputSerializer(
-        allow_null=True,
-        help_text=(
-            "The deposit PaymentIntent; null when the payment provider was unreachable: get it "
-            "later from POST /api/v1/bookings/manage/{token}/deposit/."
-        ),
+    amount_cents = serializers.IntegerField(help_text="The deposit due.")
+    currency = serializers.CharField()
+    due_by = serializers.DateTimeField(help_text="An unpaid booking is cancelled after this.")
+    intent_url = serializers.CharField(
+        help_text="POST here (no body) for the PaymentIntent: /api/v1/bookings/manage/{token}/deposit/."
+    )
+
+
+class BookingCreatedWithPaymentOutputSerializer(BookingCreatedOutputSerializer):
+    """The booking-create answer (core.api), with how to pay its deposit."""
+
+    payment = DepositStepOutputSerializer(
+        allow_null=True, help_text="How to pay the deposit; null when no deposit is due."
     )

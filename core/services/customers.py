@@ -25,7 +25,6 @@ EMAIL_CONSENT_TEXT = (
 NAME_MAX_LENGTH = 100
 
 
-@transaction.atomic
 def customer_find_or_create(
     *,
     email: str,
@@ -49,7 +48,30 @@ def customer_find_or_create(
         raise ServiceError("Enter an email address.", field="customer.email")
     first_name, last_name = _checked_name(first_name, "first_name"), _checked_name(last_name, "last_name")
     phone = normalize_phone(phone, field="customer.phone") if phone else ""
+    # Checked above, written below. No savepoint inside a caller's transaction (a booking's):
+    # a failure here fails it anyway; the insert below keeps the one savepoint it needs.
+    with transaction.atomic(savepoint=False):
+        return _find_or_insert(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            sms_consent=sms_consent,
+            email_consent=email_consent,
+            actor=actor,
+        )
 
+
+def _find_or_insert(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    sms_consent: bool,
+    email_consent: bool,
+    actor: Actor,
+) -> Customer:
     customer = _locked_by_email(email)
     if customer is not None:
         return customer

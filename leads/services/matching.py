@@ -5,7 +5,7 @@ import hashlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import connection
-from django.db.models import Q
+from django.db.models import QuerySet
 
 from crm.models import Lead
 from kernel.contact import normalize_email, normalize_phone
@@ -56,22 +56,43 @@ def contacts_lock(handles: list[tuple[str, str]]) -> None:
         )
         for channel, handle in handles
     )
+    if not keys:
+        return
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        # One round trip: unnest yields the keys in the array's (sorted) order, and the locks
+        # are taken row by row in that order.
+        cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key", [keys])
 
 
-def contacts_match(handles: list[tuple[str, str]]) -> Q:
-    match = Q()
-    for channel, handle in handles:
-        match |= Q(contacts__channel=channel, contacts__handle_or_address=handle)
-    return match
+def lead_ids_matching(handles: list[tuple[str, str]], *, customer_id=None) -> QuerySet:
+    """The ids of the leads reached at any of the contacts (or of the customer), as a subquery.
+
+    A UNION of indexed lookups (lead contacts by (channel, handle), leads by customer), not an
+    OR across a LEFT JOIN of leads and their contacts, which reads both tables whole.
+    """
+    parts = [
+        LeadContact.objects.filter(channel=channel, handle_or_address=handle).order_by().values("lead_id")
+        for channel, handle in handles
+    ]
+    if customer_id is not None:
+        parts.append(Lead.objects.filter(customer_id=customer_id).order_by().values("pk"))
+    if not parts:
+        return Lead.objects.none().values("pk")
+    first, *rest = parts
+    return first.union(*rest, all=True) if rest else first
 
 
 def open_lead_matching(handles: list[tuple[str, str]]) -> Lead | None:
     """The most recent open lead reached at any of the contacts, locked; None when there is none."""
-    lead_ids = Lead.objects.filter(contacts_match(handles)).exclude(status__in=CLOSED_STATUSES).values("pk")
-    return Lead.objects.select_for_update().filter(pk__in=lead_ids).order_by("-created_at").first()
+    if not handles:
+        return None
+    return (
+        Lead.objects.select_for_update()
+        .filter(pk__in=lead_ids_matching(handles))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def contacts_of(lead: Lead) -> set[tuple[str, str]]:

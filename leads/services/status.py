@@ -1,7 +1,6 @@
 """A lead's status: staff moving it along the funnel, and conversion when its contact books."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.actor import Actor
@@ -15,7 +14,7 @@ from kernel.errors import ConflictError, ServiceError
 from leads.models import LeadContact, LeadContext, LeadEvent
 from leads.services.capture import BOOKING_ACTOR
 from leads.services.funnel import inquiry_consent_apply
-from leads.services.matching import CLOSED_STATUSES, contact_handles, contacts_lock, contacts_match
+from leads.services.matching import CLOSED_STATUSES, contact_handles, contacts_lock, lead_ids_matching
 from leads.services.scores import rescore
 
 # The staff transitions between lead statuses. It lives here rather than beside Lead.Status
@@ -45,19 +44,22 @@ LEAD_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lead_convert_on_booking(*, customer: Customer, booking: Booking) -> Lead | None:
     """Mark the open leads of the booking customer's email or phone converted; None when none.
 
-    Runs inside booking_create's transaction and never fails it for want of a lead.
+    Runs inside booking_create's transaction (without a savepoint: an error here fails the
+    booking either way, as the hook propagates it) and never fails it for want of a lead.
     """
     handles = contact_handles(email=customer.email or "", phone=customer.phone or "", strict=False)
-    match = Q(customer=customer)
     if handles:
         contacts_lock(handles)
-        match |= contacts_match(handles)
-    lead_ids = Lead.objects.filter(match).exclude(status__in=CLOSED_STATUSES).values("pk")
-    leads = list(Lead.objects.select_for_update().filter(pk__in=lead_ids).order_by("-created_at"))
+    leads = list(
+        Lead.objects.select_for_update()
+        .filter(pk__in=lead_ids_matching(handles, customer_id=customer.pk))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("-created_at")
+    )
     if not leads:
         return None
     now = timezone.now()

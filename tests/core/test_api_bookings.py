@@ -301,10 +301,12 @@ def test_availability_takes_the_same_queries_for_a_week_or_a_quarter(
             },
         )
 
-    ask(1)  # the station's booking rules are read once, then served from the cache
-    with django_assert_num_queries(5) as week:
+    ask(1)  # the catalogue and the station's booking rules are read once, then kept
+    with django_assert_num_queries(2) as week:  # the chefs; their time off and bookings
         assert ask(7).status_code == 200
     with django_assert_num_queries(len(week.captured_queries)):
+        assert ask(92).status_code == 200
+    with django_assert_num_queries(0):  # asked again while nothing changed: the cached answer
         assert ask(92).status_code == 200
 
 
@@ -344,3 +346,25 @@ def test_92_days_of_availability_can_be_asked_at_once(station, api_client):
 
     assert response.status_code == 200
     assert len(response.json()["days"]) == 92
+
+
+# What booking create costs (README "Benchmark"), counted inside the test's transaction (the
+# booking's own transaction is a savepoint here, BEGIN/COMMIT in production): the customer
+# (looked up, inserted in a savepoint), the duplicate check, the chef claim and its re-check,
+# the insert (in a savepoint: a reference clash is retried), the lead match (one lock statement,
+# one UNION lookup), the assistant's conversations (two savepoints of its own), and the audit
+# rows in one INSERT. It was 39 with the deposit PaymentIntent made in the request.
+BOOKING_CREATE_MAX_QUERIES = 20
+
+
+def test_booking_create_stays_within_its_query_budget_and_calls_no_payment_provider(
+    station, api_client, django_assert_max_num_queries
+):
+    ChefFactory.create_batch(2, station=station)
+    api_client.post(URL, body(), format="json")  # the catalogue and the station's rules, read once
+
+    with django_assert_max_num_queries(BOOKING_CREATE_MAX_QUERIES):
+        response = api_client.post(URL, body(customer={"email": "grace@example.com"}), format="json")
+
+    assert response.status_code == 201, response.content
+    assert not Booking.objects.get(reference=response.json()["reference"]).payments.exists()

@@ -60,9 +60,14 @@ def test_the_menu_follows_price_changes_and_hides_inactive_items(api_client, pri
     assert "edamame" not in addons
 
 
-def test_the_menu_is_read_in_two_queries(api_client, priced, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+def test_the_menu_is_read_from_the_process_catalogue_without_a_query(
+    api_client, priced, django_assert_max_num_queries, django_assert_num_queries
+):
+    with django_assert_max_num_queries(5):  # the catalogue, read once
         api_client.get("/api/v1/menu/")
+
+    with django_assert_num_queries(0):
+        assert api_client.get("/api/v1/menu/").status_code == 200
 
 
 def test_without_a_pricing_policy_the_menu_is_unavailable_in_the_error_shape(api_client, menu):

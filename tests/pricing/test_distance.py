@@ -220,10 +220,15 @@ def test_another_stations_travel_fee_configuration_does_not_apply(policy):
 
 
 @pytest.mark.django_db
-def test_finding_the_serving_station_takes_one_query_for_the_stations(policy, django_assert_num_queries):
+def test_finding_the_serving_station_reads_no_query_once_the_catalogue_is_read(
+    policy, django_assert_num_queries
+):
     fremont = StationFactory()
     SacramentoStationFactory()
     TravelFeeConfigFactory(station=fremont)
+    serving_station_for_zip("94539", road_factor=Decimal("1.25"))  # the process reads the catalogue
 
-    with django_assert_num_queries(1):
-        serving_station_for_zip("94539", road_factor=Decimal("1.25"))
+    with django_assert_num_queries(0):
+        serving = serving_station_for_zip("94539", road_factor=Decimal("1.25"))
+
+    assert serving.station == fremont

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.actor import Actor
-from audit.services import audit_log_write
+from audit.services import audit_batch, audit_log_write
 from core.availability import booking_window_error
 from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
 from core.models import Booking
@@ -141,6 +141,16 @@ def booking_create(
 
 @transaction.atomic
 def _booking_create_atomic(
+    *, request: BookingRequest, actor: Actor, idempotency_key: str | None, staff: StaffBookingOptions | None
+) -> Booking:
+    # The customer's, the booking's and a converted lead's audit rows: one INSERT at the end.
+    with audit_batch():
+        return _booking_create_checked(
+            request=request, actor=actor, idempotency_key=idempotency_key, staff=staff
+        )
+
+
+def _booking_create_checked(
     *, request: BookingRequest, actor: Actor, idempotency_key: str | None, staff: StaffBookingOptions | None
 ) -> Booking:
     if staff is not None and actor.type != "user":

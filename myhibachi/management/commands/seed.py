@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.availability import availability_changed
 from myhibachi.seeding.demo import Login, seed_demo
 from myhibachi.seeding.reference import seed_booking_policies, seed_reference
 from myhibachi.seeding.rows import SeedReport
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             seed_booking_policies(report)
             for kind, count in (seed_scale(scale) if scale else {}).items():
                 report.created[f"scale x{scale}: {kind}"] += count
+            # Bookings and time off are bulk-inserted (no model signals): retire cached availability.
+            availability_changed()
 
         if report.changed:
             self.stdout.write(self.style.SUCCESS("Seeded:"))

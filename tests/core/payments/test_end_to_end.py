@@ -34,11 +34,17 @@ def generous_throttle(settings):
 def test_book_pay_cancel_in_time_and_the_deposit_comes_back(
     api_client, station, chef, stripe_http, deliver, django_capture_on_commit_callbacks
 ):
-    # Book: the answer carries the deposit PaymentIntent.
+    # Book: no call to Stripe; the answer says how to pay the deposit.
     booked = api_client.post("/api/v1/bookings/", booking_body(), format="json")
 
     assert booked.status_code == 201, booked.content
-    payment = booked.json()["payment"]
+    step = booked.json()["payment"]
+    assert (step["amount_cents"], step["currency"]) == (10000, "usd")
+    assert step["intent_url"] == f"/api/v1/bookings/manage/{booked.json()['manage_token']}/deposit/"
+    assert stripe_http.posts("/v1/payment_intents") == []
+
+    # The payment step: the deposit PaymentIntent is made now.
+    payment = api_client.post(step["intent_url"]).json()
     assert payment["provider"] == "stripe"
     assert payment["publishable_key"] == "pk_test_123"
     assert payment["amount_cents"] == 10000
@@ -104,18 +110,18 @@ def test_book_pay_cancel_in_time_and_the_deposit_comes_back(
     ]
 
 
-def test_stripe_unreachable_at_booking_gives_payment_null_and_the_manage_link_creates_it_once(
+def test_booking_needs_no_payment_provider_and_the_payment_step_creates_the_intent_once(
     api_client, station, chef, stripe_http
 ):
     stripe_http.down = True
     booked = api_client.post("/api/v1/bookings/", booking_body(), format="json")
 
     assert booked.status_code == 201
-    assert booked.json()["payment"] is None
     assert Booking.objects.get().status == "deposit_pending"
+    url = booked.json()["payment"]["intent_url"]
+    assert api_client.post(url).status_code == 503  # Stripe is down at the payment step: ask again
 
     stripe_http.down = False
-    url = f"/api/v1/bookings/manage/{booked.json()['manage_token']}/deposit/"
     first = api_client.post(url)
     second = api_client.post(url)
 
@@ -129,9 +135,10 @@ def test_with_the_fake_gateway_booking_and_paying_works_with_no_stripe_account(
     api_client, station, chef, fake_gateway
 ):
     booked = api_client.post("/api/v1/bookings/", booking_body(), format="json").json()
+    intent = api_client.post(booked["payment"]["intent_url"]).json()
 
-    assert booked["payment"]["provider"] == "fake"
-    paid = api_client.post(f"/api/v1/payments/fake/{booked['payment']['payment_intent_id']}/succeed/")
+    assert intent["provider"] == "fake"
+    paid = api_client.post(f"/api/v1/payments/fake/{intent['payment_intent_id']}/succeed/")
 
     assert paid.status_code == 200
     assert Booking.objects.get(reference=booked["reference"]).status == "confirmed"
