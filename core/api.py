@@ -267,10 +267,11 @@ class BookingManagePartyChangeApi(_ManageTokenApi):
             "The same party fields as booking create (`party_adults`, `party_kids`, "
             "`party_toddlers`, `items`); the items listed replace the booking's. The server "
             "reprices the party (party minimum, at most two upgrades per guest); what was paid "
-            "stays paid and the balance due follows the new total. Up to 72 hours before the "
-            "event. 400 for an invalid party or item (`too_many_upgrades`, `unknown_item`); 409 "
-            "`change_window_closed` inside 72 hours, `invalid_transition` for a booking that is "
-            "no longer active."
+            "stays paid and the balance due follows the new total. Up to the station's change "
+            f"cutoff before the event ({_RULES['change_cutoff']} unless its booking policy "
+            "says otherwise). 400 for an invalid party or item (`too_many_upgrades`, "
+            "`unknown_item`); 409 `change_window_closed` inside the cutoff, `invalid_transition` "
+            "for a booking that is no longer active."
         ),
         parameters=[TOKEN_PARAMETER],
         request=BookingPartyChangeInputSerializer,
@@ -306,9 +307,10 @@ class BookingManageAddressChangeApi(_ManageTokenApi):
         summary="Move the event to another address",
         description=(
             "The address as in booking create. A new ZIP code is re-quoted (the travel fee may "
-            "change the total). Up to 72 hours before the event. 400 (field `address.zip_code`) "
-            "outside the service area or in another station's area; 409 `change_window_closed` "
-            "inside 72 hours."
+            "change the total). Up to the station's change cutoff before the event "
+            f"({_RULES['change_cutoff']} unless its booking policy says otherwise). 400 "
+            "(field `address.zip_code`) outside the service area or in another station's area; "
+            "409 `change_window_closed` inside the cutoff."
         ),
         parameters=[TOKEN_PARAMETER],
         request=BookingAddressChangeInputSerializer,

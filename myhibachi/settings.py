@@ -25,7 +25,9 @@ TESTING = env.bool("MYHIBACHI_TESTING", default="pytest" in sys.modules)
 if PRODUCTION:
     missing = [
         name
-        for name in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS")
+        # REDIS_URL: the throttles and the caches that every write retires (kernel/versions.py)
+        # must be shared by every process, or one worker serves what another has changed.
+        for name in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "REDIS_URL")
         if not env.str(name, default="")
     ]
     if missing:

@@ -79,7 +79,8 @@ class QuoteOutputSerializer(serializers.Serializer):
     tax_cents = serializers.IntegerField()
     total_due_cents = serializers.IntegerField(source="total_cents", help_text="Food + travel fee + tax.")
     deposit_due_cents = serializers.IntegerField(
-        source="deposit_cents", help_text="Due within 24 hours of booking; never above the total."
+        source="deposit_cents",
+        help_text="Due by the booking's deposit deadline (its station's policy); never above the total.",
     )
     due_after_deposit_cents = serializers.IntegerField(
         source="balance_cents", help_text="total_due_cents minus deposit_due_cents: paid on the day."

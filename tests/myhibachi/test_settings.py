@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEY": "a-different-long-random-field-encryption-key-0123456789",
     "ALLOWED_HOSTS": "api.myhibachichef.com",
     "CELERY_BROKER_URL": "redis://cache.internal:6379/1",
+    "REDIS_URL": "redis://cache.internal:6379/0",
     "MYHIBACHI_TESTING": "0",
 }
 
@@ -34,7 +35,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    for missing in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS"):
+    for missing in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "REDIS_URL"):
         env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
 
         result = _manage("check", env=env)

@@ -232,6 +232,7 @@ PRODUCTION_ENVIRONMENT = {
     "FIELD_ENCRYPTION_KEY": "another-field-encryption-key-for-this-test-0123456789",
     "ALLOWED_HOSTS": "myhibachi.test",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+    "REDIS_URL": "redis://127.0.0.1:6379/2",
 }
 
 
