@@ -8,7 +8,6 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
-from core.selectors import customer_by_email
 from kernel.contact import normalize_email, normalize_phone
 from kernel.errors import ServiceError
 
@@ -84,7 +83,7 @@ def _find_or_insert(
         # theirs is the customer, and the caller's transaction carries on with it, locked.
         existing = _locked_by_email(email)
         if existing is None:  # a conflict, yet no customer at this email: a genuine error
-            raise IntegrityError(f"Customer {email!r} conflicts with a row customer_by_email does not find.")
+            raise IntegrityError(f"Customer {email!r} conflicts with a row _locked_by_email does not find.")
         return existing
     audit_log_write(actor=actor, action="customer.create", instance=customer, after=snapshot(customer))
     return customer
@@ -200,5 +199,17 @@ def _insert_unless_taken(customer: Customer) -> bool:
     return inserted
 
 
+# The customer at an email (already normalised), locked. Narrowed by LOWER(email), the unique
+# index's expression (uq_customers_email), so one index lookup; `__iexact` (UPPER) found no index
+# and read the whole table on every booking. Equality of the normalised forms decides, as in
+# core.selectors.customer_by_email: stored emails are normalised, so the one that equals the
+# wanted address always has the same LOWER().
+_LOCKED_BY_EMAIL = 'SELECT * FROM "core"."customers" WHERE lower(email) = lower(%s) FOR UPDATE'
+
+
 def _locked_by_email(email: str) -> Customer | None:
-    return customer_by_email(email, queryset=Customer.objects.select_for_update())
+    wanted = normalize_email(email or "")
+    if not wanted:
+        return None
+    candidates = Customer.objects.raw(_LOCKED_BY_EMAIL, [wanted])
+    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)
