@@ -25,10 +25,14 @@ class BookingCreated:
     customer: Customer
 
 
-# Sent by booking_create INSIDE the booking's transaction, after the booking and its audit row
-# are written and before its notifications are scheduled. A receiver writes in that same
-# transaction (leads marks the customer's open leads converted: leads/apps.py); an exception it
-# raises rolls the booking back, so a receiver that must never fail a booking catches its own.
+# Sent AFTER the booking commits, by core's follow-up task (`core.booking_created_followup`,
+# enqueued by booking_create on commit: core/services/bookings/followup.py), inside the task's
+# transaction. Receivers run in registration order and write in that one transaction: leads
+# marks the customer's open leads converted, then the assistant links the customer's
+# conversations (leads/apps.py, ai/apps.py). An exception rolls every receiver's writes back and
+# the task retries; a sweep sends the hook again for the last hours' bookings (a lost enqueue).
+# So a receiver must be idempotent (a second send for the same booking changes nothing), must
+# not assume it runs seconds after the booking, and never fails the booking (it is committed).
 booking_created: Hook[BookingCreated] = Hook("booking_created")
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from core.services import messaging, payments, reminders
+from core.services.bookings import followup
 from core.services.manage_links import customer_manage_links_send
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -64,6 +65,27 @@ def booking_event_notify(
             booking_id=UUID(booking_id), event=event, occurrence=occurrence, context=context
         )
     )
+
+
+@shared_task(
+    name="core.booking_created_followup",
+    # Any failure of a receiver rolled all of them back: try again, a few times, spaced out;
+    # the sweep below sends the hook again for whatever is still left.
+    autoretry_for=(Exception,),
+    max_retries=5,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
+def booking_created_followup(booking_id: str) -> bool:
+    """The layers above act on a committed booking (core.hooks.booking_created)."""
+    return followup.booking_created_followup(booking_id=UUID(booking_id))
+
+
+@shared_task(name="core.booking_created_followups_sweep", **SWEEP_RETRIES)
+def booking_created_followups_sweep() -> int:
+    """The follow-up again for the last hours' bookings (a lost enqueue); receivers are idempotent."""
+    return followup.booking_created_followups_sweep()
 
 
 @shared_task(name="core.payment_refund_after_cancellation", **SWEEP_RETRIES)

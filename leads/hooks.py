@@ -19,7 +19,7 @@ from leads.services.matching import contact_handles, open_lead_matching
 
 
 def convert_leads_of_new_booking(event: BookingCreated) -> None:
-    """Inside the booking's transaction: the customer's open leads are converted."""
+    """After the booking committed (core's follow-up task): the customer's open leads are converted."""
     lead_convert_on_booking(customer=event.customer, booking=event.booking)
 
 

@@ -1,12 +1,13 @@
 """Customers: found by email, never duplicated, consent recorded only when given."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import sql
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
-from core.selectors import customer_by_email
 from kernel.contact import normalize_email, normalize_phone
 from kernel.errors import ServiceError
 
@@ -77,15 +78,12 @@ def _find_or_insert(
         return customer
     customer = Customer(email=email, first_name=first_name, last_name=last_name, phone=phone)
     _grant_consent(customer, sms_consent=sms_consent, email_consent=email_consent, now=timezone.now())
-    try:
-        # A savepoint: when another request creates the same email first, only this
-        # insert is undone and the caller's transaction carries on with the re-read.
-        with transaction.atomic():
-            customer.save(force_insert=True)
-    except IntegrityError:
+    if not _insert_unless_taken(customer):
+        # Another request created the same email first (this INSERT waited for it to commit):
+        # theirs is the customer, and the caller's transaction carries on with it, locked.
         existing = _locked_by_email(email)
-        if existing is None:  # not the email constraint: a genuine error
-            raise
+        if existing is None:  # a conflict, yet no customer at this email: a genuine error
+            raise IntegrityError(f"Customer {email!r} conflicts with a row _locked_by_email does not find.")
         return existing
     audit_log_write(actor=actor, action="customer.create", instance=customer, after=snapshot(customer))
     return customer
@@ -180,5 +178,38 @@ def _grant_consent(customer: Customer, *, sms_consent: bool, email_consent: bool
         customer.email_consent_text = EMAIL_CONSENT_TEXT
 
 
+def _insert_unless_taken(customer: Customer) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: whether the row went in.
+
+    The one statement replaces an insert in a savepoint (three round trips, and Django's
+    savepoint bookkeeping, on every new customer of a booking) and still leaves the caller's
+    transaction usable when the email's unique index (uq_customers_email) refuses the row. The
+    primary key is made here (a UUID), so nothing needs to come back but the row count.
+    """
+    fields = [field for field in Customer._meta.concrete_fields if not field.generated]
+    query = sql.InsertQuery(Customer, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [customer])
+    [(statement, params)] = query.get_compiler(using=router.db_for_write(Customer)).as_sql()
+    with connections[router.db_for_write(Customer)].cursor() as cursor:
+        cursor.execute(statement, params)
+        inserted = cursor.rowcount == 1
+    if inserted:
+        customer._state.adding = False
+        customer._state.db = router.db_for_write(Customer)
+    return inserted
+
+
+# The customer at an email (already normalised), locked. Narrowed by LOWER(email), the unique
+# index's expression (uq_customers_email), so one index lookup; `__iexact` (UPPER) found no index
+# and read the whole table on every booking. Equality of the normalised forms decides, as in
+# core.selectors.customer_by_email: stored emails are normalised, so the one that equals the
+# wanted address always has the same LOWER().
+_LOCKED_BY_EMAIL = 'SELECT * FROM "core"."customers" WHERE lower(email) = lower(%s) FOR UPDATE'
+
+
 def _locked_by_email(email: str) -> Customer | None:
-    return customer_by_email(email, queryset=Customer.objects.select_for_update())
+    wanted = normalize_email(email or "")
+    if not wanted:
+        return None
+    candidates = Customer.objects.raw(_LOCKED_BY_EMAIL, [wanted])
+    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)

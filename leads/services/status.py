@@ -48,8 +48,10 @@ LEAD_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 def lead_convert_on_booking(*, customer: Customer, booking: Booking) -> Lead | None:
     """Mark the open leads of the booking customer's email or phone converted; None when none.
 
-    Runs inside booking_create's transaction (without a savepoint: an error here fails the
-    booking either way, as the hook propagates it) and never fails it for want of a lead.
+    Runs after the booking committed, in the transaction of core's follow-up task (the
+    booking_created hook), without a savepoint: an error rolls the task back and it retries.
+    Idempotent: a converted lead is closed, and a lead kept after the booking was made is not
+    this booking's (a retry or the sweep running later leaves it open).
     """
     handles = contact_handles(email=customer.email or "", phone=customer.phone or "", strict=False)
     if handles:
@@ -58,6 +60,7 @@ def lead_convert_on_booking(*, customer: Customer, booking: Booking) -> Lead | N
         Lead.objects.select_for_update()
         .filter(pk__in=lead_ids_matching(handles, customer_id=customer.pk))
         .exclude(status__in=CLOSED_STATUSES)
+        .filter(created_at__lte=booking.created_at)
         .order_by("-created_at")
     )
     if not leads:

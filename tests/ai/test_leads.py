@@ -3,11 +3,14 @@
 import pytest
 
 from ai.models import Conversation
+from audit.actor import Actor
 from audit.models import AuditLog
 from core.hooks import BookingCreated, booking_created
 from core.models import Customer
+from core.services.bookings import booking_create
 from crm.models import Lead
 from leads.models import LeadContact, LeadContext, LeadEvent
+from tests.core.conftest import booking_request
 from tests.core.factories import BookingFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,4 +82,27 @@ def test_a_booking_links_the_customers_chats_to_them(chat):
     booking_created.send(BookingCreated(booking=BookingFactory(customer=customer), customer=customer))
 
     assert Conversation.objects.get().customer == customer
+    assert AuditLog.objects.filter(action="conversation.link_customer").count() == 1
+
+
+def test_a_booking_from_the_chats_email_converts_its_lead_then_links_the_chat_after_commit(
+    chat, django_capture_on_commit_callbacks
+):
+    # Given a chat that gave an email (a chat lead) from someone not yet a customer
+    chat().say("I'm Ann, ann@example.com")
+    lead = Lead.objects.get()
+
+    # When Ann books with that email
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(
+            request=booking_request(customer={"first_name": "Ann", "email": "ann@example.com"}),
+            actor=Actor.customer(label="website"),
+        )
+        # (nothing of it inside the booking's transaction)
+        assert Conversation.objects.get().customer is None
+
+    # Then, once it committed, core's follow-up task converted the lead and linked the chat
+    lead.refresh_from_db()
+    assert (lead.status, lead.customer_id) == (Lead.Status.CONVERTED, booking.customer_id)
+    assert Conversation.objects.get().customer_id == booking.customer_id
     assert AuditLog.objects.filter(action="conversation.link_customer").count() == 1

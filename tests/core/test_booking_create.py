@@ -262,10 +262,15 @@ def test_when_no_chef_is_free_the_slot_is_full_and_the_attempt_becomes_a_booking
     assert LeadEvent.objects.filter(lead=lead, event_type=LeadEvent.Type.BOOKING_FAILED).exists()
 
 
-def test_a_booking_by_a_leads_contact_converts_the_lead(station, chef, customer_actor):
+def test_a_booking_by_a_leads_contact_converts_the_lead_once_it_commits(
+    station, chef, customer_actor, django_capture_on_commit_callbacks
+):
     contact = LeadContactFactory(handle_or_address="ada@example.com")
 
-    booking = booking_create(request=booking_request(), actor=customer_actor)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(request=booking_request(), actor=customer_actor)
+        # Not inside the booking's transaction: core's follow-up task converts it after commit
+        assert Lead.objects.get(pk=contact.lead_id).status == Lead.Status.NEW
 
     lead = Lead.objects.get(pk=contact.lead_id)
     assert lead.status == Lead.Status.CONVERTED

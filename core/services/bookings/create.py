@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_batch, audit_log_write
 from core.availability import booking_window_error
-from core.hooks import BookingAttemptFailed, BookingCreated, booking_attempt_failed, booking_created
+from core.hooks import BookingAttemptFailed, booking_attempt_failed
 from core.models import Booking
 from core.notifications.dispatch import (
     notify_booking_received,
@@ -35,6 +35,7 @@ from core.services.bookings.errors import (
     SLOT_UNAVAILABLE,
     _slot_unavailable,
 )
+from core.services.bookings.followup import booking_created_followup_on_commit
 from core.services.bookings.validation import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     MAX_ITEMS,
@@ -291,7 +292,8 @@ def _booking_create_checked(
             if part
         ),
     )
-    booking_created.send(BookingCreated(booking=booking, customer=customer_row))
+    # The layers above (lead conversion, the assistant's link) act after commit, in a task.
+    booking_created_followup_on_commit(booking)
     if staff is None or staff.notify_customer:
         notify_booking_received(booking)
     notify_chef_changed(booking, previous_chef_id=None)

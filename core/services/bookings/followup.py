@@ -1,0 +1,61 @@
+"""After a booking commits: the layers above are told (core.hooks.booking_created), in a task.
+
+booking_create enqueues `core.booking_created_followup` on commit, so that the request does not
+pay for the lead conversion and the assistant's conversation link (issue 15). Nothing is lost
+when that work fails: the task runs the receivers in one transaction (all or nothing) and is
+retried; a lost enqueue (a broker outage at commit) is made good by the sweep, which sends the
+hook again for the bookings of the last hours. The receivers are idempotent (a converted lead
+is closed, a linked conversation has its customer), so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_batch
+from core.hooks import BookingCreated, booking_created
+from core.models import Booking
+from kernel.queue import enqueue, enqueue_on_commit
+
+FOLLOWUP_TASK = "core.booking_created_followup"
+# The sweep (every 15 minutes) looks again at the bookings created between these ages: the
+# task has had time to run, and each booking is looked at a few times at most.
+SWEEP_FROM = datetime.timedelta(minutes=10)
+SWEEP_UNTIL = datetime.timedelta(hours=2)
+
+
+def booking_created_followup_on_commit(booking: Booking) -> None:
+    """Inside booking_create's transaction: the hook is sent by a task once the booking commits."""
+    enqueue_on_commit(FOLLOWUP_TASK, str(booking.pk))
+
+
+@transaction.atomic
+def booking_created_followup(*, booking_id: UUID) -> bool:
+    """Send booking_created for a committed booking, its receivers' writes in this transaction.
+
+    False when the booking does not exist (rolled back, or never committed). An exception of a
+    receiver rolls all of them back and propagates (the task retries).
+    """
+    booking = Booking.objects.select_related("customer").filter(pk=booking_id).first()
+    if booking is None:
+        return False
+    with audit_batch():
+        booking_created.send(BookingCreated(booking=booking, customer=booking.customer))
+    return True
+
+
+def booking_created_followups_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue the follow-up again for the bookings created a while ago (a lost enqueue); how many."""
+    now = now or timezone.now()
+    booking_ids = list(
+        Booking.objects.filter(created_at__gt=now - SWEEP_UNTIL, created_at__lte=now - SWEEP_FROM)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    for booking_id in booking_ids:
+        enqueue(FOLLOWUP_TASK, str(booking_id))
+    return len(booking_ids)
