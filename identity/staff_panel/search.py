@@ -166,6 +166,7 @@ class IndexedSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         search_fields = self.get_search_fields(request)
+        setattr(request, MATCHES_ATTRIBUTE, None)  # no matches of an earlier search linger
         if not (search_fields and search_term):
             return queryset, False
         fields = tuple(
