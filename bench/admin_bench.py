@@ -15,6 +15,7 @@ report) and any --path given. The planner's statistics are refreshed first (ANAL
 autovacuum does after a bulk load; a freshly seeded database has none). Prints the median
 milliseconds of --repeat runs (after one warm-up), the database's share of it (db) and the
 queries of the page, per user. A page that does not answer 200 prints its status instead.
+Templates render as in production (not instrumented for the test client's context capture).
 Timings on a busy machine are noisy: compare runs made side by side.
 """
 
@@ -56,9 +57,15 @@ def _setup() -> None:
     import django
 
     django.setup()
+    from django.template import Template
     from django.test.utils import setup_test_environment
 
+    rendering = Template._render
     setup_test_environment()  # the test client's host is allowed; emails stay in memory
+    # ... but templates render as in production: the test environment sends a signal for each
+    # template rendered, and the test client copies the whole context on each one (a page of
+    # forms renders hundreds of widget templates: 15 % of a role's page was this copying).
+    Template._render = rendering
     # A refused page is printed as its status; its logged traceback would bury the table.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
 

@@ -34,11 +34,28 @@ class UpcomingFirstPaginator(SplitOrderPaginator):
     """The list's order as two index range scans of ix_bookings_date_slot_id (a page of the
     upcoming parties, then of the past ones), not a sort of every booking by a CASE key."""
 
-    def parts(self, queryset):
+    @staticmethod
+    def _today(queryset):
         order = queryset.query.order_by
         if not (order and isinstance(order[0], OrderBy) and isinstance(order[0].expression, _IsPast)):
             return None  # ordered by a column header
-        today = order[0].expression.today
+        return order[0].expression.today
+
+    def ordered_keys(self, matches):
+        # A search's matches, ordered here as the list is: (key, date, slot) each.
+        today = self._today(self.object_list)
+        if today is None or matches.fields[-2:] != ("date", "slot"):
+            return None
+        upcoming = sorted((date, slot, key) for key, *_, date, slot in matches.rows if date >= today)
+        past = sorted(
+            ((-date.toordinal(), slot, key) for key, *_, date, slot in matches.rows if date < today)
+        )
+        return [key for *_, key in upcoming] + [key for *_, key in past]
+
+    def parts(self, queryset):
+        today = self._today(queryset)
+        if today is None:
+            return None
         rows = queryset.order_by()
         return (
             rows.filter(date__gte=today).order_by("date", "slot", "pk"),
@@ -105,6 +122,9 @@ class BookingListMixin:
         css = {"all": ("core/admin/bookings.css",)}
 
     paginator = UpcomingFirstPaginator
+    # Read with a search's matches: the list's order (ordered_keys). "date" is also the
+    # date drill-down's field (core/admin.py), so the matches hold (key, date, slot).
+    search_match_fields = ("date", "slot")
 
     def get_ordering(self, request):
         # A column header clicked by staff orders by that column instead. Expressions, not

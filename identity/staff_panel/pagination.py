@@ -10,6 +10,10 @@ SplitOrderPaginator reads a page ordered by a key that no index holds (the booki
 upcoming first, soonest first, then past, most recent first) as consecutive slices of parts
 that each have an indexed order: a page is one or two index range scans with a LIMIT instead
 of a sort of the whole table.
+
+Both count and order from a search's matches when the search read them (search.py): the count
+is theirs, and a split-order page is ordered in Python from their values (ordered_keys) and its
+rows read by key, without joining the search's tables again.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ class CappedCountPaginator(Paginator):
     """A Paginator whose count reads at most COUNT_CAP + 1 rows (`capped` when more exist)."""
 
     cap = COUNT_CAP
+    matches = None  # the search's SearchMatches, set by the admin's get_paginator
 
     @cached_property
     def _counted(self) -> int:
+        if self.matches is not None:
+            return len(self.matches.rows)
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
         return self.object_list.order_by()[: self.cap + 1].count()
@@ -54,6 +61,10 @@ class SplitOrderPaginator(CappedCountPaginator):
     def parts(self, queryset: QuerySet) -> Sequence[QuerySet] | None:
         raise NotImplementedError
 
+    def ordered_keys(self, matches) -> list | None:
+        """The matches' keys in the split order (None: read the page through parts())."""
+        return None
+
     def page(self, number):
         number = self.validate_number(number)
         parts = self.parts(self.object_list) if isinstance(self.object_list, QuerySet) else None
@@ -63,7 +74,18 @@ class SplitOrderPaginator(CappedCountPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count and not self.capped:
             top = self.count
+        keys = self.ordered_keys(self.matches) if self.matches is not None else None
+        if keys is not None:
+            return self._get_page(_rows_by_key(self.matches.base, keys[bottom:top]), number, self)
         return self._get_page(_slice_parts(parts, bottom, top), number, self)
+
+
+def _rows_by_key(queryset: QuerySet, keys: list) -> list:
+    """The rows of `keys`, in that order (one query by primary key)."""
+    if not keys:
+        return []
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+    return [found[key] for key in keys if key in found]
 
 
 def _slice_parts(parts: Sequence[QuerySet], bottom: int, top: int) -> list:

@@ -47,6 +47,7 @@ from identity.staff_panel.audit_trail import (
     flag_permission_denied,
 )
 from identity.staff_panel.pagination import CappedCountPaginator
+from identity.staff_panel.rows import ListRowsMixin
 from identity.staff_panel.scoped_forms import (
     ScopedChoicesMixin,
     _model_label,
@@ -72,7 +73,7 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={"pk__in": visible})
 
 
-class StationScopedAdmin(IndexedSearchMixin, ScopedChoicesMixin, admin.ModelAdmin):
+class StationScopedAdmin(IndexedSearchMixin, ListRowsMixin, ScopedChoicesMixin, admin.ModelAdmin):
     """A ModelAdmin scoped to the user's stations and audited (see the module docstring).
 
     station_path: how a row reaches its station ("station", "booking__station", a tuple of

@@ -21,9 +21,15 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
-def _range(queryset, field_name: str, is_datetime: bool):
-    found = queryset.aggregate(first=models.Min(field_name), last=models.Max(field_name))
-    first, last = found["first"], found["last"]
+def _range(cl, field_name: str, is_datetime: bool):
+    matches = getattr(cl, "search_matches", None)
+    if matches is not None and field_name in matches.fields:
+        # A search read its matches' dates with their keys (identity/staff_panel/search.py).
+        values = [value for value in matches.values(field_name) if value is not None]
+        first, last = (min(values), max(values)) if values else (None, None)
+    else:
+        found = cl.queryset.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        first, last = found["first"], found["last"]
     if first is None or last is None:
         return None, None
     if is_datetime:
@@ -43,7 +49,7 @@ def bounded_date_hierarchy(cl):
     def link(filters):
         return cl.get_query_string(filters, [f"{field_name}__"])
 
-    first, last = _range(cl.queryset, field_name, is_datetime)
+    first, last = _range(cl, field_name, is_datetime)
     if first is None:
         return {"show": True, "back": None, "choices": []}
     if year is None and first.year == last.year:
