@@ -77,9 +77,9 @@ def booking_event_notify(
     retry_backoff_max=600,
     retry_jitter=True,
 )
-def booking_created_followup(booking_id: str) -> bool:
-    """The layers above act on a committed booking (core.hooks.booking_created)."""
-    return followup.booking_created_followup(booking_id=UUID(booking_id))
+def booking_created_followup(booking_id: str, events: list | None = None) -> bool:
+    """A committed booking's notifications are claimed and the layers above act on it (core.hooks)."""
+    return followup.booking_created_followup(booking_id=UUID(booking_id), events=events or [])
 
 
 @shared_task(name="core.booking_created_followups_sweep", **SWEEP_RETRIES)

@@ -113,11 +113,6 @@ SMS_WITHOUT_CONSENT_KINDS = frozenset({Kind.SMS_OPT_OUT, Kind.SMS_HELP})
 # --- The booking services' hooks --------------------------------------------------------------
 
 
-def notify_booking_received(booking: Booking) -> None:
-    """After commit: the customer's booking-received email (deposit instructions) and the staff alert."""
-    _on_commit(booking, BookingEvent.RECEIVED)
-
-
 def notify_booking_confirmed(booking: Booking) -> None:
     _on_commit(booking, BookingEvent.CONFIRMED)
 
@@ -178,14 +173,41 @@ def notify_manage_link_requested(booking: Booking) -> None:
     _on_commit(booking, BookingEvent.MANAGE_LINK_REQUESTED, occurrence=window)
 
 
-def _on_commit(
-    booking: Booking, event: str, *, context: dict[str, Any] | None = None, occurrence: str | None = None
-) -> None:
+# [event, occurrence, context]: the arguments of booking_event_notifications_create, as JSON.
+BookingEventArgs = list
+
+
+def booking_created_events(booking: Booking, *, notify_customer: bool = True) -> list[BookingEventArgs]:
+    """The notifications of a new booking, for core's follow-up task to claim after commit.
+
+    The customer's booking-received email (unless staff chose not to send it) and the staff alert;
+    the chef's news when the booking was given a chef. Sent in the one follow-up task instead of a
+    task each (core/services/bookings/followup.py), so that a booking enqueues one message.
+    """
+    events = [_event_args(BookingEvent.RECEIVED)] if notify_customer else []
+    if booking.chef_id is not None:
+        events.append(_event_args(BookingEvent.PARTY_GIVEN_TO_CHEF, context=_chef_context(booking.chef_id)))
+    return events
+
+
+def _event_args(
+    event: str, *, context: dict[str, Any] | None = None, occurrence: str | None = None
+) -> BookingEventArgs:
     # The occurrence is minted now, so that retries of the task dedupe against each other.
     if occurrence is None:
         occurrence = uuid.uuid4().hex[:16] if event in REPEATABLE_EVENTS else ""
+    return [event, occurrence, context or {}]
+
+
+def _on_commit(
+    booking: Booking, event: str, *, context: dict[str, Any] | None = None, occurrence: str | None = None
+) -> None:
     # robust (enqueue_on_commit): a broker outage must not turn a committed booking into an error page.
-    enqueue_on_commit("core.booking_event_notify", str(booking.pk), event, occurrence, context or {})
+    enqueue_on_commit(
+        "core.booking_event_notify",
+        str(booking.pk),
+        *_event_args(event, context=context, occurrence=occurrence),
+    )
 
 
 def delivery_on_commit(notification_id: UUID) -> None:

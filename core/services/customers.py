@@ -26,7 +26,7 @@ EMAIL_CONSENT_TEXT = (
 NAME_MAX_LENGTH = 100
 
 
-def customer_find_or_create(
+def customer_get_or_create(
     *,
     email: str,
     first_name: str,
@@ -35,8 +35,11 @@ def customer_find_or_create(
     sms_consent: bool = False,
     email_consent: bool = False,
     actor: Actor,
-) -> Customer:
+) -> tuple[Customer, bool]:
     """The customer with this email (in its normal form), created if new; locked until commit.
+
+    Returns (customer, created), as Django's get_or_create: created is True when this call
+    inserted the row (so the customer has nothing else yet: no booking, no lead).
 
     What an unverified form gives (names, phone, opt-ins) is stored only on a new customer.
     An existing customer is returned unchanged: anyone can type someone else's email, so a
@@ -72,10 +75,10 @@ def _find_or_insert(
     sms_consent: bool,
     email_consent: bool,
     actor: Actor,
-) -> Customer:
+) -> tuple[Customer, bool]:
     customer = _locked_by_email(email)
     if customer is not None:
-        return customer
+        return customer, False
     customer = Customer(email=email, first_name=first_name, last_name=last_name, phone=phone)
     _grant_consent(customer, sms_consent=sms_consent, email_consent=email_consent, now=timezone.now())
     if not _insert_unless_taken(customer):
@@ -84,9 +87,9 @@ def _find_or_insert(
         existing = _locked_by_email(email)
         if existing is None:  # a conflict, yet no customer at this email: a genuine error
             raise IntegrityError(f"Customer {email!r} conflicts with a row _locked_by_email does not find.")
-        return existing
+        return existing, False
     audit_log_write(actor=actor, action="customer.create", instance=customer, after=snapshot(customer))
-    return customer
+    return customer, True
 
 
 CONTACT_FIELDS = [

@@ -7,7 +7,7 @@ from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Booking, Customer
 from core.selectors import customer_by_email
-from core.services.customers import customer_find_or_create
+from core.services.customers import customer_get_or_create
 from crm.models import Lead
 from kernel.error_codes import BookingErrors, LeadErrors
 from kernel.errors import ConflictError, ServiceError
@@ -225,10 +225,11 @@ def _customer_of_lead(lead: Lead, *, actor: Actor) -> Customer:
             field="last_name" if lead.first_name.strip() else "first_name",
             code=LeadErrors.NAME_REQUIRED,
         )
-    return customer_find_or_create(
+    customer, _created = customer_get_or_create(
         email=email,
         first_name=lead.first_name,
         last_name=lead.last_name,
         phone=handles.get(LeadContact.Channel.PHONE, ""),
         actor=actor,
     )
+    return customer

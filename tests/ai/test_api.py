@@ -1,6 +1,7 @@
 """The assistant's public API: the documented contract, bad input, tokens, throttles."""
 
 import pytest
+import time_machine
 from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
@@ -8,7 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 from ai.models import Conversation, Message
 from audit.models import SecurityEvent
 from pricing.models import PricingPolicy
-from tests.ai.conftest import START_URL
+from tests.ai.conftest import NOW, START_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -122,10 +123,12 @@ def test_one_conversation_is_throttled_with_retry_after(chat, settings, api_clie
 
 
 def test_the_transcript_shows_customer_assistant_and_staff_messages(chat, api_client):
-    conversation = chat()
-    conversation.say("hello")
-    Message.objects.create(conversation=Conversation.objects.get(), role="staff", content="Hi, Sam here.")
-    Message.objects.create(conversation=Conversation.objects.get(), role="system", content="internal")
+    # The clock ticks here (the suite's is frozen): the transcript is in the order messages were written.
+    with time_machine.travel(NOW, tick=True):
+        conversation = chat()
+        conversation.say("hello")
+        Message.objects.create(conversation=Conversation.objects.get(), role="staff", content="Hi, Sam here.")
+        Message.objects.create(conversation=Conversation.objects.get(), role="system", content="internal")
 
     body = api_client.get(f"{START_URL}{conversation.token}/").json()
 

@@ -14,6 +14,7 @@ from core import tasks
 from core.models import Booking
 from core.services.bookings import booking_create, followup
 from crm.models import Lead
+from kernel import queue
 from kernel.queue import enqueue
 from leads.models import LeadEvent
 from tests.core.conftest import booking_request
@@ -33,7 +34,51 @@ def test_booking_create_enqueues_the_follow_up_on_commit(station, chef, customer
 
     booking = booking_create(request=booking_request(), actor=customer_actor)
 
-    assert sent == [("core.booking_created_followup", (str(booking.pk),))]
+    # One task, carrying the notifications: the customer's (and staff's) and the chef's news
+    [(name, (booking_id, events))] = sent
+    assert (name, booking_id) == ("core.booking_created_followup", str(booking.pk))
+    assert [event for event, _occurrence, _context in events] == ["booking_received", "party_given_to_chef"]
+    assert events[1][2] == {"chef_id": str(chef.pk)} and events[1][1]  # the chef's, with its occurrence
+
+
+def test_a_booking_sends_one_message_to_the_broker(
+    station, chef, customer_actor, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kwargs: sent.append(name))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(request=booking_request(), actor=customer_actor)
+
+    assert sent == ["core.booking_created_followup"]
+
+
+def test_staff_can_leave_the_customer_unnotified_and_the_chef_is_still_told(
+    station, chef, customer_actor, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(followup, "enqueue_on_commit", lambda name, *args: sent.append(args))
+    booking = booking_create(request=booking_request(), actor=customer_actor)
+
+    followup.booking_created_followup_on_commit(booking, notify_customer=False)
+
+    assert [event for event, _o, _c in sent[-1][1]] == ["party_given_to_chef"]
+
+
+def test_the_follow_up_claims_each_notification_once_however_often_it_runs(
+    station, chef, customer_actor, mailoutbox, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    sent = []
+    monkeypatch.setattr(followup, "enqueue_on_commit", lambda name, *args: sent.append(args))
+    booking = booking_create(request=booking_request(), actor=customer_actor)
+    [(booking_id, events)] = sent
+
+    for _ in range(2):  # a retry, or the broker delivering twice
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.booking_created_followup(booking_id, events)
+
+    recipients = sorted(email.to[0] for email in mailoutbox)
+    assert recipients == sorted([booking.customer.email, *settings.STAFF_ALERT_EMAILS, chef.email])
 
 
 def test_the_follow_up_task_converts_the_customers_lead_by_name(station, chef, customer_actor):

@@ -20,11 +20,7 @@ from audit.services import audit_batch, audit_log_write
 from core.availability import booking_window_error
 from core.hooks import BookingAttemptFailed, booking_attempt_failed
 from core.models import Booking
-from core.notifications.dispatch import (
-    notify_booking_received,
-    notify_chef_changed,
-    notify_manage_link_requested,
-)
+from core.notifications.dispatch import notify_manage_link_requested
 from core.selectors import booking_by_idempotency_key, customer_by_email
 from core.services.bookings.adjustment import apply_adjustment, checked_adjustment
 from core.services.bookings.audit_trail import _snapshot
@@ -45,7 +41,7 @@ from core.services.bookings.validation import (
     _checked_date,
     _checked_slot,
 )
-from core.services.customers import customer_find_or_create
+from core.services.customers import customer_get_or_create
 from kernel.contact import normalize_phone
 from kernel.error_codes import BookingErrors, CommonErrors
 from kernel.errors import ConflictError, ServiceError
@@ -221,15 +217,19 @@ def _booking_create_checked(
     if window_error := booking_window_error(station=station, date=date, slot=slot):
         raise ServiceError(window_error, field="date", code=BookingErrors.OUTSIDE_BOOKING_WINDOW)
 
-    customer_row = customer_find_or_create(**contact, actor=actor)
+    customer_row, new_customer = customer_get_or_create(**contact, actor=actor)
     day_of_phone = normalize_phone(contact["phone"], field="customer.phone") if contact["phone"] else ""
     # The customer's row is locked now: a retry of this very request waited for the first to
     # commit, and must get its booking back rather than a duplicate_booking error.
     if key and (replayed := _idempotent_replay(key, fingerprint)):
         return replayed
-    if Booking.objects.filter(
-        customer=customer_row, date=date, slot=slot, status__in=Booking.ACTIVE_STATUSES
-    ).exists():
+    # A customer this booking has just created has no booking yet: nothing to look up.
+    if (
+        not new_customer
+        and Booking.objects.filter(
+            customer=customer_row, date=date, slot=slot, status__in=Booking.ACTIVE_STATUSES
+        ).exists()
+    ):
         raise ConflictError(
             f"You already have a booking on {date:%b} {date.day} at {slot_label(slot)}.",
             field="slot",
@@ -292,11 +292,9 @@ def _booking_create_checked(
             if part
         ),
     )
-    # The layers above (lead conversion, the assistant's link) act after commit, in a task.
-    booking_created_followup_on_commit(booking)
-    if staff is None or staff.notify_customer:
-        notify_booking_received(booking)
-    notify_chef_changed(booking, previous_chef_id=None)
+    # After commit, one task tells the customer, the staff and the chef (their notifications) and
+    # the layers above (the lead conversion, the assistant's link).
+    booking_created_followup_on_commit(booking, notify_customer=staff is None or staff.notify_customer)
     return booking
 
 

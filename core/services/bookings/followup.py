@@ -1,8 +1,12 @@
-"""After a booking commits: the layers above are told (core.hooks.booking_created), in a task.
+"""After a booking commits, one task: its notifications are claimed, and the layers above are
+told (core.hooks.booking_created).
 
-booking_create enqueues `core.booking_created_followup` on commit, so that the request does not
-pay for the lead conversion and the assistant's conversation link (issue 15). Nothing is lost
-when that work fails: the task runs the receivers in one transaction (all or nothing) and is
+booking_create enqueues `core.booking_created_followup` on commit, one message per booking, so
+that the request pays neither for the lead conversion and the assistant's conversation link nor
+for a message per notification (issue 15). The notifications (the customer's booking-received
+email, the staff alert, the chef's news) are claimed first, each exactly once whatever the
+retries (their occurrences are minted at enqueue); then the hook's receivers run in one
+transaction (all or nothing), so a failing receiver never holds back an email. The task is
 retried; a lost enqueue (a broker outage at commit) is made good by the sweep, which sends the
 hook again for the bookings of the last hours. The receivers are idempotent (a converted lead
 is closed, a linked conversation has its customer), so a second run changes nothing.
@@ -19,6 +23,8 @@ from django.utils import timezone
 from audit.services import audit_batch
 from core.hooks import BookingCreated, booking_created
 from core.models import Booking
+from core.notifications.dispatch import BookingEventArgs, booking_created_events
+from core.services.messaging.claims import booking_event_notifications_create
 from kernel.queue import enqueue, enqueue_on_commit
 
 FOLLOWUP_TASK = "core.booking_created_followup"
@@ -28,18 +34,30 @@ SWEEP_FROM = datetime.timedelta(minutes=10)
 SWEEP_UNTIL = datetime.timedelta(hours=2)
 
 
-def booking_created_followup_on_commit(booking: Booking) -> None:
-    """Inside booking_create's transaction: the hook is sent by a task once the booking commits."""
-    enqueue_on_commit(FOLLOWUP_TASK, str(booking.pk))
+def booking_created_followup_on_commit(booking: Booking, *, notify_customer: bool = True) -> None:
+    """Inside booking_create's transaction: the follow-up task is sent once the booking commits."""
+    events = booking_created_events(booking, notify_customer=notify_customer)
+    enqueue_on_commit(FOLLOWUP_TASK, str(booking.pk), events)
+
+
+def booking_created_followup(*, booking_id: UUID, events: list[BookingEventArgs] = ()) -> bool:
+    """Claim the booking's notifications, then send booking_created for the committed booking.
+
+    False when the booking does not exist (rolled back, or never committed). An exception of a
+    receiver rolls all of them back and propagates (the task retries; the notifications already
+    claimed are not claimed twice).
+    """
+    if not Booking.objects.filter(pk=booking_id).exists():
+        return False
+    for event, occurrence, context in events:
+        booking_event_notifications_create(
+            booking_id=booking_id, event=event, occurrence=occurrence, context=context
+        )
+    return _booking_created_send(booking_id)
 
 
 @transaction.atomic
-def booking_created_followup(*, booking_id: UUID) -> bool:
-    """Send booking_created for a committed booking, its receivers' writes in this transaction.
-
-    False when the booking does not exist (rolled back, or never committed). An exception of a
-    receiver rolls all of them back and propagates (the task retries).
-    """
+def _booking_created_send(booking_id: UUID) -> bool:
     booking = Booking.objects.select_related("customer").filter(pk=booking_id).first()
     if booking is None:
         return False

@@ -16,6 +16,7 @@ from core.models import Booking, Message, MessageThread, Notification
 from core.notifications import dispatch
 from core.notifications.sms import SmsDeliveryError, TwilioSmsGateway
 from core.services import messaging
+from core.services.bookings.followup import booking_created_followup_on_commit
 from core.services.messaging import (
     MAX_ATTEMPTS,
     DeliveryDeferred,
@@ -139,7 +140,7 @@ def test_the_pending_sweep_enqueues_forgotten_notifications_and_expires_old_ones
     assert len(sms_outbox) == 1
 
 
-def test_booking_hooks_send_after_commit_and_nothing_after_a_rollback(
+def test_a_new_bookings_notifications_are_sent_after_commit_and_nothing_after_a_rollback(
     station, mailoutbox, django_capture_on_commit_callbacks
 ):
     booking = make_booking(station=station, status=Booking.Status.DEPOSIT_PENDING)
@@ -150,18 +151,18 @@ def test_booking_hooks_send_after_commit_and_nothing_after_a_rollback(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        dispatch.notify_booking_received(booking)
+        booking_created_followup_on_commit(booking)
         raise RuntimeError("the booking failed")
     assert mailoutbox == []
 
-    # One that commits sends the customer's email and the staff alert
+    # One that commits sends the customer's email, the staff alert and the chef's news
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        dispatch.notify_booking_received(booking)
-    recipients = sorted(tuple(email.to) for email in mailoutbox)
-    assert recipients == [(booking.customer.email,), ("ops@myhibachi.test",)]
-    subjects = sorted(email.subject for email in mailoutbox)
-    assert subjects[0].startswith("My Hibachi: booking ")
-    assert subjects[1].startswith("[My Hibachi] New booking")
+        booking_created_followup_on_commit(booking)
+    subjects = {email.to[0]: email.subject for email in mailoutbox}
+    assert sorted(subjects) == sorted([booking.customer.email, "ops@myhibachi.test", booking.chef.email])
+    assert subjects[booking.customer.email].startswith("My Hibachi: booking ")
+    assert subjects["ops@myhibachi.test"].startswith("[My Hibachi] New booking")
+    assert len(mailoutbox) == 3
 
 
 def test_a_booking_received_twice_notifies_once_but_each_reschedule_notifies(
