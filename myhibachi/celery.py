@@ -60,6 +60,11 @@ app.conf.beat_schedule = {
         "schedule": 15 * MINUTES,
         "options": {"expires": 15 * MINUTES},
     },
+    "booking-follow-ups": {
+        "task": "core.booking_created_followups_sweep",
+        "schedule": 15 * MINUTES,
+        "options": {"expires": 15 * MINUTES},
+    },
     "deliver-pending-notifications": {
         "task": "core.notifications_deliver_pending",
         "schedule": 5 * MINUTES,
