@@ -35,6 +35,15 @@ def demo_database(django_db_blocker) -> Iterator[None]:
         transaction.set_rollback(True)
 
 
+@contextmanager
+def scaled_database(django_db_blocker) -> Iterator[None]:
+    """The demo and one unit of `seed --scale` (250 bookings, ...), for a test module; rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed", "--scale", "1", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 def client_for(email: str) -> Client:
     client = Client()
     client.force_login(User.objects.get(email=email))

@@ -8,13 +8,10 @@ hierarchy, and a station scope that ORs across joins.
 """
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import Client
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +25,11 @@ from identity.scoping import scope_queryset
 from identity.staff_panel.pagination import CappedCountPaginator
 from myhibachi import dashboard
 from ops.models import BookingPolicy
+from tests.staff_panel import MANAGER_FREMONT, SUPER_ADMIN, client_for, scaled_database
 
 pytestmark = pytest.mark.django_db
 
-SUPER_ADMIN = "super_admin@myhibachi.test"
-STATION_MANAGER = "manager.fremont@myhibachi.test"
+STATION_MANAGER = MANAGER_FREMONT
 # Session and user (2), the scope's roles, the page's count and rows, one per related filter.
 LARGE_CHANGELISTS = {
     "core_booking": 12,
@@ -46,16 +43,8 @@ LARGE_CHANGELISTS = {
 
 @pytest.fixture(scope="module")
 def scaled_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", "--scale", "1", stdout=io.StringIO())
+    with scaled_database(django_db_blocker):
         yield
-        transaction.set_rollback(True)
-
-
-def client_for(email: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    return client
 
 
 @pytest.mark.parametrize("email", [SUPER_ADMIN, STATION_MANAGER])

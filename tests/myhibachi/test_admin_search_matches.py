@@ -7,27 +7,24 @@ reverse per row. Both must give the very page Django's own path gives: these tes
 pages. The data is `manage.py seed --scale 1`, rolled back after the module.
 """
 
-import io
 import re
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Booking
-from identity.models import User
 from identity.staff_panel import search
 from identity.staff_panel.rows import ListRowsMixin
+from tests.staff_panel import MANAGER_FREMONT, SUPER_ADMIN, client_for, scaled_database
 
 pytestmark = pytest.mark.django_db
 
-SUPER_ADMIN = "super_admin@myhibachi.test"
-STATION_MANAGER = "manager.fremont@myhibachi.test"
+STATION_MANAGER = MANAGER_FREMONT
 # Session and user (2), the manager's roles, the filters' choices (stations, chefs, slot times),
 # the matches, the page's rows by key: no count, no first/last date, the search joined once.
 SEARCHED_BOOKINGS_BUDGET = 8
@@ -35,16 +32,8 @@ SEARCHED_BOOKINGS_BUDGET = 8
 
 @pytest.fixture(scope="module")
 def scaled_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", "--scale", "1", stdout=io.StringIO())
+    with scaled_database(django_db_blocker):
         yield
-        transaction.set_rollback(True)
-
-
-def client_for(email: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    return client
 
 
 def _page(client: Client, url: str, params: dict) -> str:
