@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.models import Booking
 from crm.models import CustomerSegment, Lead, SegmentRule
 from crm.segments import customers_matching, rule_value_parse, segment_customers
+from crm.selectors import PREVIEW_SIZE, segment_preview
 from kernel.errors import ServiceError
 from tests.core.factories import BookingFactory, CustomerFactory
 from tests.crm.factories import CustomerSegmentFactory, LeadFactory, SegmentRuleFactory
@@ -164,3 +165,26 @@ def test_a_value_that_does_not_fit_its_field_is_refused_with_the_reason(field, o
         rule_value_parse(field=field, operator=operator, value=value)
     assert refused.value.field == at
     assert reason in refused.value.message
+
+
+def test_a_segments_preview_counts_every_match_and_lists_the_first_20_by_name(db, django_assert_num_queries):
+    CustomerFactory.create_batch(3, booking_count=0)  # outside the segment
+    inside = [CustomerFactory(booking_count=2, last_name=f"Zed{i:02d}") for i in range(25)]
+    segment = CustomerSegmentFactory(match=CustomerSegment.Match.ALL)
+    SegmentRuleFactory(segment=segment, field=F.BOOKING_COUNT, operator=O.GREATER_THAN, value="1")
+
+    with django_assert_num_queries(3):  # the rules, the count, the first 20
+        preview = segment_preview(segment)
+
+    assert preview.count == 25
+    assert [c.last_name for c in preview.first] == sorted(c.last_name for c in inside)[:PREVIEW_SIZE]
+
+
+def test_an_empty_segments_preview_reads_no_rows(db, django_assert_num_queries):
+    segment = CustomerSegmentFactory(match=CustomerSegment.Match.ALL)
+    SegmentRuleFactory(segment=segment, field=F.BOOKING_COUNT, operator=O.GREATER_THAN, value="1000")
+
+    with django_assert_num_queries(2):  # the rules, the count
+        preview = segment_preview(segment)
+
+    assert preview.count == 0 and preview.first == ()
