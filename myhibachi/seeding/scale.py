@@ -235,6 +235,13 @@ def _seed_bookings(counts: ScaleCounts, now: datetime.datetime, today: datetime.
     taken = set(
         Booking.objects.filter(status__in=Booking.ACTIVE_STATUSES).values_list("customer_id", "date", "slot")
     )
+    # (chef, date, slot) of every active booking: a chef is never given two parties in one slot,
+    # whoever made the first (the site, staff, a bench on this database).
+    chef_busy = set(
+        Booking.objects.filter(status__in=Booking.ACTIVE_STATUSES, chef__isnull=False).values_list(
+            "chef_id", "date", "slot"
+        )
+    )
     # The calendar is laid out from the day of the first scale run, so that a later run (another
     # day, a larger N) puts its rows where the first run's layout left room for them.
     first = Booking.objects.filter(reference=scale_reference(0)).values_list("date", flat=True).first()
@@ -254,6 +261,9 @@ def _seed_bookings(counts: ScaleCounts, now: datetime.datetime, today: datetime.
         booking.customer_id = customer_ids[customer]
         if booking.status in Booking.ACTIVE_STATUSES:
             taken.add((booking.customer_id, booking.date, booking.slot))
+            if (booking.chef_id, booking.date, booking.slot) in chef_busy:
+                booking.chef = None  # the planned chef has another party then: left unassigned
+            chef_busy.add((booking.chef_id, booking.date, booking.slot))
         bookings.append(booking)
         payments.extend(_payments(booking, i))
         if len(bookings) >= BATCH:

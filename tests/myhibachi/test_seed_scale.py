@@ -77,6 +77,26 @@ def test_seed_scale_keeps_the_booking_invariants_and_customer_counters():
 
 
 @pytest.mark.django_db
+def test_seed_scale_leaves_unassigned_a_party_whose_chef_was_booked_on_the_site_meanwhile():
+    # Given a database whose first scale run's layout is known, and a party booked through the
+    # site on a slot the next run plans for a chef
+    seed("--scale", "1")
+    planned = Booking.objects.filter(reference__startswith="MH-S").order_by("-date", "-slot").first()
+    chef, date, slot = planned.chef, planned.date, planned.slot
+    Payment.objects.filter(booking__reference__startswith="MH-S").delete()
+    Booking.objects.filter(reference__startswith="MH-S").delete()
+    site_booking = Booking.objects.exclude(reference__startswith="MH-S").filter(chef__isnull=False).first()
+    Booking.objects.filter(pk=site_booking.pk).update(
+        chef=chef, station=chef.station, date=date, slot=slot, status=Booking.Status.CONFIRMED
+    )
+
+    seed("--scale", "1")  # no IntegrityError: the chef keeps the site's party
+
+    assert Booking.objects.get(reference=planned.reference).chef is None
+    assert Booking.objects.get(pk=site_booking.pk).chef == chef
+
+
+@pytest.mark.django_db
 def test_seed_scale_a_second_run_writes_nothing_and_a_larger_n_adds_the_difference():
     seed("--scale", "1")
     first = scale_counts()
