@@ -2,8 +2,9 @@
 
 One unit is the volume the scale targets of issue 15 are stated in (N = 200: 50,000 bookings,
 20,000 customers, 20,000 leads, 240,000 audit rows): 250 bookings, 100 customers, 100 leads
-(each with an email contact) and 1,200 audit rows. Rows go in through bulk inserts, never the
-services: a service call costs tens of queries, 50,000 of them would take most of an hour.
+(each with an email contact) and 1,200 audit rows. Rows go in through COPY (and bulk inserts
+for the leads, whose re-runs lean on ON CONFLICT), never the services: a service call costs
+tens of queries, 50,000 of them would take most of an hour.
 Nor a BookingRequest per booking as the demo builds (bookings.py): the rows are built in
 memory from one quote per party shape, which is what keeps a unit to a few bulk statements.
 
@@ -118,6 +119,25 @@ def _keep_given_created_at(*models_: type[models.Model]) -> Iterator[None]:
             field.auto_now_add = True
 
 
+def _copy_rows(model: type[models.Model], objs: list[models.Model]) -> None:
+    """Insert the rows with COPY, each value prepared by its field as an INSERT would prepare it.
+
+    A run takes about a fifth less time than with bulk_create, whose INSERTs quote every
+    parameter into the SQL text in Python (client-side binding). Only for rows a run knows to be
+    new (it skips the keys it found), since COPY has no ON CONFLICT.
+    """
+    if not objs:
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.generated]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row(
+                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+            )
+
+
 def _existing(queryset: models.QuerySet, field: str) -> set[str]:
     return set(queryset.values_list(field, flat=True))
 
@@ -172,7 +192,7 @@ def _seed_customers(counts: ScaleCounts, now: datetime.datetime) -> int:
                 updated_at=created,
             )
         )
-    Customer.objects.bulk_create(rows, batch_size=BATCH)
+    _copy_rows(Customer, rows)
     return len(rows)
 
 
@@ -275,8 +295,8 @@ def _seed_bookings(counts: ScaleCounts, now: datetime.datetime, today: datetime.
 
 
 def _insert(bookings: list[Booking], payments: list[Payment]) -> None:
-    Booking.objects.bulk_create(bookings, batch_size=BATCH)
-    Payment.objects.bulk_create(payments, batch_size=BATCH)
+    _copy_rows(Booking, bookings)
+    _copy_rows(Payment, payments)
 
 
 def _booking(i: int, plans: list[_StationPlan], now: datetime.datetime, anchor: datetime.date) -> Booking:
@@ -478,9 +498,9 @@ def _seed_audit(counts: ScaleCounts, now: datetime.datetime) -> int:
             )
         )
         if len(rows) >= BATCH:
-            AuditLog.objects.bulk_create(rows, ignore_conflicts=True)
+            _copy_rows(AuditLog, rows)
             rows = []
-    AuditLog.objects.bulk_create(rows, ignore_conflicts=True)
+    _copy_rows(AuditLog, rows)
     return marker.count() - existing
 
 
