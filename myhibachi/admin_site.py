@@ -37,10 +37,16 @@ class StaffAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
+        # The front page asks twice (its list, and the context of every page): built once per
+        # request, each time with a permission check per model.
+        if app_label is None and (kept := getattr(request, "_staff_app_list", None)) is not None:
+            return kept
         apps = list(self._build_app_dict(request, app_label).values())
         for app in apps:
             app["name"] = APP_NAMES.get(app["app_label"], app["name"])
             order = MODEL_ORDER.get(app["app_label"], ())
             app["models"].sort(key=lambda model: (_rank(order, model["object_name"]), model["name"].lower()))
         apps.sort(key=lambda app: (_rank(APP_ORDER, app["app_label"]), app["name"].lower()))
+        if app_label is None:
+            request._staff_app_list = apps
         return apps

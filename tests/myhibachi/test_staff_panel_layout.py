@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Booking
+from myhibachi.admin_site import StaffAdminSite
 from tests.staff_panel import ADMIN, changelist_url, client_for, demo_database
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,23 @@ def test_the_apps_are_listed_by_daily_use_with_the_lockouts_named_for_staff(admi
     assert core_models[:2] == ["Booking", "Customer"]
     crm_models = [model["object_name"] for model in response.context["app_list"][1]["models"]]
     assert crm_models[0] == "Lead"
+
+
+def test_the_front_page_builds_its_app_list_once(admin_client, monkeypatch):
+    built = []
+    real_build = StaffAdminSite._build_app_dict
+    monkeypatch.setattr(
+        StaffAdminSite, "_build_app_dict", lambda self, *args: built.append(args) or real_build(self, *args)
+    )
+
+    response = admin_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200 and response.context["app_list"]
+    assert len(built) == 1  # the page's list and its context share one build (a permission check per model)
+    app_page = admin_client.get(reverse("admin:app_list", args=["core"]))
+    assert [app["app_label"] for app in app_page.context["app_list"]] == [
+        "core"
+    ]  # one app: not the kept list
 
 
 def test_the_dashboard_spans_the_page_and_shows_each_partys_status(admin_client):
