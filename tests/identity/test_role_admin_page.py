@@ -6,37 +6,29 @@ list again per row (super_admin holds every permission: rows x permissions). Add
 a permission on the page works as before.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from identity.admin import ReadChoices
-from identity.models import Permission, Role, RolePermission, User
+from identity.models import Permission, Role, RolePermission
+from tests.staff_panel import SUPER_ADMIN, client_for, demo_database
 
 pytestmark = pytest.mark.django_db
 
-SUPER_ADMIN = "super_admin@myhibachi.test"
 # Session and user (2), the role, its permission rows, the permission choices (read once).
 ROLE_PAGE_BUDGET = 6
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", "--demo", stdout=io.StringIO())
+    with demo_database(django_db_blocker):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
 def client(demo, db) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=SUPER_ADMIN))
-    return client
+    return client_for(SUPER_ADMIN)
 
 
 def _role_url(role: Role) -> str:
