@@ -86,19 +86,9 @@ def notifications_claim_for_booking(
     channels = [(Notification.Channel.EMAIL, customer.email)]
     if kind in dispatch.CUSTOMER_SMS_KINDS and (phone := booking_sms_phone(booking)):
         channels.append((Notification.Channel.SMS, phone))
-    claims = [
-        notification_claim(
-            kind=kind,
-            channel=channel,
-            booking=booking,
-            customer=customer,
-            occurrence=occurrence,
-            recipient=recipient,
-            context=context,
-        )
-        for channel, recipient in channels
-    ]
-    return [claimed for claimed in claims if claimed is not None]
+    return _claim_on(
+        channels, kind=kind, booking=booking, customer=customer, occurrence=occurrence, context=context
+    )
 
 
 def _claim_for_chef(
@@ -114,15 +104,13 @@ def _claim_for_chef(
     channels = [(Notification.Channel.EMAIL, chef.email)] if chef.email else []
     if chef.sms_consent and chef.phone:
         channels.append((Notification.Channel.SMS, chef.phone))
+    return _claim_on(channels, kind=kind, booking=booking, occurrence=occurrence, context=context)
+
+
+def _claim_on(channels: list[tuple[str, str]], **notification: Any) -> list[Notification]:
+    """Claim the notification on each (channel, recipient); the ones claimed now (not before)."""
     claims = [
-        notification_claim(
-            kind=kind,
-            channel=channel,
-            booking=booking,
-            occurrence=occurrence,
-            recipient=recipient,
-            context=context,
-        )
+        notification_claim(channel=channel, recipient=recipient, **notification)
         for channel, recipient in channels
     ]
     return [claimed for claimed in claims if claimed is not None]
