@@ -28,6 +28,17 @@ def station(db) -> Station:
 
 
 @pytest.fixture
+def generous_booking_throttles(settings) -> None:
+    """Booking and public throttles lifted, for modules that book more often than a client may
+    (throttling has its own tests): `pytestmark = [..., pytest.mark.usefixtures(...)]`."""
+    settings.API_THROTTLE_RATES = {
+        **settings.API_THROTTLE_RATES,
+        "bookings": "1000/min",
+        "public": "1000/min",
+    }
+
+
+@pytest.fixture
 def chef(station) -> Chef:
     return ChefFactory(station=station)
 

@@ -13,19 +13,10 @@ from tests.core.conftest import SIX_PM, event_date
 from tests.core.factories import BookingFactory
 from tests.ops.factories import ChefFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_booking_throttles")]
 
 URL = "/api/v1/bookings/"
 AVAILABILITY_URL = "/api/v1/availability/"
-
-
-@pytest.fixture(autouse=True)
-def generous_throttle(settings):
-    settings.API_THROTTLE_RATES = {
-        **settings.API_THROTTLE_RATES,
-        "bookings": "1000/min",
-        "public": "1000/min",
-    }
 
 
 def body(**overrides):

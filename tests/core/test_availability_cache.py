@@ -13,19 +13,10 @@ from tests.core.conftest import LA, SIX_PM, event_date
 from tests.core.test_api_bookings import body
 from tests.ops.factories import ChefAvailabilityFactory, ChefFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_booking_throttles")]
 
 AVAILABILITY_URL = "/api/v1/availability/"
 DAY = event_date(14)
-
-
-@pytest.fixture(autouse=True)
-def generous_throttle(settings):
-    settings.API_THROTTLE_RATES = {
-        **settings.API_THROTTLE_RATES,
-        "bookings": "1000/min",
-        "public": "1000/min",
-    }
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.core.test_api_bookings import AVAILABILITY_URL, URL, body
 from tests.staff_panel import MANAGER_FREMONT, client_for, demo_database, post_action
 from website.forms import BookingForm
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_booking_throttles")]
 
 FREMONT = "CA-FREMONT-001"
 OWN_TIMES = ("11:30", "14:30", "17:30", "20:30")
@@ -26,15 +26,6 @@ OWN_TIMES = ("11:30", "14:30", "17:30", "20:30")
 def demo_data(django_db_setup, django_db_blocker):
     with demo_database(django_db_blocker):
         yield
-
-
-@pytest.fixture(autouse=True)
-def generous_throttle(settings):
-    settings.API_THROTTLE_RATES = {
-        **settings.API_THROTTLE_RATES,
-        "bookings": "1000/min",
-        "public": "1000/min",
-    }
 
 
 @pytest.fixture
