@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.actor import Actor
 from audit.services import audit_log_write, snapshot
 from core.models import Customer
+from core.selectors import customer_by_email
 from kernel.contact import normalize_email, normalize_phone
 from kernel.errors import ServiceError
 
@@ -202,17 +203,6 @@ def _insert_unless_taken(customer: Customer) -> bool:
     return inserted
 
 
-# The customer at an email (already normalised), locked. Narrowed by LOWER(email), the unique
-# index's expression (uq_customers_email), so one index lookup; `__iexact` (UPPER) found no index
-# and read the whole table on every booking. Equality of the normalised forms decides, as in
-# core.selectors.customer_by_email: stored emails are normalised, so the one that equals the
-# wanted address always has the same LOWER().
-_LOCKED_BY_EMAIL = 'SELECT * FROM "core"."customers" WHERE lower(email) = lower(%s) FOR UPDATE'
-
-
 def _locked_by_email(email: str) -> Customer | None:
-    wanted = normalize_email(email or "")
-    if not wanted:
-        return None
-    candidates = Customer.objects.raw(_LOCKED_BY_EMAIL, [wanted])
-    return next((customer for customer in candidates if normalize_email(customer.email) == wanted), None)
+    """The customer at this email, locked until commit (one index lookup: customer_by_email)."""
+    return customer_by_email(email, queryset=Customer.objects.select_for_update())
