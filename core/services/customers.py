@@ -190,16 +190,17 @@ def _insert_unless_taken(customer: Customer) -> bool:
     transaction usable when the email's unique index (uq_customers_email) refuses the row. The
     primary key is made here (a UUID), so nothing needs to come back but the row count.
     """
+    using = router.db_for_write(Customer)
     fields = [field for field in Customer._meta.concrete_fields if not field.generated]
     query = sql.InsertQuery(Customer, on_conflict=OnConflict.IGNORE)
     query.insert_values(fields, [customer])
-    [(statement, params)] = query.get_compiler(using=router.db_for_write(Customer)).as_sql()
-    with connections[router.db_for_write(Customer)].cursor() as cursor:
+    [(statement, params)] = query.get_compiler(using=using).as_sql()
+    with connections[using].cursor() as cursor:
         cursor.execute(statement, params)
         inserted = cursor.rowcount == 1
     if inserted:
         customer._state.adding = False
-        customer._state.db = router.db_for_write(Customer)
+        customer._state.db = using
     return inserted
 
 
